@@ -1,0 +1,369 @@
+// The C ABI (nmf.h) over the core: argument checks, option mapping, and one
+// guard that stops every exception at the boundary.
+#include "nmf.h"
+
+#include <cstddef>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "nmf/blas.hpp"
+#include "nmf/fit.hpp"
+#include "nmf/options.hpp"
+
+#define NMF_STR2(x) #x
+#define NMF_STR(x) NMF_STR2(x)
+
+namespace {
+
+struct LastError {
+  std::string message;
+  char matrix = 0;
+  int64_t row = -1, col = -1;
+};
+thread_local LastError g_last;
+
+int32_t set_error(const nmf::Status& st) {
+  g_last.message = st.message;
+  g_last.matrix = st.matrix;
+  g_last.row = st.row;
+  g_last.col = st.col;
+  return st.code;
+}
+int32_t set_error(int32_t code, const std::string& msg) {
+  return set_error(nmf::Status::error(code, msg));
+}
+void clear_error() {
+  g_last.message.clear();
+  g_last.matrix = 0;
+  g_last.row = g_last.col = -1;
+}
+
+// Runs f, mapping any exception to a status: nothing escapes the library.
+template <class F>
+int32_t guarded(F&& f) noexcept {
+  try {
+    clear_error();
+    return f();
+  } catch (const std::bad_alloc&) {
+    return set_error(NMF_ERR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return set_error(NMF_ERR_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return set_error(NMF_ERR_INTERNAL, "internal error: unknown exception");
+  }
+}
+
+constexpr size_t kMinOptionsSize = offsetof(nmf_options, tol) + sizeof(double);
+constexpr size_t kMinResultSize = offsetof(nmf_result, rel_error) + sizeof(double);
+
+void fill_default_options(nmf_options* o) {
+  const nmf::Options def;
+  std::memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->loss = def.loss;
+  o->solver = def.solver;
+  o->init = def.init;
+  o->n_threads = def.n_threads;
+  o->maxit = def.maxit;
+  o->tol = def.tol;
+  o->seed = def.seed;
+  o->l1_w = def.l1_w;
+  o->l1_h = def.l1_h;
+  o->l2_w = def.l2_w;
+  o->l2_h = def.l2_h;
+  o->hals_alpha = def.hals_alpha;
+  o->hals_delta = def.hals_delta;
+}
+
+// Reads the caller's options (only the struct_size bytes it declares).
+int32_t read_options(const nmf_options* in, nmf::Options& out) {
+  nmf_options o;
+  fill_default_options(&o);
+  if (in) {
+    if (in->struct_size < kMinOptionsSize)
+      return set_error(NMF_ERR_STRUCT_SIZE,
+                       "nmf_options.struct_size = " +
+                           std::to_string(in->struct_size) +
+                           " is too small (at least " +
+                           std::to_string(kMinOptionsSize) +
+                           "); initialise the options with nmf_options_init");
+    const size_t n = in->struct_size < sizeof o ? in->struct_size : sizeof o;
+    std::memcpy(&o, in, n);
+  }
+  out.loss = o.loss;
+  out.solver = o.solver;
+  out.init = o.init;
+  out.n_threads = o.n_threads;
+  out.maxit = o.maxit;
+  out.tol = o.tol;
+  out.seed = o.seed;
+  out.l1_w = o.l1_w;
+  out.l1_h = o.l1_h;
+  out.l2_w = o.l2_w;
+  out.l2_h = o.l2_h;
+  out.user_w = o.user_w != 0;
+  out.user_h = o.user_h != 0;
+  out.fix_w = o.fix_w != 0;
+  out.fix_h = o.fix_h != 0;
+  out.progress = o.progress;
+  out.progress_data = o.progress_data;
+  out.hals_alpha = o.hals_alpha;
+  out.hals_delta = o.hals_delta;
+  return NMF_OK;
+}
+
+int32_t check_result(const nmf_result* r) {
+  if (r && r->struct_size < kMinResultSize)
+    return set_error(NMF_ERR_STRUCT_SIZE,
+                     "nmf_result.struct_size = " + std::to_string(r->struct_size) +
+                         " is too small (at least " +
+                         std::to_string(kMinResultSize) +
+                         "); initialise the result with nmf_result_init");
+  return NMF_OK;
+}
+
+// Writes the core's result into the caller's struct, field by field, only
+// those that fit in its struct_size.
+void write_result(const nmf::Result& in, nmf_result* out) {
+  if (!out) return;
+  nmf_result r;
+  std::memcpy(&r, out, out->struct_size < sizeof r ? out->struct_size : sizeof r);
+  if (out->struct_size < sizeof r) {
+    // Fields the caller does not have: no history buffer.
+    if (out->struct_size < offsetof(nmf_result, loss_history_capacity) + sizeof(int64_t)) {
+      r.loss_history = nullptr;
+      r.loss_history_capacity = 0;
+    }
+  }
+  r.stop_reason = in.stop_reason;
+  r.iterations = in.iterations;
+  r.loss = in.loss;
+  r.rel_error = in.rel_error;
+  r.solver = in.solver;
+  r.init = in.init;
+  r.seconds = in.seconds;
+  int64_t len = 0;
+  if (r.loss_history && r.loss_history_capacity > 0) {
+    len = int64_t(in.history.size());
+    if (len > r.loss_history_capacity) len = r.loss_history_capacity;
+    for (int64_t t = 0; t < len; ++t) r.loss_history[t] = in.history[size_t(t)];
+  }
+  r.history_length = len;
+  std::memcpy(out, &r, out->struct_size < sizeof r ? out->struct_size : sizeof r);
+}
+
+template <class View, class T>
+int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
+                const nmf_options* opts, nmf_result* result) {
+  return guarded([&]() -> int32_t {
+    nmf::Options o;
+    int32_t rc = read_options(opts, o);
+    if (rc != NMF_OK) return rc;
+    rc = check_result(result);
+    if (rc != NMF_OK) return rc;
+    if (!W) return set_error(NMF_ERR_NULL_POINTER, "W is NULL (an m x k output buffer is required)");
+    if (!H) return set_error(NMF_ERR_NULL_POINTER, "H is NULL (a k x n output buffer is required)");
+    nmf::Result res;
+    const nmf::Status st = nmf::fit(view, k, W, d, H, o, res);
+    if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
+    write_result(res, result);
+    return st.code;
+  });
+}
+
+template <class T>
+int32_t fit_dense(const T* A, int64_t m, int64_t n, int64_t lda, int64_t k,
+                  T* W, T* d, T* H, const nmf_options* opts,
+                  nmf_result* result) {
+  if (!A)
+    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "A is NULL"); });
+  return fit_any(nmf::DenseView<T>{A, m, n, lda}, k, W, d, H, opts, result);
+}
+
+template <class T, class I>
+int32_t fit_csc(int64_t m, int64_t n, const int64_t* col_ptr, const I* row_ind,
+                const T* values, int64_t k, T* W, T* d, T* H,
+                const nmf_options* opts, nmf_result* result) {
+  if (!col_ptr)
+    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "col_ptr is NULL"); });
+  if (n < 1 || m < 1)
+    return guarded([&] {
+      return set_error(NMF_ERR_DIMENSION,
+                       "A is empty (m = " + std::to_string(m) + ", n = " +
+                           std::to_string(n) +
+                           "); both dimensions must be at least 1");
+    });
+  return fit_any(nmf::CscView<T, I>{m, n, col_ptr, row_ind, values}, k, W, d,
+                 H, opts, result);
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* nmf_version(void) {
+  return NMF_STR(NMF_VERSION_MAJOR) "." NMF_STR(NMF_VERSION_MINOR) "." NMF_STR(
+      NMF_VERSION_PATCH);
+}
+
+int32_t nmf_version_number(void) { return NMF_VERSION_NUMBER; }
+
+const char* nmf_strerror(int32_t status) {
+  switch (status) {
+    case NMF_OK: return "success";
+    case NMF_CANCELLED: return "cancelled by the progress callback";
+    case NMF_ERR_NULL_POINTER: return "a required pointer is NULL";
+    case NMF_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case NMF_ERR_DIMENSION: return "invalid dimensions";
+    case NMF_ERR_RANK: return "rank k out of range";
+    case NMF_ERR_NEGATIVE: return "negative entry";
+    case NMF_ERR_NOT_FINITE: return "NaN or infinite entry";
+    case NMF_ERR_SPARSE_STRUCTURE: return "malformed sparse (CSC) structure";
+    case NMF_ERR_STRUCT_SIZE: return "struct_size is too small or unset";
+    case NMF_ERR_OUT_OF_MEMORY: return "out of memory";
+    case NMF_ERR_TOO_LARGE: return "sizes too large";
+    case NMF_ERR_NUMERICAL: return "numerical failure";
+    case NMF_ERR_INTERNAL: return "internal error";
+    default: return "unknown status code";
+  }
+}
+
+const char* nmf_last_error_message(void) { return g_last.message.c_str(); }
+
+int32_t nmf_last_error_location(int64_t* row, int64_t* col) {
+  const bool has = g_last.row >= 0 || g_last.col >= 0;
+  if (row) *row = has ? g_last.row : -1;
+  if (col) *col = has ? g_last.col : -1;
+  return has ? 1 : 0;
+}
+
+int32_t nmf_last_error_matrix(void) { return g_last.matrix; }
+
+int32_t nmf_constant(const char* name) {
+  if (!name) return INT32_MIN;
+  struct Entry {
+    const char* name;
+    int32_t value;
+  };
+#define E(x) {#x, x}
+  static const Entry table[] = {
+      E(NMF_OK), E(NMF_CANCELLED), E(NMF_ERR_NULL_POINTER),
+      E(NMF_ERR_INVALID_ARGUMENT), E(NMF_ERR_DIMENSION), E(NMF_ERR_RANK),
+      E(NMF_ERR_NEGATIVE), E(NMF_ERR_NOT_FINITE), E(NMF_ERR_SPARSE_STRUCTURE),
+      E(NMF_ERR_STRUCT_SIZE), E(NMF_ERR_OUT_OF_MEMORY), E(NMF_ERR_TOO_LARGE),
+      E(NMF_ERR_NUMERICAL), E(NMF_ERR_INTERNAL), E(NMF_LOSS_FROBENIUS),
+      E(NMF_SOLVER_AUTO), E(NMF_SOLVER_HALS), E(NMF_INIT_RANDOM),
+      E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
+      E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
+      E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_VERSION_MAJOR),
+      E(NMF_VERSION_MINOR), E(NMF_VERSION_PATCH), E(NMF_VERSION_NUMBER)};
+#undef E
+  for (const Entry& e : table)
+    if (std::strcmp(e.name, name) == 0) return e.value;
+  return INT32_MIN;
+}
+
+int32_t nmf_options_init(nmf_options* opts, size_t size) {
+  return guarded([&]() -> int32_t {
+    if (!opts) return set_error(NMF_ERR_NULL_POINTER, "opts is NULL");
+    if (size < kMinOptionsSize)
+      return set_error(NMF_ERR_STRUCT_SIZE,
+                       "size = " + std::to_string(size) +
+                           " is too small for nmf_options (at least " +
+                           std::to_string(kMinOptionsSize) + ")");
+    nmf_options o;
+    fill_default_options(&o);
+    const size_t n = size < sizeof o ? size : sizeof o;
+    std::memcpy(opts, &o, n);
+    opts->struct_size = uint32_t(n);
+    return NMF_OK;
+  });
+}
+
+int32_t nmf_result_init(nmf_result* res, size_t size) {
+  return guarded([&]() -> int32_t {
+    if (!res) return set_error(NMF_ERR_NULL_POINTER, "result is NULL");
+    if (size < kMinResultSize)
+      return set_error(NMF_ERR_STRUCT_SIZE,
+                       "size = " + std::to_string(size) +
+                           " is too small for nmf_result (at least " +
+                           std::to_string(kMinResultSize) + ")");
+    nmf_result r;
+    std::memset(&r, 0, sizeof r);
+    const size_t n = size < sizeof r ? size : sizeof r;
+    // Keep a history buffer the caller may already have set.
+    if (n >= offsetof(nmf_result, loss_history_capacity) + sizeof(int64_t)) {
+      r.loss_history = res->loss_history;
+      r.loss_history_capacity = res->loss_history_capacity;
+    }
+    std::memcpy(res, &r, n);
+    res->struct_size = uint32_t(n);
+    return NMF_OK;
+  });
+}
+
+int32_t nmf_fit_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
+                        int64_t k, double* W, double* d, double* H,
+                        const nmf_options* opts, nmf_result* result) {
+  return fit_dense(A, m, n, lda, k, W, d, H, opts, result);
+}
+int32_t nmf_fit_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
+                        int64_t k, float* W, float* d, float* H,
+                        const nmf_options* opts, nmf_result* result) {
+  return fit_dense(A, m, n, lda, k, W, d, H, opts, result);
+}
+int32_t nmf_fit_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
+                          const int32_t* row_ind, const double* values,
+                          int64_t k, double* W, double* d, double* H,
+                          const nmf_options* opts, nmf_result* result) {
+  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+int32_t nmf_fit_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
+                          const int64_t* row_ind, const double* values,
+                          int64_t k, double* W, double* d, double* H,
+                          const nmf_options* opts, nmf_result* result) {
+  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+int32_t nmf_fit_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
+                          const int32_t* row_ind, const float* values,
+                          int64_t k, float* W, float* d, float* H,
+                          const nmf_options* opts, nmf_result* result) {
+  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
+                          const int64_t* row_ind, const float* values,
+                          int64_t k, float* W, float* d, float* H,
+                          const nmf_options* opts, nmf_result* result) {
+  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+
+const char* nmf_blas_core(void) {
+  static thread_local std::string core;
+  try {
+    core = nmf::blas::core_name();
+  } catch (...) {
+    core.clear();
+  }
+  return core.c_str();
+}
+
+int32_t nmf_blas_is_slow(void) {
+  try {
+    return nmf::blas::slow_kernel_advice().empty() ? 0 : 1;
+  } catch (...) {
+    return 0;
+  }
+}
+
+const char* nmf_blas_advice(void) {
+  static thread_local std::string advice;
+  try {
+    advice = nmf::blas::slow_kernel_advice();
+  } catch (...) {
+    advice.clear();
+  }
+  return advice.c_str();
+}
+
+}  // extern "C"

@@ -1,0 +1,23 @@
+// The fit driver: validation, initialisation, the alternating updates with
+// the shared products, stopping, and the canonical output.
+#pragma once
+#include <cstdint>
+
+#include "nmf/options.hpp"
+#include "nmf/status.hpp"
+#include "nmf/views.hpp"
+
+namespace nmf {
+
+// Factor A (m x n) into W (m x k, column-major), d (k, may be null) and
+// H (k x n, column-major).  On input W/H hold user values when
+// opt.user_w/user_h/fix_w/fix_h say so.  Returns kOk, kCancelled (outputs
+// valid) or an error status.
+template <class T>
+Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
+           const Options& opt, Result& res);
+template <class T, class I>
+Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
+           const Options& opt, Result& res);
+
+}  // namespace nmf

@@ -1,0 +1,94 @@
+// Hierarchical alternating least squares (HALS) for the Frobenius loss, and
+// the exact non-negative least-squares solver built on the same sweep.
+//
+// HALS (Cichocki & Phan 2009) updates one row of a factor at a time.  For H
+// given W, with B = W^T A and G = W^T W, the exact minimiser of
+//   1/2 ||A - WH||^2 + l1 sum(H) + l2/2 ||H||^2
+// over row j with the other rows fixed is
+//   h_j <- max(0, h_j + (B_j - l1 - G_j H - l2 h_j) / (G_jj + l2)).
+// Column c of H only involves column c of B, so the sweep runs column by
+// column in parallel and gives the same numbers for any thread count.  The
+// W update is the same sweep on W^T with B = H A^T, G = H H^T.
+//
+// Accelerated HALS (Gillis & Glineur 2012, Neural Computation 24(4)) repeats
+// the sweep on the same factor up to 1 + alpha * rho times, rho being the
+// ratio of the cost of the products to the cost of a sweep, and stops early
+// once a sweep changes the factor by less than delta times the first one.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace nmf {
+
+// One coordinate sweep over column x (length k) with numerator column b.
+// Returns the squared change.
+template <class T>
+inline double hals_sweep_column(T* x, const T* b, const double* g, int64_t k,
+                                double l1, double l2) {
+  double change = 0;
+  for (int64_t j = 0; j < k; ++j) {
+    const double* gj = g + j * k;  // G is symmetric: column j is row j
+    double gx = 0;
+    for (int64_t l = 0; l < k; ++l) gx += gj[l] * double(x[l]);
+    const double old = double(x[j]);
+    const double den = gj[j] + l2;
+    double nv = 0;
+    if (den > 0) nv = std::max(0.0, old + (double(b[j]) - l1 - gx - l2 * old) / den);
+    const T stored = T(nv);
+    const double diff = double(stored) - old;
+    change += diff * diff;
+    x[j] = stored;
+  }
+  return change;
+}
+
+// Accelerated HALS update of X (k x len) given B (k x len) and G (k x k).
+// Returns the number of sweeps done.
+template <class T>
+int hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
+                double l1, double l2, int max_sweeps, double delta,
+                int threads) {
+  std::vector<double> change(static_cast<size_t>(len));
+  double first = 0;
+  int sweeps = 0;
+  for (int s = 0; s < max_sweeps; ++s) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t c = 0; c < len; ++c)
+      change[size_t(c)] = hals_sweep_column(x + c * k, b + c * k, g, k, l1, l2);
+    double total = 0;
+    for (int64_t c = 0; c < len; ++c) total += change[size_t(c)];
+    ++sweeps;
+    if (s == 0) {
+      first = total;
+      if (first == 0) break;
+    } else if (total <= delta * delta * first) {
+      break;
+    }
+  }
+  return sweeps;
+}
+
+// Gillis & Glineur's bound on inner sweeps for updating a factor with `len`
+// columns (of length k) against a matrix with `nnz` entries and `other`
+// columns on the other side: 1 + alpha * (1 + (nnz + other*k)/(len*(k+1))).
+inline int hals_max_sweeps(double alpha, int64_t nnz, int64_t other,
+                           int64_t len, int64_t k) {
+  const double rho =
+      1.0 + std::floor((double(nnz) + double(other) * double(k)) /
+                       (double(len) * double(k + 1)));
+  const double s = 1.0 + alpha * rho;
+  return int(std::min(s, 1000.0));
+}
+
+// Exact NNLS of every column: min_{x >= 0} 1/2 x^T (G + l2 I) x - (b - l1)^T x.
+// Coordinate descent to a tight tolerance, then a passive-set polish: solve
+// the unconstrained system on the positive coordinates by Cholesky and keep
+// it when it is positive and the KKT conditions hold on the zero set.
+void nnls_solve(double* x, const double* b, const double* g, int64_t k,
+                int64_t len, double l1, double l2, int threads);
+void nnls_solve(float* x, const float* b, const double* g, int64_t k,
+                int64_t len, double l1, double l2, int threads);
+
+}  // namespace nmf

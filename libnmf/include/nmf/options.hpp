@@ -1,0 +1,58 @@
+// Options and results of a fit, as the core sees them (the C ABI maps
+// nmf_options / nmf_result onto these).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace nmf {
+
+enum Loss : int32_t { kLossFrobenius = 0 };
+enum Solver : int32_t { kSolverAuto = 0, kSolverHals = 1 };
+enum Init : int32_t {
+  kInitRandom = 0,
+  kInitNndsvd = 1,
+  kInitNndsvda = 2,
+  kInitNndsvdar = 3,
+  kInitUser = -1,  // reported when no init method was needed
+};
+enum StopReason : int32_t {
+  kStopNone = 0,
+  kStopMaxit = 1,
+  kStopTol = 2,
+  kStopCancelled = 3,
+  kStopExact = 4,
+};
+
+// Called between iterations on the calling thread; non-zero return cancels.
+using ProgressFn = int32_t (*)(int64_t iteration, int64_t maxit, double loss,
+                               double rel_error, void* user_data);
+
+struct Options {
+  int32_t loss = kLossFrobenius;
+  int32_t solver = kSolverAuto;
+  int32_t init = kInitRandom;
+  int32_t n_threads = 0;  // 0: all the OpenMP threads available
+  int32_t maxit = 200;
+  double tol = 1e-5;
+  uint64_t seed = 42;
+  double l1_w = 0, l1_h = 0, l2_w = 0, l2_h = 0;
+  bool user_w = false, user_h = false;
+  bool fix_w = false, fix_h = false;
+  ProgressFn progress = nullptr;
+  void* progress_data = nullptr;
+  double hals_alpha = 0.5;
+  double hals_delta = 0.1;
+};
+
+struct Result {
+  int32_t stop_reason = kStopNone;
+  int64_t iterations = 0;
+  double loss = 0;
+  double rel_error = 0;
+  int32_t solver = kSolverHals;
+  int32_t init = kInitRandom;
+  double seconds = 0;
+  std::vector<double> history;  // loss after each iteration
+};
+
+}  // namespace nmf

@@ -1,0 +1,201 @@
+// The products every Frobenius solver needs, computed in one place:
+//   left(Wt)  = Wt * A      (k x n; "W^T A" with Wt = W^T stored k x m)
+//   right(H)  = H * A^T     (k x m; "(A H^T)^T")
+// Dense inputs go through BLAS level 3; sparse CSC inputs through OpenMP
+// kernels that never build a transposed copy of A.  Every output entry is
+// summed in a fixed order, so results are bitwise identical for any thread
+// count.
+#pragma once
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "nmf/blas.hpp"
+#include "nmf/views.hpp"
+
+namespace nmf {
+
+// ---------------------------------------------------------------- dense
+template <class T>
+class DenseOps {
+ public:
+  explicit DenseOps(const DenseView<T>& a) : a_(a) {}
+  int64_t m() const { return a_.m; }
+  int64_t n() const { return a_.n; }
+  int64_t nnz() const { return a_.m * a_.n; }
+
+  // out (k x n) = Wt (k x m) * A
+  void left(const T* wt, int64_t k, T* out, int /*threads*/,
+            double alpha = 1.0) const {
+    blas::gemm('N', 'N', k, a_.n, a_.m, T(alpha), wt, k, a_.data, a_.ld, T(0),
+               out, k);
+  }
+  // out (k x m) = H (k x n) * A^T
+  void right(const T* h, int64_t k, T* out, int /*threads*/,
+             double alpha = 1.0) const {
+    blas::gemm('N', 'T', k, a_.m, a_.n, T(alpha), h, k, a_.data, a_.ld, T(0),
+               out, k);
+  }
+  // max|A|; then ||scale*A||_F^2 and sum(scale*A) in double, summed column by
+  // column in order.
+  double max_abs(int threads) const {
+    double mx = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(max : mx)
+    for (int64_t j = 0; j < a_.n; ++j)
+      for (int64_t i = 0; i < a_.m; ++i)
+        mx = std::max(mx, double(a_.data[i + j * a_.ld]));
+    return mx;
+  }
+  void norms(double scale, double* frob2, double* sum, int threads) const {
+    std::vector<double> f(static_cast<size_t>(a_.n)), s(static_cast<size_t>(a_.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t j = 0; j < a_.n; ++j) {
+      const T* col = a_.data + j * a_.ld;
+      double fj = 0, sj = 0;
+      for (int64_t i = 0; i < a_.m; ++i) {
+        const double v = scale * double(col[i]);
+        fj += v * v;
+        sj += v;
+      }
+      f[size_t(j)] = fj;
+      s[size_t(j)] = sj;
+    }
+    double ft = 0, st = 0;
+    for (int64_t j = 0; j < a_.n; ++j) {
+      ft += f[size_t(j)];
+      st += s[size_t(j)];
+    }
+    *frob2 = ft;
+    *sum = st;
+  }
+  const DenseView<T>& view() const { return a_; }
+
+ private:
+  DenseView<T> a_;
+};
+
+// ---------------------------------------------------------------- sparse
+template <class T, class I>
+class CscOps {
+ public:
+  // row_nnz: the number of stored entries per row (length m), used to split
+  // the rows into blocks of similar work for right().
+  CscOps(const CscView<T, I>& a, const std::vector<int64_t>& row_nnz,
+         int threads)
+      : a_(a) {
+    const int64_t nblocks =
+        std::max<int64_t>(1, std::min<int64_t>(a_.m, int64_t(threads) * 4));
+    const int64_t total = a_.nnz();
+    bounds_.push_back(0);
+    int64_t acc = 0, next = 1;
+    for (int64_t i = 0; i < a_.m && next < nblocks; ++i) {
+      acc += row_nnz[size_t(i)];
+      if (acc * nblocks >= next * total && i + 1 < a_.m) {
+        bounds_.push_back(i + 1);
+        ++next;
+      }
+    }
+    bounds_.push_back(a_.m);
+  }
+  int64_t m() const { return a_.m; }
+  int64_t n() const { return a_.n; }
+  int64_t nnz() const { return a_.nnz(); }
+
+  // out (k x n) = Wt (k x m) * A: column j of out is the combination of the
+  // columns of Wt selected by column j of A.
+  void left(const T* wt, int64_t k, T* out, int threads,
+            double alpha = 1.0) const {
+    const int64_t* p = a_.col_ptr;
+    const I* ri = a_.row_ind;
+    const T* x = a_.values;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<double> acc(static_cast<size_t>(k));
+#pragma omp for schedule(dynamic, 64)
+      for (int64_t j = 0; j < a_.n; ++j) {
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int64_t q = p[j]; q < p[j + 1]; ++q) {
+          const T* w = wt + int64_t(ri[q]) * k;
+          const double v = alpha * double(x[q]);
+          for (int64_t r = 0; r < k; ++r) acc[size_t(r)] += v * double(w[r]);
+        }
+        T* o = out + j * k;
+        for (int64_t r = 0; r < k; ++r) o[r] = T(acc[size_t(r)]);
+      }
+    }
+  }
+
+  // out (k x m) = H (k x n) * A^T without a transposed copy of A: each task
+  // owns a block of rows and walks every column's entries in that block
+  // (found by binary search, rows being sorted), so each output column is
+  // summed over j = 0..n-1 in order whatever the number of threads.
+  void right(const T* h, int64_t k, T* out, int threads,
+             double alpha = 1.0) const {
+    const int64_t* p = a_.col_ptr;
+    const I* ri = a_.row_ind;
+    const T* x = a_.values;
+    const int64_t nb = int64_t(bounds_.size()) - 1;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<double> acc;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t r0 = bounds_[size_t(b)], r1 = bounds_[size_t(b) + 1];
+        acc.assign(size_t((r1 - r0) * k), 0.0);
+        for (int64_t j = 0; j < a_.n; ++j) {
+          const I* first = ri + p[j];
+          const I* last = ri + p[j + 1];
+          if (first == last) continue;
+          if (r0 > 0) first = std::lower_bound(first, last, I(r0));
+          const T* hj = h + j * k;
+          for (const I* it = first; it != last && int64_t(*it) < r1; ++it) {
+            const double v = alpha * double(x[it - ri]);
+            double* o = acc.data() + (int64_t(*it) - r0) * k;
+            for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
+          }
+        }
+        T* o = out + r0 * k;
+        const int64_t cnt = (r1 - r0) * k;
+        for (int64_t t = 0; t < cnt; ++t) o[t] = T(acc[size_t(t)]);
+      }
+    }
+  }
+
+  double max_abs(int threads) const {
+    double mx = 0;
+    const int64_t nz = a_.nnz();
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(max : mx)
+    for (int64_t q = 0; q < nz; ++q) mx = std::max(mx, double(a_.values[q]));
+    return mx;
+  }
+  void norms(double scale, double* frob2, double* sum, int threads) const {
+    std::vector<double> f(static_cast<size_t>(a_.n)), s(static_cast<size_t>(a_.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t j = 0; j < a_.n; ++j) {
+      double fj = 0, sj = 0;
+      for (int64_t q = a_.col_ptr[j]; q < a_.col_ptr[j + 1]; ++q) {
+        const double v = scale * double(a_.values[q]);
+        fj += v * v;
+        sj += v;
+      }
+      f[size_t(j)] = fj;
+      s[size_t(j)] = sj;
+    }
+    double ft = 0, st = 0;
+    for (int64_t j = 0; j < a_.n; ++j) {
+      ft += f[size_t(j)];
+      st += s[size_t(j)];
+    }
+    *frob2 = ft;
+    *sum = st;
+  }
+  const CscView<T, I>& view() const { return a_; }
+
+ private:
+  CscView<T, I> a_;
+  std::vector<int64_t> bounds_;
+};
+
+}  // namespace nmf

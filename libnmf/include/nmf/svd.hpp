@@ -1,0 +1,129 @@
+// Leading k singular triplets of A, for the NNDSVD initialisations.
+// Small dense inputs: LAPACK's thin SVD (gesdd).  Large or sparse inputs: a
+// randomized range finder with power iterations (Halko, Martinsson & Tropp
+// 2011, Algorithms 4.3/4.4 and 5.1) using only the two products the solvers
+// use, so no transposed or dense copy of A is ever made.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "nmf/blas.hpp"
+#include "nmf/products.hpp"
+#include "nmf/rng.hpp"
+#include "nmf/status.hpp"
+
+namespace nmf {
+
+template <class T>
+struct TopSvd {
+  std::vector<T> u;  // m x k, column-major
+  std::vector<T> s;  // k
+  std::vector<T> v;  // n x k, column-major
+};
+
+namespace detail {
+// out (cols x rows) = transpose of in (rows x cols), both column-major.
+template <class T>
+void transpose(const T* in, int64_t rows, int64_t cols, T* out) {
+  for (int64_t j = 0; j < cols; ++j)
+    for (int64_t i = 0; i < rows; ++i) out[j + i * cols] = in[i + j * rows];
+}
+}  // namespace detail
+
+// Exact thin SVD of a dense view (copies A: only for small inputs).
+template <class T>
+Status svd_exact(const DenseOps<T>& ops, int64_t k, double scale,
+                 TopSvd<T>& out) {
+  const DenseView<T>& a = ops.view();
+  const int64_t m = a.m, n = a.n, r = std::min(m, n);
+  std::vector<T> copy(static_cast<size_t>(m * n));
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i)
+      copy[size_t(i + j * m)] = T(scale * double(a.data[i + j * a.ld]));
+  std::vector<T> s(static_cast<size_t>(r)), u(static_cast<size_t>(m * r)), vt(static_cast<size_t>(r * n));
+  const int info =
+      blas::gesdd(m, n, copy.data(), m, s.data(), u.data(), m, vt.data(), r);
+  if (info != 0)
+    return Status::error(kErrNumerical,
+                         "the SVD for NNDSVD failed (LAPACK gesdd info = " +
+                             std::to_string(info) + ")");
+  out.u.assign(u.begin(), u.begin() + m * k);
+  out.s.assign(s.begin(), s.begin() + k);
+  out.v.assign(size_t(n * k), T(0));
+  for (int64_t j = 0; j < k; ++j)
+    for (int64_t c = 0; c < n; ++c) out.v[size_t(c + j * n)] = vt[size_t(j + c * r)];
+  return Status();
+}
+
+// Randomized truncated SVD through the products left/right of any Ops.
+template <class Ops, class T>
+Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
+                      int threads, TopSvd<T>& out) {
+  const int64_t m = ops.m(), n = ops.n();
+  const int64_t l = std::min<int64_t>(k + 10, std::min(m, n));
+  const int power_iterations = 3;
+  Rng rng(seed ^ 0x5bd1e995a5a5a5a5ULL);
+  std::vector<T> omega_t(static_cast<size_t>(l * n));  // l x n
+  for (auto& v : omega_t) v = T(rng.normal());
+  std::vector<T> yt(static_cast<size_t>(l * m)), y(static_cast<size_t>(m * l)), zt(static_cast<size_t>(l * n)),
+      z(size_t(n * l));
+  auto fail = [](int info) {
+    return Status::error(kErrNumerical,
+                         "QR in the randomized SVD failed (LAPACK info = " +
+                             std::to_string(info) + ")");
+  };
+  // Y = A * Omega, orthonormalised.
+  ops.right(omega_t.data(), l, yt.data(), threads, scale);
+  detail::transpose(yt.data(), l, m, y.data());
+  int info = blas::orthonormalize(m, l, y.data(), m);
+  if (info != 0) return fail(info);
+  for (int q = 0; q < power_iterations; ++q) {
+    // Z = A^T Q, orthonormalised; then Y = A Z, orthonormalised.
+    detail::transpose(y.data(), m, l, yt.data());
+    ops.left(yt.data(), l, zt.data(), threads, scale);
+    detail::transpose(zt.data(), l, n, z.data());
+    info = blas::orthonormalize(n, l, z.data(), n);
+    if (info != 0) return fail(info);
+    detail::transpose(z.data(), n, l, zt.data());
+    ops.right(zt.data(), l, yt.data(), threads, scale);
+    detail::transpose(yt.data(), l, m, y.data());
+    info = blas::orthonormalize(m, l, y.data(), m);
+    if (info != 0) return fail(info);
+  }
+  // B = Q^T A (l x n) = U_b S V^T; U = Q U_b.
+  detail::transpose(y.data(), m, l, yt.data());
+  std::vector<T> b(static_cast<size_t>(l * n));
+  ops.left(yt.data(), l, b.data(), threads, scale);
+  std::vector<T> s(static_cast<size_t>(l)), ub(static_cast<size_t>(l * l)), vt(static_cast<size_t>(l * n));
+  info = blas::gesdd(l, n, b.data(), l, s.data(), ub.data(), l, vt.data(), l);
+  if (info != 0)
+    return Status::error(kErrNumerical,
+                         "the SVD for NNDSVD failed (LAPACK gesdd info = " +
+                             std::to_string(info) + ")");
+  out.u.assign(size_t(m * k), T(0));
+  blas::gemm('N', 'N', m, k, l, T(1), y.data(), m, ub.data(), l, T(0),
+             out.u.data(), m);
+  out.s.assign(s.begin(), s.begin() + k);
+  out.v.assign(size_t(n * k), T(0));
+  for (int64_t j = 0; j < k; ++j)
+    for (int64_t c = 0; c < n; ++c) out.v[size_t(c + j * n)] = vt[size_t(j + c * l)];
+  return Status();
+}
+
+// Dispatch: exact for small dense inputs, randomized otherwise.
+template <class T>
+Status svd_top(const DenseOps<T>& ops, int64_t k, double scale, uint64_t seed,
+               int threads, TopSvd<T>& out) {
+  if (std::min(ops.m(), ops.n()) <= 1000 &&
+      double(ops.m()) * double(ops.n()) <= 2.5e7)
+    return svd_exact(ops, k, scale, out);
+  return svd_randomized(ops, k, scale, seed, threads, out);
+}
+template <class T, class I>
+Status svd_top(const CscOps<T, I>& ops, int64_t k, double scale, uint64_t seed,
+               int threads, TopSvd<T>& out) {
+  return svd_randomized(ops, k, scale, seed, threads, out);
+}
+
+}  // namespace nmf

@@ -1,0 +1,38 @@
+// Input validation: every problem is reported as a Status naming it, before
+// any large allocation.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "nmf/options.hpp"
+#include "nmf/status.hpp"
+#include "nmf/views.hpp"
+
+namespace nmf {
+
+// Dimensions and leading dimension of a dense view, then every entry:
+// finite and non-negative.  The first offending entry (column-major order)
+// is reported with its 1-based position in the message.
+template <class T>
+Status validate_dense(const DenseView<T>& a, int threads);
+
+// CSC structure (col_ptr[0] = 0, non-decreasing, row indices in range and
+// strictly increasing per column), then values.  Fills row_nnz (length m).
+template <class T, class I>
+Status validate_csc(const CscView<T, I>& a, std::vector<int64_t>& row_nnz,
+                    int threads);
+
+// k against the dimensions, option values, and the memory a fit will need.
+Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
+                        const Options& opt);
+
+// A user-supplied factor (rows x cols, leading dimension rows): finite and
+// non-negative.  name is 'W' or 'H'.
+template <class T>
+Status validate_factor(const T* x, int64_t rows, int64_t cols, char name);
+
+// Bytes of memory available to this process (MemAvailable or physical
+// memory), or -1 if unknown.
+int64_t available_memory_bytes();
+
+}  // namespace nmf
