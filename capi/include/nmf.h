@@ -206,7 +206,8 @@ typedef struct nmf_result {
   int64_t history_length;
 } nmf_result;
 
-/* Zero *res except the history buffer fields, and set struct_size = size.
+/* Zero every field of *res (including the history buffer fields: set them
+ * after this call) and set struct_size = size.
  * Returns NMF_OK, NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE.  Thread-safe. */
 NMF_API int32_t nmf_result_init(nmf_result *res, size_t size);
 

@@ -292,11 +292,6 @@ int32_t nmf_result_init(nmf_result* res, size_t size) {
     nmf_result r;
     std::memset(&r, 0, sizeof r);
     const size_t n = size < sizeof r ? size : sizeof r;
-    // Keep a history buffer the caller may already have set.
-    if (n >= offsetof(nmf_result, loss_history_capacity) + sizeof(int64_t)) {
-      r.loss_history = res->loss_history;
-      r.loss_history_capacity = res->loss_history_capacity;
-    }
     std::memcpy(res, &r, n);
     res->struct_size = uint32_t(n);
     return NMF_OK;
