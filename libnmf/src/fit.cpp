@@ -126,14 +126,15 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   const int threads = wk.threads;
   const int64_t m = wk.m, n = wk.n;
 
-  // Extreme magnitudes (|a| > 1e100 or max|a| < 1e-100) are rescaled so that
-  // squares and products stay finite; results are reported in the caller's
-  // units.
+  // A is scaled to max 1 internally, so that squares and products stay
+  // finite for extreme magnitudes (1e-300 .. 1e300) and tiny entries can be
+  // flushed to zero at a fixed threshold (hals.hpp); results are reported in
+  // the caller's units.
   const double amax = ops.max_abs(threads);
   if (amax == 0)
     return Status::error(kErrInvalidArgument,
                          "A is entirely zero: there is nothing to factor");
-  if (amax > 1e100 || amax < 1e-100) wk.scale = 1.0 / amax;
+  wk.scale = 1.0 / amax;
   double asum = 0;
   ops.norms(wk.scale, &wk.frob2, &asum, threads);
   wk.mean = asum / (double(m) * double(n));

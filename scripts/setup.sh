@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing on a Debian machine (system packages through
+# apt-get), then configures and builds the project into build/.
+# Sourced or run by scripts/demo.sh and scripts/test.sh; safe to re-run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${NMF_BUILD_DIR:-$ROOT/build}"
+
+# Debian packages the build, the tests and the demo need.
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libopenblas-dev liblapack-dev zlib1g-dev
+  libgtest-dev
+  python3 python3-numpy python3-scipy
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's interpreter, which has numpy and scipy (another python3 may come
+# first on PATH).
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
+
+cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
+  -DPython3_EXECUTABLE="$PYTHON" >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
