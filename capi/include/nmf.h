@@ -143,8 +143,10 @@ typedef struct nmf_options {
   int32_t loss;         /* NMF_LOSS_*; default NMF_LOSS_FROBENIUS */
   int32_t solver;       /* NMF_SOLVER_*; default NMF_SOLVER_AUTO */
   int32_t init;         /* NMF_INIT_*; default NMF_INIT_RANDOM */
-  int32_t n_threads;    /* worker threads (OpenMP and BLAS); 0 = all cores;
-                           default 0 */
+  int32_t n_threads;    /* worker threads; 0 = OpenMP's default (all cores
+                           unless OMP_NUM_THREADS says otherwise); OpenBLAS
+                           is held at one thread during the call and the
+                           library splits the products itself; default 0 */
   int32_t maxit;        /* maximum outer iterations, >= 0; default 200 */
   double tol;           /* stop when (loss_prev - loss) / loss_prev < tol
                            (so also when the loss stops decreasing); >= 0;
@@ -172,8 +174,9 @@ typedef struct nmf_options {
   nmf_progress_fn progress; /* may be NULL; default NULL */
   void *progress_data;      /* passed to progress */
   /* Accelerated HALS (Gillis & Glineur 2012): at most 1 + hals_alpha * rho
-   * inner sweeps per factor update, stopping when a sweep changes the factor
-   * by less than hals_delta times the first sweep's change.  Defaults 0.5
+   * inner sweeps per factor update (rho: cost of the products over the cost
+   * of a sweep), each column of the factor stopping when a sweep changes it
+   * by less than hals_delta times its first sweep's change.  Defaults 0.5
    * and 0.1; hals_alpha = 0 gives plain HALS. */
   double hals_alpha;
   double hals_delta;

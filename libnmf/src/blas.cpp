@@ -185,11 +185,11 @@ const OpenBlas& openblas() {
 }
 }  // namespace
 
-ThreadScope::ThreadScope(int n_threads) {
+ThreadScope::ThreadScope() {
   const OpenBlas& ob = openblas();
-  if (ob.get_threads && ob.set_threads && n_threads > 0) {
+  if (ob.get_threads && ob.set_threads) {
     previous_ = ob.get_threads();
-    if (previous_ != n_threads) ob.set_threads(n_threads);
+    if (previous_ != 1) ob.set_threads(1);
     else previous_ = -1;
   }
 }

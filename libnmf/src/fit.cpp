@@ -299,7 +299,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
     st = validate_factor(h, k, a.n, 'H');
     if (!st.ok()) return st;
   }
-  blas::ThreadScope scope(threads);
+  blas::ThreadScope scope;
   return run(DenseOps<T>(a), k, w, d, h, opt, res);
 }
 
@@ -321,7 +321,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
     st = validate_factor(h, k, a.n, 'H');
     if (!st.ok()) return st;
   }
-  blas::ThreadScope scope(threads);
+  blas::ThreadScope scope;
   CscOps<T, I> ops(a, row_nnz, threads);
   return run(ops, k, w, d, h, opt, res);
 }

@@ -38,12 +38,13 @@ int posv(int64_t n, double* g, int64_t ldg, double* b);
 // Largest sizes the Fortran integer interface accepts.
 bool fits_blas_int(int64_t v);
 
-// Scope guard: sets the BLAS thread count (OpenBLAS only) for the duration of
-// a call and restores it afterwards, so OpenMP threads x BLAS threads never
-// exceed what the caller asked for.
+// Scope guard: holds OpenBLAS at one thread for the duration of a fit and
+// restores its setting afterwards.  The core parallelises the products
+// itself (products.hpp), so OpenMP threads x BLAS threads never exceed what
+// the caller asked for and the two pools never spin against each other.
 class ThreadScope {
  public:
-  explicit ThreadScope(int n_threads);
+  ThreadScope();
   ~ThreadScope();
   ThreadScope(const ThreadScope&) = delete;
   ThreadScope& operator=(const ThreadScope&) = delete;

@@ -13,7 +13,8 @@
 // Accelerated HALS (Gillis & Glineur 2012, Neural Computation 24(4)) repeats
 // the sweep on the same factor up to 1 + alpha * rho times, rho being the
 // ratio of the cost of the products to the cost of a sweep, and stops early
-// once a sweep changes the factor by less than delta times the first one.
+// once a sweep changes the factor by less than delta times the first one
+// (here judged per column, see hals_update).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -55,29 +56,25 @@ inline double hals_sweep_column(T* x, const T* b, const double* g, int64_t k,
 }
 
 // Accelerated HALS update of X (k x len) given B (k x len) and G (k x k).
-// Returns the number of sweeps done.
+// Each column is an independent non-negative least-squares problem, so the
+// inner-sweep rule is applied per column: up to max_sweeps sweeps, stopping
+// once a sweep changes the column by less than delta times the first
+// sweep's change (in norm).  One parallel region, no barrier per sweep, and
+// columns that have converged stop early.
 template <class T>
-int hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
-                double l1, double l2, int max_sweeps, double delta,
-                int threads) {
-  std::vector<double> change(static_cast<size_t>(len));
-  double first = 0;
-  int sweeps = 0;
-  for (int s = 0; s < max_sweeps; ++s) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t c = 0; c < len; ++c)
-      change[size_t(c)] = hals_sweep_column(x + c * k, b + c * k, g, k, l1, l2);
-    double total = 0;
-    for (int64_t c = 0; c < len; ++c) total += change[size_t(c)];
-    ++sweeps;
-    if (s == 0) {
-      first = total;
-      if (first == 0) break;
-    } else if (total <= delta * delta * first) {
-      break;
-    }
+void hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
+                 double l1, double l2, int max_sweeps, double delta,
+                 int threads) {
+  const double d2 = delta * delta;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 32)
+  for (int64_t c = 0; c < len; ++c) {
+    T* xc = x + c * k;
+    const T* bc = b + c * k;
+    const double first = hals_sweep_column(xc, bc, g, k, l1, l2);
+    if (first == 0) continue;
+    for (int s = 1; s < max_sweeps; ++s)
+      if (hals_sweep_column(xc, bc, g, k, l1, l2) <= d2 * first) break;
   }
-  return sweeps;
 }
 
 // Gillis & Glineur's bound on inner sweeps for updating a factor with `len`
