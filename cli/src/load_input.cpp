@@ -1,0 +1,137 @@
+#include "load_input.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <string_view>
+
+#include "cli_error.hpp"
+#include "read_10x.hpp"
+#include "read_mtx.hpp"
+#include "read_table.hpp"
+
+namespace nmfcli {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool ends_with(const std::string &s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The extension that names the format, after any ".gz": ".tsv", ".csv", ...
+std::string format_extension(const std::string &path) {
+  std::string name = lower(path.substr(path.rfind('/') + 1));
+  if (ends_with(name, ".gz")) name.resize(name.size() - 3);
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos ? std::string() : name.substr(dot);
+}
+
+std::vector<std::string> numbered(const char *stem, int64_t count) {
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(count));
+  for (int64_t i = 1; i <= count; ++i) names.push_back(stem + std::to_string(i));
+  return names;
+}
+
+template <typename T>
+LabeledMatrix<T> load_mtx(const MtxFiles &files, bool transpose,
+                          InputInfo *info) {
+  LabeledMatrix<T> a = read_mtx<T>(files.matrix, transpose);
+  const int64_t file_rows = transpose ? a.cols : a.rows;
+  const int64_t file_cols = transpose ? a.rows : a.cols;
+  std::vector<std::string> rows, cols;
+  if (!files.features.empty()) {
+    rows = read_name_file(files.features, true, file_rows, files.matrix, "rows");
+    cols = read_name_file(files.barcodes, false, file_cols, files.matrix, "columns");
+    info->row_names = transpose ? files.barcodes : files.features;
+    info->col_names = transpose ? files.features : files.barcodes;
+  } else {
+    rows = numbered("row", file_rows);
+    cols = numbered("col", file_cols);
+  }
+  a.row_names = transpose ? std::move(cols) : std::move(rows);
+  a.col_names = transpose ? std::move(rows) : std::move(cols);
+  return a;
+}
+
+}  // namespace
+
+bool is_regular_file(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool is_directory(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+template <typename T>
+LabeledMatrix<T> load_input(const std::string &input, bool transpose,
+                            InputInfo *info) {
+  *info = InputInfo();
+  if (is_directory(input)) {
+    MtxFiles files = find_10x_directory(input);
+    info->format = "10x";
+    info->matrix = files.matrix;
+    return load_mtx<T>(files, transpose, info);
+  }
+  const std::string ext = format_extension(input);
+  // An unknown extension: peek at the first line, but only in a regular
+  // file; a pipe (nmf fit <(zcat x.gz)) can be read only once.
+  const bool mtx = ext == ".mtx" || (ext != ".tsv" && ext != ".csv" &&
+                                     ext != ".txt" && ext != ".tab" &&
+                                     is_regular_file(input) && looks_like_mtx(input));
+  info->matrix = input;
+  if (mtx) {
+    MtxFiles files = find_mtx_names(input);
+    info->format = files.features.empty() ? "mtx" : "10x";
+    return load_mtx<T>(files, transpose, info);
+  }
+  char delimiter = ext == ".csv" ? ',' : (ext == ".tsv" || ext == ".tab") ? '\t' : 0;
+  LabeledMatrix<T> a = read_table<T>(input, &delimiter, transpose);
+  info->format = delimiter == ',' ? "csv" : "tsv";
+  return a;
+}
+
+template <typename T>
+LabeledMatrix<T> load_table(const std::string &path) {
+  const std::string ext = format_extension(path);
+  char delimiter = ext == ".csv" ? ',' : (ext == ".tsv" || ext == ".tab") ? '\t' : 0;
+  return read_table<T>(path, &delimiter, false);
+}
+
+std::string default_prefix(const std::string &input) {
+  if (input == "-") return "nmf";
+  std::string name = input;
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  name = name.substr(name.rfind('/') + 1);
+  if (is_directory(input)) return name.empty() || name == "." ? "nmf" : name;
+  std::string low = lower(name);
+  if (ends_with(low, ".gz")) {
+    name.resize(name.size() - 3);
+    low.resize(low.size() - 3);
+  }
+  for (const char *ext : {".tsv", ".csv", ".txt", ".tab", ".mtx"}) {
+    if (ends_with(low, ext)) {
+      name.resize(name.size() - std::string_view(ext).size());
+      break;
+    }
+  }
+  return name.empty() ? "nmf" : name;
+}
+
+template LabeledMatrix<double> load_input<double>(const std::string &, bool, InputInfo *);
+template LabeledMatrix<float> load_input<float>(const std::string &, bool, InputInfo *);
+template LabeledMatrix<double> load_table<double>(const std::string &);
+template LabeledMatrix<float> load_table<float>(const std::string &);
+
+}  // namespace nmfcli

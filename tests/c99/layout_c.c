@@ -1,0 +1,26 @@
+/* layout_c.c — the struct layout of nmf.h as a C compiler sees it, for
+ * header_cxx.cpp to compare with the C++ view of the same header. */
+#include "nmf.h"
+
+#include <stddef.h>
+
+#define NMF_LAYOUT_FIELDS(X)                                                 \
+  X(nmf_options, struct_size) X(nmf_options, loss) X(nmf_options, solver)    \
+  X(nmf_options, init) X(nmf_options, n_threads) X(nmf_options, maxit)       \
+  X(nmf_options, tol) X(nmf_options, seed) X(nmf_options, l1_w)              \
+  X(nmf_options, l1_h) X(nmf_options, l2_w) X(nmf_options, l2_h)             \
+  X(nmf_options, user_w) X(nmf_options, user_h) X(nmf_options, fix_w)        \
+  X(nmf_options, fix_h) X(nmf_options, progress)                             \
+  X(nmf_options, progress_data) X(nmf_options, hals_alpha)                   \
+  X(nmf_options, hals_delta) X(nmf_result, struct_size)                      \
+  X(nmf_result, stop_reason) X(nmf_result, iterations) X(nmf_result, loss)   \
+  X(nmf_result, rel_error) X(nmf_result, solver) X(nmf_result, init)         \
+  X(nmf_result, seconds) X(nmf_result, loss_history)                         \
+  X(nmf_result, loss_history_capacity) X(nmf_result, history_length)
+
+#define OFFSET(type, field) offsetof(type, field),
+const size_t nmf_test_c_offsets[] = {NMF_LAYOUT_FIELDS(OFFSET)
+                                     sizeof(nmf_options), sizeof(nmf_result)};
+#undef OFFSET
+const size_t nmf_test_c_offsets_count =
+    sizeof nmf_test_c_offsets / sizeof nmf_test_c_offsets[0];
