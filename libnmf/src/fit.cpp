@@ -23,13 +23,17 @@ namespace nmf {
 namespace {
 
 // Everything the loop works on, in internal units: A is multiplied by
-// `scale` (1 unless its entries are extreme) and W is held transposed
-// (wt, k x m) so that both factor updates are column sweeps.
+// `scale` = 1 / max(A), both factors by `root` = sqrt(scale) (so that the
+// iterates do not depend on the units of A: fitting cA gives c^(1/2) W and
+// c^(1/2) H in the caller's units, the balance NNDSVD and random starts
+// have), and W is held transposed (wt, k x m) so that both factor updates are
+// column sweeps.
 template <class T>
 struct Work {
   int64_t m, n, k;
   int threads;
   double scale = 1;   // A_internal = scale * A
+  double root = 1;    // W_internal = root * W, H_internal = root * H
   double frob2 = 0;   // ||A_internal||_F^2
   double mean = 0;    // mean(A_internal)
   std::vector<T> wt;  // k x m
@@ -138,12 +142,15 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   double asum = 0;
   ops.norms(wk.scale, &wk.frob2, &asum, threads);
   wk.mean = asum / (double(m) * double(n));
-  const double s = wk.scale, s_inv2 = 1.0 / (s * s);
-  // Penalties in internal units (A' = sA, H' = sH, W' = W; objective / s^2).
-  wk.l1_w = opt.l1_w * s_inv2;
-  wk.l2_w = opt.l2_w * s_inv2;
-  wk.l1_h = opt.l1_h / s;
-  wk.l2_h = opt.l2_h;
+  const double s = wk.scale, r = std::sqrt(s);
+  wk.root = r;
+  // Penalties in internal units.  With A' = sA, W' = rW and H' = rH (r^2 = s)
+  // the internal objective is s^2 times the caller's when l1' = s r l1 and
+  // l2' = s l2, for W and H alike.
+  wk.l1_w = opt.l1_w * s * r;
+  wk.l1_h = opt.l1_h * s * r;
+  wk.l2_w = opt.l2_w * s;
+  wk.l2_h = opt.l2_h * s;
 
   wk.wt.assign(size_t(k * m), T(0));
   wk.h.assign(size_t(k * n), T(0));
@@ -155,9 +162,10 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   const bool have_h = opt.user_h || opt.fix_h;
   if (have_w)
     for (int64_t j = 0; j < k; ++j)
-      for (int64_t i = 0; i < m; ++i) wk.wt[size_t(j + i * k)] = w[i + j * m];
+      for (int64_t i = 0; i < m; ++i)
+        wk.wt[size_t(j + i * k)] = T(double(w[i + j * m]) * r);
   if (have_h)
-    for (int64_t t = 0; t < k * n; ++t) wk.h[size_t(t)] = T(double(h[t]) * s);
+    for (int64_t t = 0; t < k * n; ++t) wk.h[size_t(t)] = T(double(h[t]) * r);
 
   res.solver = kSolverHals;
   res.init = (have_w || have_h) ? kInitUser : opt.init;
@@ -191,10 +199,11 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
     res.history.push_back(res.loss);
     res.stop_reason = kStopExact;
     if (opt.fix_w) {
-      for (int64_t t = 0; t < k * n; ++t) h[t] = T(double(wk.h[size_t(t)]) / s);
+      for (int64_t t = 0; t < k * n; ++t) h[t] = T(double(wk.h[size_t(t)]) / r);
     } else {
       for (int64_t j = 0; j < k; ++j)
-        for (int64_t i = 0; i < m; ++i) w[i + j * m] = wk.wt[size_t(j + i * k)];
+        for (int64_t i = 0; i < m; ++i)
+          w[i + j * m] = T(double(wk.wt[size_t(j + i * k)]) / r);
     }
     if (d) std::fill(d, d + k, T(1));
     finish_time();
@@ -206,7 +215,9 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
     if (opt.init == kInitRandom) {
       init_random(m, n, k, wk.mean, opt.seed, wk.wt.data(), wk.h.data());
     } else {
-      Status st = init_nndsvd(ops, k, opt.init, s, wk.mean, opt.seed, threads,
+      // NNDSVDa fills zeros with mean(A) in the caller's units: r mean(A)
+      // = mean(A') / r internally.
+      Status st = init_nndsvd(ops, k, opt.init, s, wk.mean / r, opt.seed, threads,
                               wk.wt.data(), wk.h.data());
       if (!st.ok()) return st;
     }
@@ -236,9 +247,20 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   }
 
   // ---- Alternating accelerated HALS.
-  const int sweeps_w = hals_max_sweeps(opt.hals_alpha, ops.nnz(), n, m, k);
-  const int sweeps_h = hals_max_sweeps(opt.hals_alpha, ops.nnz(), m, n, k);
+  const int64_t nonzeros = ops.count_nonzero(threads);
+  const int sweeps_w = hals_max_sweeps(opt.hals_alpha, nonzeros, n, m, k);
+  const int sweeps_h = hals_max_sweeps(opt.hals_alpha, nonzeros, m, n, k);
   double prev = std::numeric_limits<double>::infinity();
+  // float: the loss from the float product W^T A carries rounding noise of
+  // about 1e-7 ||A||^2, which can exceed tol times a small loss.  A stop on
+  // tol is then confirmed from the loss with the cross term taken in double
+  // (cross_exact): the average decrease per iteration since the previous
+  // confirmation must be below tol.  Confirmations are at least
+  // kConfirmEvery iterations apart, bounding their cost.
+  constexpr bool kConfirm = sizeof(T) < sizeof(double);
+  constexpr int64_t kConfirmEvery = 10;
+  double confirmed_loss = 0;
+  int64_t confirmed_it = 0;
   Status status;
   res.stop_reason = kStopMaxit;
   for (int64_t it = 1; it <= opt.maxit; ++it) {
@@ -270,8 +292,24 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
       break;
     }
     if (opt.tol > 0 && prev - f < opt.tol * prev) {
-      res.stop_reason = kStopTol;
-      break;
+      if (!kConfirm) {
+        res.stop_reason = kStopTol;
+        break;
+      }
+      if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
+        double unused;
+        const double exact = objective(
+            wk, ops.cross_exact(wk.wt.data(), wk.h.data(), k, s, threads),
+            &unused);
+        if (confirmed_it > 0 &&
+            confirmed_loss - exact <
+                opt.tol * confirmed_loss * double(it - confirmed_it)) {
+          res.stop_reason = kStopTol;
+          break;
+        }
+        confirmed_loss = exact;
+        confirmed_it = it;
+      }
     }
     prev = f;
   }

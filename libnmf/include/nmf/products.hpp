@@ -24,7 +24,6 @@ class DenseOps {
   explicit DenseOps(const DenseView<T>& a) : a_(a) {}
   int64_t m() const { return a_.m; }
   int64_t n() const { return a_.n; }
-  int64_t nnz() const { return a_.m * a_.n; }
 
   // out (k x n) = Wt (k x m) * A, in fixed blocks of columns of A, one
   // single-threaded BLAS call each, spread over our OpenMP threads (the
@@ -62,6 +61,39 @@ class DenseOps {
         mx = std::max(mx, double(a_.data[i + j * a_.ld]));
     return mx;
   }
+  // <scale * A, Wt^T H> in double throughout (O(m n k), no BLAS): the cross
+  // term of the loss free of the rounding of a float product.  Per-column
+  // partial sums added in column order: the same for any thread count.
+  double cross_exact(const T* wt, const T* h, int64_t k, double scale,
+                     int threads) const {
+    std::vector<double> part(static_cast<size_t>(a_.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t j = 0; j < a_.n; ++j) {
+      const T* col = a_.data + j * a_.ld;
+      const T* hj = h + j * k;
+      double s = 0;
+      for (int64_t i = 0; i < a_.m; ++i) {
+        const T* wi = wt + i * k;
+        double wh = 0;
+        for (int64_t r = 0; r < k; ++r) wh += double(wi[r]) * double(hj[r]);
+        s += double(col[i]) * wh;
+      }
+      part[size_t(j)] = scale * s;
+    }
+    double total = 0;
+    for (double v : part) total += v;
+    return total;
+  }
+  // The number of non-zero entries: the same for a dense and a CSC copy of
+  // one matrix (explicit zeros not counted), so that decisions taken from it
+  // (HALS's inner-sweep budget) do not depend on the representation.
+  int64_t count_nonzero(int threads) const {
+    int64_t cnt = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : cnt)
+    for (int64_t j = 0; j < a_.n; ++j)
+      for (int64_t i = 0; i < a_.m; ++i) cnt += a_.data[i + j * a_.ld] != T(0);
+    return cnt;
+  }
   void norms(double scale, double* frob2, double* sum, int threads) const {
     std::vector<double> f(static_cast<size_t>(a_.n)), s(static_cast<size_t>(a_.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -83,6 +115,12 @@ class DenseOps {
     }
     *frob2 = ft;
     *sum = st;
+  }
+  // out (m x n, leading dimension m) = scale * A.
+  void densify(double scale, T* out) const {
+    for (int64_t j = 0; j < a_.n; ++j)
+      for (int64_t i = 0; i < a_.m; ++i)
+        out[i + j * a_.m] = T(scale * double(a_.data[i + j * a_.ld]));
   }
   const DenseView<T>& view() const { return a_; }
 
@@ -185,6 +223,34 @@ class CscOps {
     for (int64_t q = 0; q < nz; ++q) mx = std::max(mx, double(a_.values[q]));
     return mx;
   }
+  // See DenseOps::cross_exact; O(nnz k).
+  double cross_exact(const T* wt, const T* h, int64_t k, double scale,
+                     int threads) const {
+    std::vector<double> part(static_cast<size_t>(a_.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t j = 0; j < a_.n; ++j) {
+      const T* hj = h + j * k;
+      double s = 0;
+      for (int64_t q = a_.col_ptr[j]; q < a_.col_ptr[j + 1]; ++q) {
+        const T* wi = wt + int64_t(a_.row_ind[q]) * k;
+        double wh = 0;
+        for (int64_t r = 0; r < k; ++r) wh += double(wi[r]) * double(hj[r]);
+        s += double(a_.values[q]) * wh;
+      }
+      part[size_t(j)] = scale * s;
+    }
+    double total = 0;
+    for (double v : part) total += v;
+    return total;
+  }
+  // Stored entries that are not zero (see DenseOps::count_nonzero).
+  int64_t count_nonzero(int threads) const {
+    int64_t cnt = 0;
+    const int64_t nz = a_.nnz();
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : cnt)
+    for (int64_t q = 0; q < nz; ++q) cnt += a_.values[q] != T(0);
+    return cnt;
+  }
   void norms(double scale, double* frob2, double* sum, int threads) const {
     std::vector<double> f(static_cast<size_t>(a_.n)), s(static_cast<size_t>(a_.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -205,6 +271,13 @@ class CscOps {
     }
     *frob2 = ft;
     *sum = st;
+  }
+  // out (m x n, leading dimension m) = scale * A.
+  void densify(double scale, T* out) const {
+    std::fill(out, out + a_.m * a_.n, T(0));
+    for (int64_t j = 0; j < a_.n; ++j)
+      for (int64_t q = a_.col_ptr[j]; q < a_.col_ptr[j + 1]; ++q)
+        out[int64_t(a_.row_ind[q]) + j * a_.m] = T(scale * double(a_.values[q]));
   }
   const CscView<T, I>& view() const { return a_; }
 

@@ -31,16 +31,12 @@ void transpose(const T* in, int64_t rows, int64_t cols, T* out) {
 }
 }  // namespace detail
 
-// Exact thin SVD of a dense view (copies A: only for small inputs).
-template <class T>
-Status svd_exact(const DenseOps<T>& ops, int64_t k, double scale,
-                 TopSvd<T>& out) {
-  const DenseView<T>& a = ops.view();
-  const int64_t m = a.m, n = a.n, r = std::min(m, n);
+// Exact thin SVD from a dense copy of A (only for small inputs).
+template <class Ops, class T>
+Status svd_exact(const Ops& ops, int64_t k, double scale, TopSvd<T>& out) {
+  const int64_t m = ops.m(), n = ops.n(), r = std::min(m, n);
   std::vector<T> copy(static_cast<size_t>(m * n));
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t i = 0; i < m; ++i)
-      copy[size_t(i + j * m)] = T(scale * double(a.data[i + j * a.ld]));
+  ops.densify(scale, copy.data());
   std::vector<T> s(static_cast<size_t>(r)), u(static_cast<size_t>(m * r)), vt(static_cast<size_t>(r * n));
   const int info =
       blas::gesdd(m, n, copy.data(), m, s.data(), u.data(), m, vt.data(), r);
@@ -111,18 +107,15 @@ Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
   return Status();
 }
 
-// Dispatch: exact for small dense inputs, randomized otherwise.
-template <class T>
-Status svd_top(const DenseOps<T>& ops, int64_t k, double scale, uint64_t seed,
+// Dispatch: exact for small inputs, randomized otherwise.  The choice
+// depends on the dimensions only, so a dense and a CSC copy of one matrix
+// get the same start.
+template <class Ops, class T>
+Status svd_top(const Ops& ops, int64_t k, double scale, uint64_t seed,
                int threads, TopSvd<T>& out) {
   if (std::min(ops.m(), ops.n()) <= 1000 &&
       double(ops.m()) * double(ops.n()) <= 2.5e7)
     return svd_exact(ops, k, scale, out);
-  return svd_randomized(ops, k, scale, seed, threads, out);
-}
-template <class T, class I>
-Status svd_top(const CscOps<T, I>& ops, int64_t k, double scale, uint64_t seed,
-               int threads, TopSvd<T>& out) {
   return svd_randomized(ops, k, scale, seed, threads, out);
 }
 
