@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing on a Debian machine (system packages through
-# apt-get), then configures and builds the project into build/.
+# apt-get), then configures and builds the project into build/ and installs
+# the R package nmfkit into build/rlib.
 # Sourced or run by scripts/demo.sh and scripts/test.sh; safe to re-run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,8 @@ PACKAGES=(
   libopenblas-dev liblapack-dev zlib1g-dev
   libgtest-dev
   python3 python3-numpy python3-scipy
+  r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix
+  r-bioc-biobase r-bioc-summarizedexperiment
 )
 
 missing=()
@@ -37,3 +40,6 @@ PYTHON=/usr/bin/python3
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
   -DPython3_EXECUTABLE="$PYTHON" >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"
+
+# The R package, from a source tarball of rpkg/ (as a user would install it).
+bash "$ROOT/scripts/rpkg-install.sh"

@@ -1,0 +1,232 @@
+# nmf(): argument checks, seed and thread defaults, the call into the C ABI,
+# and the result object.
+
+# Values of the C ABI's #defines (nmf.h); pinned there, so fixed here.
+.nmf_codes <- list(
+  loss = c(frobenius = 0L),
+  solver = c(auto = 0L, hals = 1L),
+  init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
+  status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
+             rank = -4L, negative = -5L, not_finite = -6L,
+             sparse_structure = -7L, struct_size = -8L, out_of_memory = -9L,
+             too_large = -10L, numerical = -11L, internal = -12L)
+)
+
+nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
+                seed = NULL, maxit = 1000L, tol = 1e-6, L1 = c(0, 0),
+                L2 = c(0, 0),
+                threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
+                verbose = interactive(), assay = NULL,
+                loss = c("frobenius"), solver = c("auto", "hals"),
+                control = list()) {
+  call <- match.call()
+  input <- as_nmf_input(x, assay)
+  m <- nrow(input$x)
+  n <- ncol(input$x)
+  k <- check_count(k, "k", min = 1)
+  start <- resolve_init(init, m, n, k, input$x)
+  loss <- match.arg(loss)
+  solver <- match.arg(solver)
+  maxit <- check_count(maxit, "maxit", min = 0)
+  tol <- check_nonneg(tol, "tol")
+  L1 <- check_penalty(L1, "L1")
+  L2 <- check_penalty(L2, "L2")
+  threads <- check_count(threads, "threads", min = 0)
+  control <- check_control(control)
+  seed <- if (is.null(seed)) draw_seed() else check_seed(seed)
+
+  options <- list(
+    loss = .nmf_codes$loss[[loss]], solver = .nmf_codes$solver[[solver]],
+    init = .nmf_codes$init[[start$method %||% "random"]],
+    threads = threads, maxit = maxit, tol = tol, seed = seed,
+    l1_w = L1[1L], l1_h = L1[2L], l2_w = L2[1L], l2_h = L2[2L],
+    hals_alpha = control$hals_alpha, hals_delta = control$hals_delta,
+    user_w = as.integer(!is.null(start$w)),
+    user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
+    show_bar = isTRUE(verbose) && interactive(),
+    interrupt_at = test_interrupt_at(), history = max(maxit, 1L))
+  res <- call_core(input, k, options, start$w, start$h)
+  if (res$status < 0L)
+    stop_core(res, call, list(A = list(label = "x", input = input),
+                              W = list(label = "init$W", input = dense(start$w)),
+                              H = list(label = "init$H", input = dense(start$h))),
+              m, n)
+
+  fit <- new_fit(res, dimnames(input$x), k, call,
+                 init = start$method %||% "user", seed = seed,
+                 options = list(loss = loss, solver = solver, maxit = maxit,
+                                tol = tol, L1 = L1, L2 = L2, threads = threads,
+                                hals_alpha = control$hals_alpha,
+                                hals_delta = control$hals_delta))
+  if (isTRUE(res$interrupted)) signal_interrupt(fit, call)
+  fit
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# Dispatches on the input kind; the factors come back as R matrices.
+call_core <- function(input, k, options, w, h) {
+  if (input$kind == "dense") {
+    .nmf_fit_dense(input$x, k, options, w, h)
+  } else {
+    x <- input$x
+    .nmf_fit_csc(nrow(x), ncol(x), x@p, x@i, x@x, k, options, w, h)
+  }
+}
+
+new_fit <- function(res, dn, k, call, init, seed, options) {
+  comp <- paste0("NMF", seq_len(k))
+  w <- res$w
+  h <- res$h
+  d <- res$d
+  dimnames(w) <- list(dn[[1L]], comp)
+  dimnames(h) <- list(comp, dn[[2L]])
+  names(d) <- comp
+  methods::new("NMFfit", w = w, d = d, h = h,
+               iterations = as.integer(res$iterations), loss = res$loss,
+               rel_error = res$rel_error, loss_history = res$loss_history,
+               stop_reason = res$stop_reason, seed = seed, init = init,
+               options = options, runtime = res$seconds, call = call)
+}
+
+# ---- The starting point: a method name, user matrices, or a previous fit.
+resolve_init <- function(init, m, n, k, x) {
+  if (methods::is(init, "NMFfit"))
+    init <- list(W = basis(init), H = coef(init))
+  if (is.character(init)) {
+    method <- match.arg(init, c("nndsvda", "random", "nndsvd", "nndsvdar"))
+    return(list(method = method, w = NULL, h = NULL))
+  }
+  if (!is.list(init) || !length(init) ||
+      !all(names(init) %in% c("W", "H")) || is.null(names(init)))
+    stop("'init' must be one of \"nndsvda\", \"random\", \"nndsvd\", ",
+         "\"nndsvdar\", a list(W = , H = ) of starting matrices, or a ",
+         "previous fit", call. = FALSE)
+  list(method = NULL,
+       w = user_factor(init$W, "init$W", m, k, "nrow(x)", "k"),
+       h = user_factor(init$H, "init$H", k, n, "k", "ncol(x)"))
+}
+
+user_factor <- function(f, label, rows, cols, rows_name, cols_name) {
+  if (is.null(f)) return(NULL)
+  if (is.data.frame(f) || methods::is(f, "Matrix")) f <- as.matrix(f)
+  if (!is.matrix(f) || !is.numeric(f))
+    stop(label, " must be a numeric matrix", call. = FALSE)
+  if (nrow(f) != rows || ncol(f) != cols)
+    stop(label, " must be ", rows, " x ", cols, " (", rows_name, " x ",
+         cols_name, "), not ", nrow(f), " x ", ncol(f), call. = FALSE)
+  storage.mode(f) <- "double"
+  f
+}
+
+dense <- function(f) if (is.null(f)) NULL else list(kind = "dense", x = f)
+
+# ---- Argument checks: each error names the argument and the problem.
+check_count <- function(v, name, min) {
+  if (!is.numeric(v) || length(v) != 1L || is.na(v) || !is.finite(v) ||
+      v != round(v) || v < min || v > .Machine$integer.max)
+    stop("'", name, "' must be a whole number >= ", min, ", not ",
+         deparse1(v), call. = FALSE)
+  as.integer(v)
+}
+
+check_nonneg <- function(v, name) {
+  if (!is.numeric(v) || length(v) != 1L || is.na(v) || !is.finite(v) || v < 0)
+    stop("'", name, "' must be a finite number >= 0, not ", deparse1(v),
+         call. = FALSE)
+  as.double(v)
+}
+
+check_penalty <- function(v, name) {
+  if (!is.numeric(v) || !length(v) %in% 1:2 || anyNA(v) ||
+      any(!is.finite(v)) || any(v < 0))
+    stop("'", name, "' must be one or two finite numbers >= 0 (for W and H), ",
+         "not ", deparse1(v), call. = FALSE)
+  rep_len(as.double(v), 2L)
+}
+
+check_control <- function(control) {
+  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1)
+  if (!is.list(control) || (length(control) && is.null(names(control))))
+    stop("'control' must be a named list", call. = FALSE)
+  unknown <- setdiff(names(control), names(defaults))
+  if (length(unknown))
+    stop("unknown 'control' entries: ", paste(unknown, collapse = ", "),
+         " (known: ", paste(names(defaults), collapse = ", "), ")",
+         call. = FALSE)
+  control <- utils::modifyList(defaults, control)
+  control$hals_alpha <- check_nonneg(control$hals_alpha, "control$hals_alpha")
+  control$hals_delta <- check_nonneg(control$hals_delta, "control$hals_delta")
+  control
+}
+
+check_seed <- function(seed) {
+  if (!is.numeric(seed) || length(seed) != 1L || is.na(seed) ||
+      seed != round(seed) || seed < 0 || seed > 2^53)
+    stop("'seed' must be a whole number between 0 and 2^53, not ",
+         deparse1(seed), call. = FALSE)
+  as.double(seed)
+}
+
+# A 53-bit seed from R's RNG (two draws), so set.seed() reproduces a fit.
+# The package never sets R's seed itself.
+draw_seed <- function() {
+  hi <- sample.int(.Machine$integer.max, 1L) - 1
+  lo <- sample.int(2^22, 1L) - 1
+  hi * 2^22 + lo
+}
+
+# Test hook: options(nmfkit.test_interrupt_at = i) makes the progress
+# callback report a user interrupt at iteration i.
+test_interrupt_at <- function() {
+  v <- getOption("nmfkit.test_interrupt_at", 0)
+  if (!is.numeric(v) || length(v) != 1L || is.na(v)) 0 else as.double(v)
+}
+
+# ---- Errors of the core, as R conditions that name the problem.
+stop_core <- function(res, call, matrices, m, n) {
+  code <- names(.nmf_codes$status)[match(res$status, .nmf_codes$status)]
+  if (is.na(code)) code <- "unknown"
+  msg <- res$message
+  where <- if (nzchar(res$matrix)) matrices[[res$matrix]]
+  if (!is.null(where)) {
+    msg <- sub(paste0("^(user-supplied )?", res$matrix, " "),
+               paste0(where$label, " "), msg)
+    if (code %in% c("negative", "not_finite") && !is.na(res$row) &&
+        !is.na(res$col) && !is.null(where$input)) {
+      value <- input_value(where$input, res$row, res$col)
+      what <- if (is.na(value) && !is.nan(value)) "a missing value (NA)"
+              else if (is.nan(value)) "a NaN"
+              else if (is.infinite(value)) paste0("an infinite value (", value, ")")
+              else paste0("a negative value (", format(value), ")")
+      dn <- dimnames(where$input$x)
+      msg <- paste0(where$label, " has ", what, " at row ",
+                    locate(res$row, dn[[1L]]), ", column ",
+                    locate(res$col, dn[[2L]]),
+                    "; NMF needs finite, non-negative values")
+    }
+  } else if (code == "rank") {
+    msg <- paste0(msg, " (x has ", m, " rows and ", n, " columns)")
+  } else if (startsWith(msg, "A ")) {
+    msg <- paste0(matrices$A$label, substring(msg, 2L))
+  }
+  stop(structure(class = c(paste0("nmfkit_error_", code), "nmfkit_error",
+                           "error", "condition"),
+                 list(message = msg, call = call, status = res$status)))
+}
+
+locate <- function(i, names) {
+  if (is.null(names)) format(i) else paste0(i, " ('", names[i], "')")
+}
+
+# Ctrl-C during a fit: the core stopped at the end of an iteration and the
+# fit holds the last complete iterate.  Signalled as a condition of classes
+# "nmfkit_interrupted", "interrupt" and "error" that carries the fit.
+signal_interrupt <- function(fit, call) {
+  msg <- paste0("interrupted: the fit was stopped by the user at iteration ",
+                fit@iterations, " of ", fit@options$maxit,
+                "; the last complete iterate is in the condition's $fit")
+  stop(structure(class = c("nmfkit_interrupted", "interrupt", "error",
+                           "condition"),
+                 list(message = msg, call = call, fit = fit)))
+}

@@ -1,0 +1,246 @@
+// R glue for nmfkit: calls the C ABI (nmf.h) on R's own memory.
+//
+// Every R allocation happens before or after the fit: while the core runs,
+// the only R calls are made from the progress callback on R's main thread,
+// each one inside R_ToplevelExec, so no longjmp ever crosses the core's C++
+// frames.  Errors are returned to R as values (see fit_result()) and turned
+// into R conditions there, where the row and column names are known.
+#include <Rcpp.h>
+#include <R_ext/Utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "nmf.h"
+
+using Rcpp::List;
+using Rcpp::NumericMatrix;
+using Rcpp::NumericVector;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Host state of one fit, seen by the progress callback.
+struct Progress {
+  bool show_bar = false;      // draw a text bar on stderr (interactive use)
+  int64_t interrupt_at = 0;   // test hook: report an interrupt at this iteration
+  bool interrupted = false;   // the user pressed Ctrl-C (or the hook fired)
+  bool bar_drawn = false;
+  Clock::time_point start, last_check, last_draw;
+  int64_t iteration = 0, maxit = 0;
+  double rel_error = 0;
+};
+
+// Interrupts are checked at most this often, the bar redrawn at most this
+// often, and only drawn for fits that have run at least bar_delay.
+constexpr auto kCheckEvery = std::chrono::milliseconds(50);
+constexpr auto kDrawEvery = std::chrono::milliseconds(100);
+constexpr auto kBarDelay = std::chrono::milliseconds(1000);
+
+void check_interrupt_fn(void*) { R_CheckUserInterrupt(); }
+
+// True when a user interrupt is pending.  R_CheckUserInterrupt longjmps on
+// an interrupt; R_ToplevelExec catches that jump (and consumes the
+// interrupt), so nothing jumps over the core's frames.
+bool interrupt_pending() {
+  return R_ToplevelExec(check_interrupt_fn, nullptr) == FALSE;
+}
+
+void draw_bar_fn(void* data) {
+  const Progress* p = static_cast<const Progress*>(data);
+  constexpr int kWidth = 30;
+  const double frac =
+      p->maxit > 0 ? double(p->iteration) / double(p->maxit) : 1.0;
+  const int filled = int(frac * kWidth + 0.5);
+  char bar[kWidth + 1];
+  for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '=' : ' ';
+  bar[kWidth] = '\0';
+  REprintf("\rnmf |%s| %3d%%  iteration %lld/%lld  relative error %.4g ", bar,
+           int(frac * 100 + 0.5), static_cast<long long>(p->iteration),
+           static_cast<long long>(p->maxit), p->rel_error);
+}
+
+void end_bar_fn(void*) { REprintf("\n"); }
+
+int32_t progress_callback(int64_t iteration, int64_t maxit, double /*loss*/,
+                          double rel_error, void* data) {
+  Progress* p = static_cast<Progress*>(data);
+  p->iteration = iteration;
+  p->maxit = maxit;
+  p->rel_error = rel_error;
+  if (p->interrupt_at > 0 && iteration >= p->interrupt_at) {
+    p->interrupted = true;
+    return 1;
+  }
+  const Clock::time_point now = Clock::now();
+  if (now - p->last_check >= kCheckEvery) {
+    p->last_check = now;
+    if (interrupt_pending()) {
+      p->interrupted = true;
+      return 1;
+    }
+  }
+  if (p->show_bar && now - p->start >= kBarDelay &&
+      now - p->last_draw >= kDrawEvery) {
+    p->last_draw = now;
+    p->bar_drawn = true;
+    R_ToplevelExec(draw_bar_fn, p);
+  }
+  return 0;
+}
+
+int32_t int_option(const List& o, const char* name) {
+  return Rcpp::as<int32_t>(o[name]);
+}
+double double_option(const List& o, const char* name) {
+  return Rcpp::as<double>(o[name]);
+}
+
+// Fills the C options from the R list built by nmf() / project().
+void read_options(const List& o, nmf_options& opts) {
+  nmf_options_init(&opts, sizeof opts);
+  opts.loss = int_option(o, "loss");
+  opts.solver = int_option(o, "solver");
+  opts.init = int_option(o, "init");
+  opts.n_threads = int_option(o, "threads");
+  opts.maxit = int_option(o, "maxit");
+  opts.tol = double_option(o, "tol");
+  // The seed arrives as a double holding a whole number in [0, 2^53].
+  opts.seed = static_cast<uint64_t>(double_option(o, "seed"));
+  opts.l1_w = double_option(o, "l1_w");
+  opts.l1_h = double_option(o, "l1_h");
+  opts.l2_w = double_option(o, "l2_w");
+  opts.l2_h = double_option(o, "l2_h");
+  opts.hals_alpha = double_option(o, "hals_alpha");
+  opts.hals_delta = double_option(o, "hals_delta");
+  opts.user_w = int_option(o, "user_w");
+  opts.user_h = int_option(o, "user_h");
+  opts.fix_w = int_option(o, "fix_w");
+  opts.fix_h = int_option(o, "fix_h");
+}
+
+const char* stop_reason_name(int32_t reason) {
+  switch (reason) {
+    case NMF_STOP_NONE: return "none";
+    case NMF_STOP_MAXIT: return "maxit";
+    case NMF_STOP_TOL: return "tolerance";
+    case NMF_STOP_CANCELLED: return "interrupted";
+    case NMF_STOP_EXACT: return "exact";
+    default: return "unknown";
+  }
+}
+
+// Output buffers of one fit, allocated by R before the fit.  W and H are
+// filled with the user's matrices when given (the core reads them on entry).
+struct Outputs {
+  NumericMatrix w, h;
+  NumericVector d, history;
+  Outputs(int64_t m, int64_t n, int64_t k, int64_t history_capacity,
+          SEXP w_init, SEXP h_init)
+      : w(int(m), int(k)), h(int(k), int(n)), d(int(k)),
+        history(R_xlen_t(history_capacity)) {
+    if (!Rf_isNull(w_init)) std::copy(REAL(w_init), REAL(w_init) + m * k, w.begin());
+    if (!Rf_isNull(h_init)) std::copy(REAL(h_init), REAL(h_init) + k * n, h.begin());
+  }
+};
+
+// Runs fit(opts, result) with the progress callback installed and packs
+// everything R needs into a list: the factors, the result, and on error the
+// status, the message and the location of a bad entry.
+template <class Fit>
+List run_fit(const List& options, Outputs& out, Fit fit) {
+  nmf_options opts;
+  read_options(options, opts);
+  Progress progress;
+  progress.show_bar = Rcpp::as<bool>(options["show_bar"]);
+  progress.interrupt_at = int64_t(double_option(options, "interrupt_at"));
+  progress.start = progress.last_check = progress.last_draw = Clock::now();
+  opts.progress = progress_callback;
+  opts.progress_data = &progress;
+
+  nmf_result res;
+  nmf_result_init(&res, sizeof res);
+  res.loss_history = out.history.begin();
+  res.loss_history_capacity = out.history.size();
+
+  const int32_t status = fit(opts, res);  // no R call can jump out of here
+
+  if (progress.bar_drawn) {
+    R_ToplevelExec(draw_bar_fn, &progress);
+    R_ToplevelExec(end_bar_fn, nullptr);
+  }
+  if (status < 0) {
+    int64_t row = -1, col = -1;
+    nmf_last_error_location(&row, &col);
+    const int32_t matrix = nmf_last_error_matrix();
+    return List::create(
+        Rcpp::Named("status") = status,
+        Rcpp::Named("error") = std::string(nmf_strerror(status)),
+        Rcpp::Named("message") = std::string(nmf_last_error_message()),
+        Rcpp::Named("matrix") = matrix ? std::string(1, char(matrix)) : std::string(),
+        // 1-based for R; NA when the error concerns no entry.
+        Rcpp::Named("row") = row >= 0 ? double(row + 1) : NA_REAL,
+        Rcpp::Named("col") = col >= 0 ? double(col + 1) : NA_REAL);
+  }
+  const R_xlen_t len = R_xlen_t(res.history_length);
+  NumericVector history(out.history.begin(), out.history.begin() + len);
+  return List::create(
+      Rcpp::Named("status") = status, Rcpp::Named("w") = out.w,
+      Rcpp::Named("d") = out.d, Rcpp::Named("h") = out.h,
+      Rcpp::Named("iterations") = double(res.iterations),
+      Rcpp::Named("loss") = res.loss, Rcpp::Named("rel_error") = res.rel_error,
+      Rcpp::Named("stop_reason") = std::string(stop_reason_name(res.stop_reason)),
+      Rcpp::Named("interrupted") = progress.interrupted,
+      Rcpp::Named("seconds") = res.seconds,
+      Rcpp::Named("loss_history") = history);
+}
+
+}  // namespace
+
+// Factor a dense column-major double matrix in place (no copy).
+// [[Rcpp::export(name = ".nmf_fit_dense", rng = false)]]
+List nmf_fit_dense(SEXP a, int k, List options, SEXP w_init, SEXP h_init) {
+  if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
+    Rcpp::stop("internal: a must be a double matrix");
+  const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
+  Outputs out(m, n, k, int64_t(Rcpp::as<double>(options["history"])), w_init,
+              h_init);
+  const double* data = REAL(a);
+  return run_fit(options, out, [&](const nmf_options& opts, nmf_result& res) {
+    return nmf_fit_dense_d(data, m, n, m, k, out.w.begin(), out.d.begin(),
+                           out.h.begin(), &opts, &res);
+  });
+}
+
+// Factor a CSC matrix given as the slots of a dgCMatrix: p (int, n + 1),
+// i (int, 0-based row indices) and x (double) are read in place; only the
+// column pointers are widened to int64 as the C ABI requires.
+// [[Rcpp::export(name = ".nmf_fit_csc", rng = false)]]
+List nmf_fit_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
+                 NumericVector x, int k, List options, SEXP w_init,
+                 SEXP h_init) {
+  if (p.size() != R_xlen_t(n) + 1) Rcpp::stop("internal: p must have n + 1 entries");
+  std::vector<int64_t> col_ptr(p.begin(), p.end());
+  if (i.size() < col_ptr[size_t(n)] || x.size() < col_ptr[size_t(n)])
+    Rcpp::stop("internal: i and x are shorter than p[n + 1]");
+  Outputs out(m, n, k, int64_t(Rcpp::as<double>(options["history"])), w_init,
+              h_init);
+  const int32_t* rows = i.begin();
+  const double* values = x.begin();
+  return run_fit(options, out, [&](const nmf_options& opts, nmf_result& res) {
+    return nmf_fit_csc_d_i32(m, n, col_ptr.data(), rows, values, k,
+                             out.w.begin(), out.d.begin(), out.h.begin(), &opts,
+                             &res);
+  });
+}
+
+// The library's version and its BLAS advice (empty when all is well).
+// [[Rcpp::export(name = ".nmf_library_info", rng = false)]]
+List nmf_library_info() {
+  return List::create(Rcpp::Named("version") = std::string(nmf_version()),
+                      Rcpp::Named("blas_core") = std::string(nmf_blas_core()),
+                      Rcpp::Named("blas_advice") = std::string(nmf_blas_advice()));
+}
