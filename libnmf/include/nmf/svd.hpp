@@ -107,14 +107,15 @@ Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
   return Status();
 }
 
-// Dispatch: exact for small inputs, randomized otherwise.  The choice
+// Dispatch: exact for small inputs (at most 4e6 entries: a dense copy of
+// at most 32 MB, also for a sparse input), randomized otherwise.  The choice
 // depends on the dimensions only, so a dense and a CSC copy of one matrix
 // get the same start.
 template <class Ops, class T>
 Status svd_top(const Ops& ops, int64_t k, double scale, uint64_t seed,
                int threads, TopSvd<T>& out) {
   if (std::min(ops.m(), ops.n()) <= 1000 &&
-      double(ops.m()) * double(ops.n()) <= 2.5e7)
+      double(ops.m()) * double(ops.n()) <= 4e6)
     return svd_exact(ops, k, scale, out);
   return svd_randomized(ops, k, scale, seed, threads, out);
 }
