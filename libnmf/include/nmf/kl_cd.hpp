@@ -9,7 +9,8 @@
 // whose restriction to h_r, f(h_r), has
 //   f'  = c_r + l1 + l2 h_r - sum_i w_i a_i W_ir / y_i,   c_r = sum_i w_i W_ir
 //   f'' = l2 + sum_i w_i a_i W_ir^2 / y_i^2.
-// Each coordinate takes up to kCdNewtonSteps projected Newton steps
+// Each coordinate takes up to kCdNewtonSteps projected Newton steps (fewer
+// once a step moves it by less than kCdStepTol relatively)
 //   h_r <- max(0, h_r - f'/f''),
 // keeping y up to date.  f' is concave (f''' <= 0), so a step that
 // increases h_r lands left of the minimiser and decreases f; a step that
@@ -32,27 +33,55 @@ namespace nmf {
 
 constexpr int kCdNewtonSteps = 4;
 constexpr int kCdHalvings = 30;
+// A coordinate stops its Newton steps once a step changes it by less than
+// this fraction.
+constexpr double kCdStepTol = 1e-6;
 
-struct CdEntry {
-  int64_t idx;  // which column of `other` (k-vectors with stride k)
-  double wa;    // w * a > 0
-  double y;     // current model value other_idx . x
+// The data of one column (row) problem, struct-of-arrays so that every pass
+// over the entries for one coordinate reads contiguous memory: for entry e
+// (w a > 0), wa[e] = w a, y[e] the current model value, and v[r * ne + e]
+// the r-th entry of the other factor's vector for that entry.
+struct CdProblem {
+  int64_t ne = 0;
+  std::vector<double> wa, y, v;
+  void clear() {
+    ne = 0;
+    wa.clear();
+    y.clear();
+    v.clear();
+  }
+  template <class T>
+  void add(double w_a, const T* other_vec, const T* x, int64_t k) {
+    wa.push_back(w_a);
+    y.push_back(dot_k(other_vec, x, k));
+    for (int64_t r = 0; r < k; ++r) v.push_back(double(other_vec[r]));
+    ++ne;
+  }
+  // Entry-major (as added) to coordinate-major.
+  void transpose(int64_t k, std::vector<double>& scratch) {
+    scratch.resize(v.size());
+    for (int64_t e = 0; e < ne; ++e)
+      for (int64_t r = 0; r < k; ++r) scratch[size_t(r * ne + e)] = v[size_t(e * k + r)];
+    v.swap(scratch);
+  }
 };
 
 // Coordinate descent over x (k) for the problem above.
 template <class T>
-void kl_cd_vector(T* x, const T* other, int64_t k, std::vector<CdEntry>& ent,
-                  const double* c, double l1, double l2) {
+void kl_cd_vector(T* x, int64_t k, CdProblem& p, const double* c, double l1,
+                  double l2) {
+  const int64_t ne = p.ne;
+  double* y = p.y.data();
+  const double* wa = p.wa.data();
   for (int64_t r = 0; r < k; ++r) {
+    const double* v = p.v.data() + r * ne;
     for (int step = 0; step < kCdNewtonSteps; ++step) {
       const double xr = double(x[r]);
       double g = c[r] + l1 + l2 * xr, hs = l2;
-      for (const CdEntry& e : ent) {
-        const double v = double(other[e.idx * k + r]);
-        if (v == 0) continue;
-        const double q = e.wa / e.y;
-        g -= q * v;
-        hs += q * v * v / e.y;
+      for (int64_t e = 0; e < ne; ++e) {
+        const double q = wa[e] / y[e];
+        g -= q * v[e];
+        hs += q * v[e] * v[e] / y[e];
       }
       double delta;
       if (hs > 0)
@@ -67,15 +96,12 @@ void kl_cd_vector(T* x, const T* other, int64_t k, std::vector<CdEntry>& ent,
         for (; tries < kCdHalvings; ++tries, delta *= 0.5) {
           double df = (c[r] + l1) * delta + 0.5 * l2 * delta * (2 * xr + delta);
           bool feasible = true;
-          for (const CdEntry& e : ent) {
-            const double v = double(other[e.idx * k + r]);
-            if (v == 0) continue;
-            const double t = v * delta / e.y;
-            if (!(t > -1)) {
+          for (int64_t e = 0; e < ne && feasible; ++e) {
+            const double t = v[e] * delta / y[e];
+            if (!(t > -1))
               feasible = false;
-              break;
-            }
-            df -= e.wa * std::log1p(t);
+            else
+              df -= wa[e] * std::log1p(t);
           }
           if (feasible && df <= 0) break;
         }
@@ -86,8 +112,8 @@ void kl_cd_vector(T* x, const T* other, int64_t k, std::vector<CdEntry>& ent,
       const double taken = double(nx) - xr;
       x[r] = nx;
       if (taken == 0) break;
-      for (CdEntry& e : ent) e.y += double(other[e.idx * k + r]) * taken;
-      if (std::fabs(taken) <= 1e-12 * double(nx)) break;
+      for (int64_t e = 0; e < ne; ++e) y[e] += v[e] * taken;
+      if (std::fabs(taken) <= kCdStepTol * double(nx)) break;
     }
   }
 }
@@ -101,8 +127,8 @@ void kl_cd_update_h(const E& e, const T* wt, T* h, int64_t k,
   const bool bg = e.background();
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> c(static_cast<size_t>(k));
-    std::vector<CdEntry> ent;
+    std::vector<double> c(static_cast<size_t>(k)), scratch;
+    CdProblem prob;
 #pragma omp for schedule(dynamic, 16)
     for (int64_t j = 0; j < n; ++j) {
       T* hj = h + j * k;
@@ -110,14 +136,15 @@ void kl_cd_update_h(const E& e, const T* wt, T* h, int64_t k,
         std::copy(colsum_w, colsum_w + k, c.begin());
       else
         std::fill(c.begin(), c.end(), 0.0);
-      ent.clear();
+      prob.clear();
       e.visit(j, 0, m, [&](int64_t i, double a, double w) {
         const T* wi = wt + i * k;
         const double cw = bg ? w - 1.0 : w;
         for (int64_t r = 0; r < k; ++r) c[size_t(r)] += cw * double(wi[r]);
-        if (w * a > 0) ent.push_back({i, w * a, dot_k(wi, hj, k)});
+        if (w * a > 0) prob.add(w * a, wi, hj, k);
       });
-      kl_cd_vector(hj, wt, k, ent, c.data(), l1, l2);
+      prob.transpose(k, scratch);
+      kl_cd_vector(hj, k, prob, c.data(), l1, l2);
     }
   }
 }
@@ -139,8 +166,8 @@ void kl_cd_update_w(const E& e, T* wt, const T* h, int64_t k,
   {
     std::vector<Raw> raw, sorted;
     std::vector<int64_t> start;
-    std::vector<double> c(static_cast<size_t>(k));
-    std::vector<CdEntry> ent;
+    std::vector<double> c(static_cast<size_t>(k)), scratch;
+    CdProblem prob;
 #pragma omp for schedule(dynamic, 1)
     for (int64_t b = 0; b < nb; ++b) {
       const int64_t r0 = blocks[size_t(b)], r1 = blocks[size_t(b) + 1];
@@ -164,15 +191,16 @@ void kl_cd_update_w(const E& e, T* wt, const T* h, int64_t k,
           std::copy(rowsum_h, rowsum_h + k, c.begin());
         else
           std::fill(c.begin(), c.end(), 0.0);
-        ent.clear();
+        prob.clear();
         for (int64_t q = start[size_t(i - r0)]; q < start[size_t(i - r0 + 1)]; ++q) {
           const Raw& x = sorted[size_t(q)];
           const T* hj = h + x.j * k;
           const double cw = bg ? x.w - 1.0 : x.w;
           for (int64_t r = 0; r < k; ++r) c[size_t(r)] += cw * double(hj[r]);
-          if (x.w * x.a > 0) ent.push_back({x.j, x.w * x.a, dot_k(wi, hj, k)});
+          if (x.w * x.a > 0) prob.add(x.w * x.a, hj, wi, k);
         }
-        kl_cd_vector(wi, h, k, ent, c.data(), l1, l2);
+        prob.transpose(k, scratch);
+        kl_cd_vector(wi, k, prob, c.data(), l1, l2);
       }
     }
   }
