@@ -684,6 +684,56 @@ TEST(Units, LossScalesWithTheData) {
   }
 }
 
+// mu_eps: a zero entry of a factor stays zero under multiplicative updates
+// (zero-locking) when the floor is off, and is lifted with the floor.
+TEST(MuEps, FloorPreventsZeroLocking) {
+  const Dense A = counts(25, 20, 161);
+  Dense W0 = rand_factor(25, 3, 162), H0 = rand_factor(3, 20, 163);
+  W0(4, 1) = 0;
+  for (int32_t loss : {NMF_LOSS_KL, NMF_LOSS_FROBENIUS}) {
+    nmf_options o = mu_options(loss, 0, 10);
+    o.mu_eps = 0;
+    Fit<double> f = run<double>(A, Dense(25, 20, 1.0), 3, o, Call{Input::dense},
+                                start<double>(W0, H0));
+    ASSERT_EQ(f.status, NMF_OK) << f.msg;
+    // Canonical W is W0's columns reordered: find the zero.
+    int zeros = 0;
+    for (double v : f.W) zeros += v == 0;
+    EXPECT_EQ(zeros, 1) << "loss " << loss;
+    o.mu_eps = 1e-3;
+    Fit<double> g = run<double>(A, Dense(25, 20, 1.0), 3, o, Call{Input::dense},
+                                start<double>(W0, H0));
+    ASSERT_EQ(g.status, NMF_OK) << g.msg;
+    // (The exact floor, mu_eps * sqrt(max A), is checked against the
+    // reference in MuReference.kl_dense_big_eps.)
+    double wmin = 1e300;
+    for (double v : g.W) wmin = std::min(wmin, v);
+    EXPECT_GT(wmin, 0.0) << "loss " << loss;
+  }
+}
+
+// One factor supplied: the other starts as a constant and is fitted.
+TEST(Start, OneUserFactor) {
+  const Dense A = counts(25, 20, 171);
+  const Dense W0 = rand_factor(25, 3, 172);
+  for (int32_t solver : {NMF_SOLVER_MU, NMF_SOLVER_CD}) {
+    nmf_options o = test_options();
+    o.loss = NMF_LOSS_KL;
+    o.solver = solver;
+    o.user_w = 1;
+    o.maxit = 30;
+    o.tol = 0;
+    FitIn<double> in;
+    in.W0 = W0.a;
+    in.hist_capacity = 30;
+    Fit<double> f = fit_dense<double>(A, 3, o, in);
+    ASSERT_EQ(f.status, NMF_OK) << f.msg;
+    EXPECT_EQ(f.res.init, -1);
+    expect_canonical(f);
+    expect_monotone<double>(f.hist, "user W only");
+  }
+}
+
 TEST(Progress, CancelStopsWithTheLastIterate) {
   const Dense A = counts(30, 20, 131);
   nmf_options o = test_options();
