@@ -25,6 +25,7 @@ test_that("the reported loss is the divergence of the fit, which never rises", {
   expect_equal(fit@loss, beta_div(x, fitted(fit), 1.5), tolerance = 1e-9)
   expect_true(all(diff(fit@loss_history) <= 1e-12 * fit@loss_history[-1]))
   expect_identical(nmf(x, 2, loss = "kl", maxit = 2)@options$solver_used, "cd")
+  expect_output(show(fit), "loss: beta \\(beta = 1.5\\), solver: mu")
 })
 
 test_that("beta = 2 and beta = 1 reproduce frobenius and kl", {
