@@ -127,6 +127,11 @@ class _Options(ctypes.Structure):
         ("progress_data", ctypes.c_void_p),
         ("hals_alpha", ctypes.c_double),
         ("hals_delta", ctypes.c_double),
+        ("missing", ctypes.c_int32),
+        ("weights", ctypes.POINTER(ctypes.c_double)),
+        ("weights_ld", ctypes.c_int64),
+        ("beta", ctypes.c_double),
+        ("mu_eps", ctypes.c_double),
     ]
 
 
@@ -481,7 +486,8 @@ class _SigintToFlag:
 
 def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
         maxit=200, tol=1e-5, threads=0, l1_w=0.0, l1_h=0.0, l2_w=0.0,
-        l2_h=0.0, W=None, H=None, fix_w=False, fix_h=False, progress=None):
+        l2_h=0.0, W=None, H=None, fix_w=False, fix_h=False, progress=None,
+        beta=1.0, missing="none", mu_eps=None):
     """Factor a non-negative matrix A ≈ W @ diag(d) @ H with rank k.
 
     A: a 2-d numpy array (float64 or float32; other real dtypes become
@@ -489,8 +495,16 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
        arrays and CSC/CSR matrices are read in place (see the module
        docstring).
     k: the factorization rank, 1 <= k <= min(A.shape).
-    loss, solver, init: names of nmf.h choices ("frobenius"; "auto", "hals";
-       "random", "nndsvd", "nndsvda", "nndsvdar").
+    loss, solver, init: names of nmf.h choices ("frobenius", "kl", "beta";
+       "auto", "hals", "mu", "cd"; "random", "nndsvd", "nndsvda",
+       "nndsvdar").
+    beta: the beta of loss="beta" (2 = frobenius, 1 = kl, 0 = Itakura-Saito).
+    missing: "none"; "nan" (NaN entries of a dense A are missing); or
+       "unstored" (entries a sparse A does not store are missing).  Missing
+       entries are left out of the loss (solvers mu and cd).  Entry weights
+       (nmf_options.weights) are not exposed here.
+    mu_eps: multiplicative updates keep every factor entry at least
+       mu_eps * sqrt(max A) (None: the library's default).
     seed: seed of the random initialisation (0 <= seed < 2**64); the same
        inputs and seed give the same factors whatever ``threads`` is.
     maxit, tol: stop after maxit iterations or when the relative decrease of
@@ -523,6 +537,10 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
     opts.maxit = _int_in("maxit", maxit, _INT32_MIN, _INT32_MAX)
     opts.n_threads = _int_in("threads", threads, _INT32_MIN, _INT32_MAX)
     opts.tol = float(tol)
+    opts.beta = float(beta)
+    opts.missing = _choice("missing", missing)
+    if mu_eps is not None:
+        opts.mu_eps = float(mu_eps)
     # On the transposed problem the roles of W and H are swapped.
     opts.l1_w, opts.l1_h = (float(l1_h), float(l1_w)) if T else (
         float(l1_w), float(l1_h))
@@ -622,7 +640,8 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
         loss=float(res.loss), rel_error=float(res.rel_error),
         stop_reason=_STOP_REASONS.get(res.stop_reason, str(res.stop_reason)),
         loss_history=history[:res.history_length].copy(),
-        solver={0: "auto", 1: "hals"}.get(res.solver, str(res.solver)),
+        solver={0: "auto", 1: "hals", 2: "mu", 3: "cd"}.get(res.solver,
+                                                           str(res.solver)),
         init={-1: "user", 0: "random", 1: "nndsvd", 2: "nndsvda",
               3: "nndsvdar"}.get(res.init, str(res.init)),
         seconds=float(res.seconds))

@@ -100,13 +100,46 @@ NMF_API int32_t nmf_last_error_matrix(void);
 
 /* ---------------------------------------------------------------- choices */
 
-/* nmf_options.loss */
-#define NMF_LOSS_FROBENIUS 0 /* 1/2 ||A - WH||_F^2 */
+/* nmf_options.loss.  Every loss is a sum over the entries,
+ * sum_ij w_ij D(a_ij, (WH)_ij), with w_ij = 1 unless weights or missing
+ * values are given (nmf_options.missing, .weights); plus the penalties. */
+#define NMF_LOSS_FROBENIUS 0 /* D(a, y) = 1/2 (a - y)^2 */
+#define NMF_LOSS_KL 1        /* generalized Kullback-Leibler (I-)divergence,
+                                D(a, y) = a log(a / y) - a + y (0 log 0 = 0):
+                                the Poisson log-likelihood, for counts */
+#define NMF_LOSS_BETA 2      /* beta-divergence with beta = nmf_options.beta:
+                                D(a, y) = (a^b + (b - 1) y^b - b a y^(b-1))
+                                          / (b (b - 1)),
+                                b = 2: FROBENIUS, b = 1: KL (the limit),
+                                b = 0: Itakura-Saito a/y - log(a/y) - 1
+                                (the limit; needs A > 0 on every entry in
+                                the loss).  Results are identical to
+                                FROBENIUS for b = 2 and KL for b = 1. */
 
-/* nmf_options.solver */
-#define NMF_SOLVER_AUTO 0 /* the library picks; currently HALS */
+/* nmf_options.solver.  Which solver works with which loss:
+ *   FROBENIUS: HALS, MU;  KL: MU, CD;  BETA: MU (and HALS when beta = 2,
+ *   CD when beta = 1).
+ * NMF_SOLVER_AUTO picks: FROBENIUS (or BETA with beta = 2) -> HALS, or MU
+ * when weights or missing values are given; KL (or BETA with beta = 1) ->
+ * CD (Hsieh & Dhillon report it much faster than MU for KL); any other
+ * beta -> MU, the one solver for it.
+ * An unsupported pairing is NMF_ERR_INVALID_ARGUMENT naming both. */
+#define NMF_SOLVER_AUTO 0 /* the library picks (above) */
 #define NMF_SOLVER_HALS 1 /* accelerated HALS (Cichocki & Phan 2009;
-                             Gillis & Glineur 2012) */
+                             Gillis & Glineur 2012); no weights or missing
+                             values */
+#define NMF_SOLVER_MU 2   /* multiplicative updates: Lee & Seung 2001 for
+                             FROBENIUS, Brunet et al. 2004 for KL, Fevotte &
+                             Idier 2011 for BETA (exponent gamma(beta): the
+                             loss never increases); see mu_eps */
+#define NMF_SOLVER_CD 3   /* cyclic coordinate descent with projected Newton
+                             steps for KL (Hsieh & Dhillon 2011) */
+
+/* nmf_options.missing */
+#define NMF_MISSING_NONE 0     /* every entry is observed */
+#define NMF_MISSING_NAN 1      /* NaN entries of a dense A are missing */
+#define NMF_MISSING_UNSTORED 2 /* CSC input: entries not stored are missing
+                                  (recommender data) */
 
 /* nmf_options.init */
 #define NMF_INIT_RANDOM 0   /* uniform, seeded, scaled to the data */
@@ -153,22 +186,29 @@ typedef struct nmf_options {
                            0 disables this test; default 1e-5 */
   uint64_t seed;        /* seed of the random initialisation; default 42 */
   /* Penalties, all >= 0, default 0.  The objective is
-   *   1/2 ||A - WH||_F^2 + l1_w sum(W) + l2_w/2 ||W||_F^2
-   *                      + l1_h sum(H) + l2_h/2 ||H||_F^2            */
+   *   loss(A, WH) + l1_w sum(W) + l2_w/2 ||W||_F^2
+   *               + l1_h sum(H) + l2_h/2 ||H||_F^2
+   * (loss: see NMF_LOSS_*; 1/2 ||A - WH||_F^2 by default).  MU adds l1 and
+   * l2 x to the denominator of its update: the objective still never
+   * increases for l1, and for l2 when beta >= 2 (for l2 with beta < 2 this
+   * is the usual heuristic). */
   double l1_w;
   double l1_h;
   double l2_w;
   double l2_h;
   /* Non-zero: W (resp. H) holds a user-supplied starting value on entry,
    * used instead of the init method.  If only one factor is supplied, the
-   * other is computed from it by a non-negative least-squares update.
-   * Default 0. */
+   * other is computed from it by a non-negative least-squares update (HALS);
+   * for MU and CD it starts as a constant matching the mean of A and the
+   * iterations fit it.  Default 0. */
   int32_t user_w;
   int32_t user_h;
   /* Non-zero: W (resp. H) is given on entry and held fixed; the other factor
    * is the exact non-negative least-squares solution (projection of new
    * samples onto known metagenes).  The fixed factor is returned unchanged,
-   * d is set to 1 and the output is not reordered.  Default 0. */
+   * d is set to 1 and the output is not reordered.  With MU or CD the other
+   * factor is instead found by repeating its update alone until tol or maxit
+   * stops it (stop reason TOL or MAXIT, not EXACT).  Default 0. */
   int32_t fix_w;
   int32_t fix_h;
   nmf_progress_fn progress; /* may be NULL; default NULL */
@@ -180,6 +220,36 @@ typedef struct nmf_options {
    * and 0.1; hals_alpha = 0 gives plain HALS. */
   double hals_alpha;
   double hals_delta;
+  /* Missing values and entry weights.  The loss becomes
+   * sum_ij w_ij D(a_ij, (WH)_ij); a missing entry has w_ij = 0 and its value
+   * is never read by the updates (a NaN there is fine under
+   * NMF_MISSING_NAN).  missing: NMF_MISSING_*, default NMF_MISSING_NONE;
+   * NMF_MISSING_NAN needs a dense A, NMF_MISSING_UNSTORED a CSC A.
+   * weights: NULL (default, all 1) or finite non-negative weights: for a
+   * dense A an m x n column-major array with leading dimension weights_ld
+   * (>= m); for a CSC A one weight per stored entry (length col_ptr[n],
+   * aligned with values), the entries not stored having weight 1 (or being
+   * missing under NMF_MISSING_UNSTORED).  Weight 0 = missing.  Supported by
+   * the solvers MU and CD (and by AUTO, which then avoids HALS).  The
+   * initialisations see missing entries as zeros; the scale of A used
+   * internally (max A) is taken over the entries with weight > 0. */
+  int32_t missing;
+  const double *weights;
+  int64_t weights_ld;
+  /* NMF_LOSS_BETA: the beta of the beta-divergence, finite; default 1. */
+  double beta;
+  /* MU safeguard against zero-locking (a factor entry at 0 stays at 0 under
+   * multiplicative updates): after each update, and on the starting
+   * factors, every entry of W and H is raised to at least
+   *   mu_eps * sqrt(max A)
+   * (in the caller's units; the library works with A scaled to max 1 and
+   * the factors scaled by sqrt(1 / max A), where the floor is mu_eps, as
+   * max(x, eps) after each update in the NMF R package).  Also applied to
+   * the starting factors of CD, which may then set exact zeros.  Finite,
+   * >= 0; 0 disables it (a zero of WH where A > 0 then makes KL and beta < 2
+   * fail with NMF_ERR_NUMERICAL).  Default 2.220446049250313e-16 (the
+   * double epsilon). */
+  double mu_eps;
 } nmf_options;
 
 /* Fill *opts with the defaults and set opts->struct_size = size.  size must
@@ -196,7 +266,9 @@ typedef struct nmf_result {
   int32_t stop_reason;   /* NMF_STOP_* */
   int64_t iterations;    /* outer iterations run */
   double loss;           /* objective (with penalties) at the last iterate */
-  double rel_error;      /* ||A - WH||_F / ||A||_F at the last iterate */
+  double rel_error;      /* ||A - WH||_F / ||A||_F at the last iterate,
+                            whatever the loss (with weights or missing
+                            values: sqrt(sum w (a - WH)^2 / sum w a^2)) */
   int32_t solver;        /* the solver actually used (NMF_SOLVER_*) */
   int32_t init;          /* the init actually used (NMF_INIT_*, or -1 when
                             both factors were user-supplied or fixed) */

@@ -74,6 +74,11 @@ void fill_default_options(nmf_options* o) {
   o->l2_h = def.l2_h;
   o->hals_alpha = def.hals_alpha;
   o->hals_delta = def.hals_delta;
+  o->missing = def.missing;
+  o->weights = def.weights;
+  o->weights_ld = def.weights_ld;
+  o->beta = def.beta;
+  o->mu_eps = def.mu_eps;
 }
 
 // Reads the caller's options (only the struct_size bytes it declares).
@@ -110,6 +115,11 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
   out.progress_data = o.progress_data;
   out.hals_alpha = o.hals_alpha;
   out.hals_delta = o.hals_delta;
+  out.missing = o.missing;
+  out.weights = o.weights;
+  out.weights_ld = o.weights_ld;
+  out.beta = o.beta;
+  out.mu_eps = o.mu_eps;
   return NMF_OK;
 }
 
@@ -253,7 +263,9 @@ int32_t nmf_constant(const char* name) {
       E(NMF_ERR_NEGATIVE), E(NMF_ERR_NOT_FINITE), E(NMF_ERR_SPARSE_STRUCTURE),
       E(NMF_ERR_STRUCT_SIZE), E(NMF_ERR_OUT_OF_MEMORY), E(NMF_ERR_TOO_LARGE),
       E(NMF_ERR_NUMERICAL), E(NMF_ERR_INTERNAL), E(NMF_LOSS_FROBENIUS),
-      E(NMF_SOLVER_AUTO), E(NMF_SOLVER_HALS), E(NMF_INIT_RANDOM),
+      E(NMF_LOSS_KL), E(NMF_LOSS_BETA), E(NMF_SOLVER_AUTO), E(NMF_SOLVER_HALS),
+      E(NMF_SOLVER_MU), E(NMF_SOLVER_CD), E(NMF_MISSING_NONE),
+      E(NMF_MISSING_NAN), E(NMF_MISSING_UNSTORED), E(NMF_INIT_RANDOM),
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
       E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_VERSION_MAJOR),

@@ -18,8 +18,16 @@ struct Choice {
   int32_t value;
 };
 
-const Choice kLosses[] = {{"frobenius", NMF_LOSS_FROBENIUS}};
-const Choice kSolvers[] = {{"auto", NMF_SOLVER_AUTO}, {"hals", NMF_SOLVER_HALS}};
+const Choice kLosses[] = {{"frobenius", NMF_LOSS_FROBENIUS},
+                          {"kl", NMF_LOSS_KL},
+                          {"beta", NMF_LOSS_BETA}};
+const Choice kSolvers[] = {{"auto", NMF_SOLVER_AUTO},
+                           {"hals", NMF_SOLVER_HALS},
+                           {"mu", NMF_SOLVER_MU},
+                           {"cd", NMF_SOLVER_CD}};
+const Choice kMissing[] = {{"none", NMF_MISSING_NONE},
+                           {"nan", NMF_MISSING_NAN},
+                           {"unstored", NMF_MISSING_UNSTORED}};
 const Choice kInits[] = {{"random", NMF_INIT_RANDOM},
                          {"nndsvd", NMF_INIT_NNDSVD},
                          {"nndsvda", NMF_INIT_NNDSVDA},
@@ -62,6 +70,14 @@ int64_t parse_integer(const std::string &option, const std::string &text,
   return v;
 }
 
+double parse_finite(const std::string &option, const std::string &text) {
+  double v;
+  if (parse_number(text, &v) != NumberStatus::kOk) {
+    throw usage_error(option + ": expected a finite number, got " + quoted(text));
+  }
+  return v;
+}
+
 double parse_non_negative(const std::string &option, const std::string &text) {
   double v;
   if (parse_number(text, &v) != NumberStatus::kOk) {
@@ -99,6 +115,7 @@ uint64_t parse_seed(const std::string &option, const std::string &text) {
 const char *loss_name(int32_t loss) { return name_of(kLosses, loss); }
 const char *solver_name(int32_t solver) { return name_of(kSolvers, solver); }
 const char *init_name(int32_t init) { return name_of(kInits, init); }
+const char *missing_name(int32_t missing) { return name_of(kMissing, missing); }
 
 FitArgs parse_fit_args(const std::vector<std::string> &args) {
   FitArgs a;
@@ -130,6 +147,9 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--l2-h", [&](auto &opt, auto &v) { o.l2_h = parse_non_negative(opt, v); }},
       {"--hals-alpha", [&](auto &opt, auto &v) { o.hals_alpha = parse_non_negative(opt, v); }},
       {"--hals-delta", [&](auto &opt, auto &v) { o.hals_delta = parse_non_negative(opt, v); }},
+      {"--beta", [&](auto &opt, auto &v) { o.beta = parse_finite(opt, v); }},
+      {"--mu-eps", [&](auto &opt, auto &v) { o.mu_eps = parse_non_negative(opt, v); }},
+      {"--missing", [&](auto &opt, auto &v) { o.missing = parse_choice(opt, v, kMissing); }},
       {"--w-init", [&](auto &, auto &v) { a.w_init = v; }},
       {"--h-init", [&](auto &, auto &v) { a.h_init = v; }},
       {"--fix-w", [&](auto &, auto &v) { a.fix_w = v; }},

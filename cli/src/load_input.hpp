@@ -17,9 +17,10 @@ struct InputInfo {
 
 // Reads INPUT: a TSV/CSV table (plain or .gz, "-" = stdin), a Matrix Market
 // file, or a 10x Genomics directory.  With transpose, the transpose.
+// With missing_as_nan, missing cells of a table are read as NaN.
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
-                            InputInfo *info);
+                            InputInfo *info, bool missing_as_nan = false);
 
 // Reads a factor table (W or H as nmf writes them; any table works).
 template <typename T>

@@ -53,9 +53,26 @@ std::string fit_usage() {
        "Model:\n"
        "  -k, --rank K        number of factors (taken from the file with\n"
        "                      --w-init/--h-init/--fix-w/--fix-h if not given)\n"
-       "  --loss NAME         frobenius, the one loss so far (default " +
+       "  --loss NAME         frobenius (least squares), kl (generalized\n"
+       "                      Kullback-Leibler, for counts) or beta (the\n"
+       "                      beta-divergence of --beta) (default " +
        std::string(loss_name(o.loss)) + ")\n"
-       "  --solver NAME       auto or hals (default " + solver_name(o.solver) + ")\n"
+       "  --beta X            beta of --loss beta: 2 = frobenius, 1 = kl,\n"
+       "                      0 = Itakura-Saito (needs positive data)\n"
+       "                      (default " + number(o.beta) + ")\n"
+       "  --solver NAME       auto, hals (frobenius), mu (multiplicative updates,\n"
+       "                      any loss) or cd (coordinate descent, kl); auto\n"
+       "                      picks hals for frobenius, cd for kl, mu otherwise\n"
+       "                      (mu for frobenius with missing values)\n"
+       "                      (default " + solver_name(o.solver) + ")\n"
+       "  --mu-eps X          mu: keep every factor entry >= X * sqrt(max A)\n"
+       "                      against zero-locking (default " + number(o.mu_eps) + ")\n"
+       "  --missing MODE      none; nan: NA/NaN/empty cells of a table are\n"
+       "                      missing; unstored: entries a Matrix Market / 10x\n"
+       "                      file does not list are missing (recommender data).\n"
+       "                      Missing entries are left out of the loss\n"
+       "                      (solvers mu and cd) (default " +
+       missing_name(o.missing) + ")\n"
        "  --init NAME         random, nndsvd, nndsvda or nndsvdar (default " +
        init_name(o.init) + ")\n"
        "  --maxit N           maximum iterations (default " + std::to_string(o.maxit) + ")\n"

@@ -211,6 +211,7 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   if (a.sparse) integer("nnz", a.nnz());
   integer("k", fit.k);
   str("loss_function", loss_name(o.loss));
+  if (o.loss == NMF_LOSS_BETA) num("beta", o.beta);
   str("solver_requested", solver_name(o.solver));
   str("solver", solver_name(r.solver));
   str("init_requested", init_name(o.init));
@@ -225,6 +226,8 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   num("l2_h", o.l2_h);
   num("hals_alpha", o.hals_alpha);
   num("hals_delta", o.hals_delta);
+  num("mu_eps", o.mu_eps);
+  str("missing", missing_name(o.missing));
   str_or_null("w_init", args.w_init);
   str_or_null("h_init", args.h_init);
   str_or_null("fix_w", args.fix_w);

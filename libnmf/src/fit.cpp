@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "nmf/blas.hpp"
+#include "nmf/canonical.hpp"
+#include "nmf/divergence.hpp"
+#include "nmf/entries.hpp"
 #include "nmf/hals.hpp"
 #include "nmf/init.hpp"
 #include "nmf/products.hpp"
@@ -86,35 +89,10 @@ double external_loss(const Work<T>& wk, double internal) {
   return internal / (wk.scale * wk.scale);
 }
 
-// Writes the canonical form A = W diag(d) H: W columns and H rows summing to
-// one, components by decreasing d (ties keep their order).
 template <class T>
 void write_canonical(const Work<T>& wk, T* w, T* d, T* h) {
-  const int64_t m = wk.m, n = wk.n, k = wk.k;
-  std::vector<double> sw(static_cast<size_t>(k), 0.0), sh(static_cast<size_t>(k), 0.0), dd(static_cast<size_t>(k));
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < k; ++j) sw[size_t(j)] += double(wk.wt[size_t(j + i * k)]);
-  for (int64_t c = 0; c < n; ++c)
-    for (int64_t j = 0; j < k; ++j) sh[size_t(j)] += double(wk.h[size_t(j + c * k)]);
-  for (int64_t j = 0; j < k; ++j)
-    dd[size_t(j)] = sw[size_t(j)] * sh[size_t(j)] / wk.scale;
-  std::vector<int64_t> order(static_cast<size_t>(k));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    return dd[size_t(a)] > dd[size_t(b)];
-  });
-  for (int64_t jj = 0; jj < k; ++jj) {
-    const int64_t j = order[size_t(jj)];
-    const double fw = sw[size_t(j)] > 0 ? 1.0 / sw[size_t(j)] : 0.0;
-    const double fh = sh[size_t(j)] > 0 ? 1.0 / sh[size_t(j)] : 0.0;
-    const double dj = (sw[size_t(j)] > 0 && sh[size_t(j)] > 0) ? dd[size_t(j)] : 0.0;
-    for (int64_t i = 0; i < m; ++i)
-      w[i + jj * m] = T(double(wk.wt[size_t(j + i * k)]) * fw);
-    const double fhd = d ? fh : fh * dj;
-    for (int64_t c = 0; c < n; ++c)
-      h[jj + c * k] = T(double(wk.h[size_t(j + c * k)]) * fhd);
-    if (d) d[jj] = T(dj);
-  }
+  nmf::write_canonical(wk.m, wk.n, wk.k, wk.wt.data(), wk.h.data(), wk.scale,
+                       w, d, h);
 }
 
 template <class Ops, class T>
@@ -325,9 +303,11 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
            const Options& opt, Result& res) {
   const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
   if (!w || !h) return Status::error(kErrNullPointer, !w ? "W is NULL" : "H is NULL");
-  Status st = validate_dense(a, threads);
+  Status st = validate_dense(a, threads, opt.missing == kMissingNan);
   if (!st.ok()) return st;
   st = validate_problem(a.m, a.n, k, sizeof(T), opt);
+  if (!st.ok()) return st;
+  st = validate_weights(opt, false, a.m, a.n, a.m * a.n);
   if (!st.ok()) return st;
   if (opt.user_w || opt.fix_w) {
     st = validate_factor(w, a.m, k, 'W');
@@ -338,6 +318,11 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
     if (!st.ok()) return st;
   }
   blas::ThreadScope scope;
+  if (uses_divergence_path(opt))
+    return fit_divergence(DenseOps<T>(a),
+                          DenseEntries<T>(a, opt.weights, opt.weights_ld,
+                                          opt.missing == kMissingNan),
+                          k, w, d, h, opt, res);
   return run(DenseOps<T>(a), k, w, d, h, opt, res);
 }
 
@@ -351,6 +336,8 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
   if (!st.ok()) return st;
   st = validate_problem(a.m, a.n, k, sizeof(T), opt);
   if (!st.ok()) return st;
+  st = validate_weights(opt, true, a.m, a.n, a.nnz());
+  if (!st.ok()) return st;
   if (opt.user_w || opt.fix_w) {
     st = validate_factor(w, a.m, k, 'W');
     if (!st.ok()) return st;
@@ -361,6 +348,11 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
   }
   blas::ThreadScope scope;
   CscOps<T, I> ops(a, row_nnz, threads);
+  if (uses_divergence_path(opt))
+    return fit_divergence(ops,
+                          CscEntries<T, I>(a, opt.weights,
+                                           opt.missing == kMissingUnstored, row_nnz),
+                          k, w, d, h, opt, res);
   return run(ops, k, w, d, h, opt, res);
 }
 

@@ -80,7 +80,7 @@ int64_t available_memory_bytes() {
 }
 
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads) {
+Status validate_dense(const DenseView<T>& a, int threads, bool nan_missing) {
   if (a.m < 1 || a.n < 1)
     return Status::error(kErrDimension,
                          "A is empty (m = " + std::to_string(a.m) +
@@ -101,16 +101,18 @@ Status validate_dense(const DenseView<T>& a, int threads) {
   if (a.n > 1 && a.ld > std::numeric_limits<int64_t>::max() / a.n)
     return Status::error(kErrTooLarge, "lda * n overflows int64");
   if (!a.data) return Status::error(kErrNullPointer, "A is NULL");
+  // Under NMF_MISSING_NAN a NaN marks a missing entry.
+  auto bad_value = [nan_missing](T v) { return is_bad(v) && !(nan_missing && v != v); };
   const int64_t j = first_bad_column(a.n, threads, [&](int64_t c) {
     const T* col = a.data + c * a.ld;
     bool bad = false;
-    for (int64_t i = 0; i < a.m; ++i) bad |= is_bad(col[i]);
+    for (int64_t i = 0; i < a.m; ++i) bad |= bad_value(col[i]);
     return bad;
   });
   if (j >= 0) {
     const T* col = a.data + j * a.ld;
     for (int64_t i = 0; i < a.m; ++i)
-      if (is_bad(col[i])) return bad_entry('A', i, j, col[i]);
+      if (bad_value(col[i])) return bad_entry('A', i, j, col[i]);
   }
   return Status();
 }
@@ -215,12 +217,43 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
   auto bad = [](const std::string& what) {
     return Status::error(kErrInvalidArgument, what);
   };
-  if (opt.loss != kLossFrobenius)
+  if (opt.loss < kLossFrobenius || opt.loss > kLossBeta)
     return bad("unknown loss " + std::to_string(opt.loss) +
-               " (NMF_LOSS_FROBENIUS = 0 is the one available)");
-  if (opt.solver != kSolverAuto && opt.solver != kSolverHals)
+               " (NMF_LOSS_FROBENIUS = 0, NMF_LOSS_KL = 1, NMF_LOSS_BETA = 2)");
+  if (opt.solver < kSolverAuto || opt.solver > kSolverCd)
     return bad("unknown solver " + std::to_string(opt.solver) +
-               " (NMF_SOLVER_AUTO = 0, NMF_SOLVER_HALS = 1)");
+               " (NMF_SOLVER_AUTO = 0, NMF_SOLVER_HALS = 1, NMF_SOLVER_MU = 2, "
+               "NMF_SOLVER_CD = 3)");
+  if (opt.loss == kLossBeta && !std::isfinite(opt.beta))
+    return bad("beta = " + num(opt.beta) + " must be finite");
+  if (!(opt.mu_eps >= 0) || !std::isfinite(opt.mu_eps))
+    return bad("mu_eps = " + num(opt.mu_eps) + " must be finite and >= 0");
+  if (opt.missing < kMissingNone || opt.missing > kMissingUnstored)
+    return bad("unknown missing " + std::to_string(opt.missing) +
+               " (NMF_MISSING_NONE = 0, NMF_MISSING_NAN = 1, "
+               "NMF_MISSING_UNSTORED = 2)");
+  {
+    const char* loss_names[] = {"frobenius", "kl", "beta"};
+    const std::string loss = loss_names[opt.loss];
+    const bool weighted = opt.weights != nullptr || opt.missing != kMissingNone;
+    if (opt.solver == kSolverHals && opt.loss != kLossFrobenius &&
+        !(opt.loss == kLossBeta && opt.beta == 2.0))
+      return bad("solver hals minimizes the Frobenius loss only (loss "
+                 "frobenius, or beta with beta = 2), not loss " + loss +
+                 (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "") + " (use solver mu" +
+                 (opt.loss == kLossKl ? std::string(" or cd") : std::string()) +
+                 ", or auto)");
+    if (opt.solver == kSolverHals && weighted)
+      return bad(std::string("solver hals does not support ") +
+                 (opt.weights ? "weights" : "missing values") +
+                 " (use solver mu, or auto)");
+    if (opt.solver == kSolverCd &&
+        !(opt.loss == kLossKl || (opt.loss == kLossBeta && opt.beta == 1.0)))
+      return bad("solver cd minimizes the KL divergence only (loss kl, or beta "
+                 "with beta = 1), not loss " + loss +
+                 (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "") +
+                 " (use solver mu, or auto)");
+  }
   if (opt.init < kInitRandom || opt.init > kInitNndsvdar)
     return bad("unknown init " + std::to_string(opt.init) +
                " (random 0, nndsvd 1, nndsvda 2, nndsvdar 3)");
@@ -279,8 +312,8 @@ Status validate_factor(const T* x, int64_t rows, int64_t cols, char name) {
   return Status();
 }
 
-template Status validate_dense(const DenseView<double>&, int);
-template Status validate_dense(const DenseView<float>&, int);
+template Status validate_dense(const DenseView<double>&, int, bool);
+template Status validate_dense(const DenseView<float>&, int, bool);
 template Status validate_csc(const CscView<double, int32_t>&,
                              std::vector<int64_t>&, int);
 template Status validate_csc(const CscView<double, int64_t>&,

@@ -57,6 +57,14 @@ setMethod("show", "NMFfit", function(object) {
       " samples\n", sep = "")
   cat("  init: ", object@init, ", seed: ", format(object@seed, scientific = FALSE),
       "\n", sep = "")
+  loss <- object@options$loss
+  if (!is.null(loss) && loss != "frobenius")
+    cat("  loss: ", loss,
+        if (loss == "beta") paste0(" (beta = ", object@options$beta, ")"),
+        ", solver: ", object@options$solver_used,
+        if (!identical(object@options$missing, "none"))
+          paste0(", missing: ", object@options$missing),
+        "\n", sep = "")
   cat("  ", object@iterations, " iterations, stopped: ",
       stop_reason_text(object), "\n", sep = "")
   cat("  relative error ||x - fitted|| / ||x||: ",

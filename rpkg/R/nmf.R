@@ -3,8 +3,9 @@
 
 # Values of the C ABI's #defines (nmf.h); pinned there, so fixed here.
 .nmf_codes <- list(
-  loss = c(frobenius = 0L),
-  solver = c(auto = 0L, hals = 1L),
+  loss = c(frobenius = 0L, kl = 1L, beta = 2L),
+  solver = c(auto = 0L, hals = 1L, mu = 2L, cd = 3L),
+  missing = c(none = 0L, na = 1L, unstored = 2L),
   init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
   status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
              rank = -4L, negative = -5L, not_finite = -6L,
@@ -17,7 +18,9 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 L2 = c(0, 0),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                 verbose = interactive(), assay = NULL,
-                loss = c("frobenius"), solver = c("auto", "hals"),
+                loss = c("frobenius", "kl", "beta"),
+                solver = c("auto", "hals", "mu", "cd"), beta = 1,
+                missing = c("none", "na", "unstored"), weights = NULL,
                 control = list()) {
   call <- match.call()
   input <- as_nmf_input(x, assay)
@@ -27,6 +30,9 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
   start <- resolve_init(init, m, n, k, input$x)
   loss <- match.arg(loss)
   solver <- match.arg(solver)
+  beta <- check_finite(beta, "beta")
+  missing <- match.arg(missing)
+  weights <- check_weights(weights, input)
   maxit <- check_count(maxit, "maxit", min = 0)
   tol <- check_nonneg(tol, "tol")
   L1 <- check_penalty(L1, "L1")
@@ -41,6 +47,9 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
     threads = threads, maxit = maxit, tol = tol, seed = seed,
     l1_w = L1[1L], l1_h = L1[2L], l2_w = L2[1L], l2_h = L2[2L],
     hals_alpha = control$hals_alpha, hals_delta = control$hals_delta,
+    beta = beta, mu_eps = control$mu_eps,
+    missing = .nmf_codes$missing[[missing]], weights = weights,
+    weights_ld = as.double(m),
     user_w = as.integer(!is.null(start$w)),
     user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
     show_bar = isTRUE(verbose) && interactive(),
@@ -54,7 +63,13 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
 
   fit <- new_fit(res, dimnames(input$x), k, call,
                  init = start$method %||% "user", seed = seed,
-                 options = list(loss = loss, solver = solver, maxit = maxit,
+                 options = list(loss = loss, solver = solver,
+                               solver_used = names(.nmf_codes$solver)[
+                                 match(res$solver, .nmf_codes$solver)],
+                               beta = if (loss == "beta") beta,
+                               missing = missing,
+                               weighted = !is.null(weights),
+                               mu_eps = control$mu_eps, maxit = maxit,
                                 tol = tol, L1 = L1, L2 = L2, threads = threads,
                                 hals_alpha = control$hals_alpha,
                                 hals_delta = control$hals_delta))
@@ -145,8 +160,45 @@ check_penalty <- function(v, name) {
   rep_len(as.double(v), 2L)
 }
 
+check_finite <- function(v, name) {
+  if (!is.numeric(v) || length(v) != 1L || is.na(v) || !is.finite(v))
+    stop("'", name, "' must be one finite number, not ", deparse1(v),
+         call. = FALSE)
+  as.double(v)
+}
+
+# Entry weights: for a dense x a numeric matrix of the same dimensions; for
+# a dgCMatrix x a numeric vector with one weight per stored entry (as x@x),
+# or a matrix of the dimensions of x (its values at the stored entries are
+# used).  Signs and finiteness are checked by the library.
+check_weights <- function(weights, input) {
+  if (is.null(weights)) return(NULL)
+  x <- input$x
+  if (methods::is(weights, "Matrix")) weights <- as.matrix(weights)
+  if (!is.numeric(weights))
+    stop("'weights' must be numeric, not ", class(weights)[1L], call. = FALSE)
+  if (input$kind == "csc" && is.null(dim(weights))) {
+    if (length(weights) != length(x@x))
+      stop("'weights' for a sparse x must have one value per stored entry (",
+           length(x@x), "), not ", length(weights), call. = FALSE)
+    return(as.double(weights))
+  }
+  if (!identical(as.integer(dim(weights)), as.integer(dim(x))))
+    stop("'weights' must be a ", nrow(x), " x ", ncol(x),
+         " matrix (the dimensions of x), not ",
+         paste(dim(weights) %||% length(weights), collapse = " x "),
+         call. = FALSE)
+  if (input$kind == "csc") {
+    j <- rep.int(seq_len(ncol(x)), diff(x@p))
+    return(as.double(weights[cbind(x@i + 1L, j)]))
+  }
+  storage.mode(weights) <- "double"
+  weights
+}
+
 check_control <- function(control) {
-  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1)
+  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1,
+                   mu_eps = 2.220446049250313e-16)
   if (!is.list(control) || (length(control) && is.null(names(control))))
     stop("'control' must be a named list", call. = FALSE)
   unknown <- setdiff(names(control), names(defaults))
@@ -157,6 +209,7 @@ check_control <- function(control) {
   control <- utils::modifyList(defaults, control)
   control$hals_alpha <- check_nonneg(control$hals_alpha, "control$hals_alpha")
   control$hals_delta <- check_nonneg(control$hals_delta, "control$hals_delta")
+  control$mu_eps <- check_nonneg(control$mu_eps, "control$mu_eps")
   control
 }
 

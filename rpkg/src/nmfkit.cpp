@@ -120,6 +120,21 @@ void read_options(const List& o, nmf_options& opts) {
   opts.user_h = int_option(o, "user_h");
   opts.fix_w = int_option(o, "fix_w");
   opts.fix_h = int_option(o, "fix_h");
+  // The divergence options (nmf() sets them; project() keeps the defaults).
+  if (o.containsElementNamed("beta")) opts.beta = double_option(o, "beta");
+  if (o.containsElementNamed("mu_eps")) opts.mu_eps = double_option(o, "mu_eps");
+  if (o.containsElementNamed("missing")) opts.missing = int_option(o, "missing");
+  // Entry weights: a double vector that lives in the options list for the
+  // whole call (dense: m x n, leading dimension weights_ld; CSC: one per
+  // stored entry).
+  if (o.containsElementNamed("weights")) {
+    SEXP w = o["weights"];
+    if (!Rf_isNull(w)) {
+      if (TYPEOF(w) != REALSXP) Rcpp::stop("internal: weights must be double");
+      opts.weights = REAL(w);
+      opts.weights_ld = int64_t(double_option(o, "weights_ld"));
+    }
+  }
 }
 
 const char* stop_reason_name(int32_t reason) {
@@ -195,6 +210,7 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
       Rcpp::Named("stop_reason") = std::string(stop_reason_name(res.stop_reason)),
       Rcpp::Named("interrupted") = progress.interrupted,
       Rcpp::Named("seconds") = res.seconds,
+      Rcpp::Named("solver") = res.solver,
       Rcpp::Named("loss_history") = history);
 }
 

@@ -326,7 +326,12 @@ static void test_layout(void) {
             offsetof(nmf_options, progress_data) == 96 &&
             offsetof(nmf_options, hals_alpha) == 104 &&
             offsetof(nmf_options, hals_delta) == 112 &&
-            sizeof(nmf_options) >= 120,
+            offsetof(nmf_options, missing) == 120 &&
+            offsetof(nmf_options, weights) == 128 &&
+            offsetof(nmf_options, weights_ld) == 136 &&
+            offsetof(nmf_options, beta) == 144 &&
+            offsetof(nmf_options, mu_eps) == 152 &&
+            sizeof(nmf_options) >= 160,
         "nmf_options layout pinned (LP64)");
   check(offsetof(nmf_result, iterations) == 8 &&
             offsetof(nmf_result, loss) == 16 &&

@@ -12,7 +12,9 @@
   X(nmf_options, user_w) X(nmf_options, user_h) X(nmf_options, fix_w)        \
   X(nmf_options, fix_h) X(nmf_options, progress)                             \
   X(nmf_options, progress_data) X(nmf_options, hals_alpha)                   \
-  X(nmf_options, hals_delta) X(nmf_result, struct_size)                      \
+  X(nmf_options, hals_delta) X(nmf_options, missing)                         \
+  X(nmf_options, weights) X(nmf_options, weights_ld) X(nmf_options, beta)    \
+  X(nmf_options, mu_eps) X(nmf_result, struct_size)                          \
   X(nmf_result, stop_reason) X(nmf_result, iterations) X(nmf_result, loss)   \
   X(nmf_result, rel_error) X(nmf_result, solver) X(nmf_result, init)         \
   X(nmf_result, seconds) X(nmf_result, loss_history)                         \

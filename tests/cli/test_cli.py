@@ -157,7 +157,9 @@ class TestUsage(CliTestCase):
                        "--tol", "--seed", "--l1-w", "--l1-h", "--l2-w", "--l2-h",
                        "--w-init", "--h-init", "--fix-w", "--fix-h", "--float",
                        "--out", "--quiet", "--progress", "--no-progress",
-                       "--transpose", "--hals-alpha", "--hals-delta"):
+                       "--transpose", "--hals-alpha", "--hals-delta", "--beta",
+                       "--mu-eps", "--missing", "kl", "beta", "mu", "cd",
+                       "unstored"):
             self.assertIn(option, p.stdout)
 
     def test_version(self):
@@ -187,8 +189,12 @@ class TestUsage(CliTestCase):
             (["fit", good, "-k", "3", "--seed", "-5"], "--seed"),
             (["fit", good, "-k", "3", "--threads", "x"], "--threads"),
             (["fit", good, "-k", "3", "--init", "svd"], "--init"),
-            (["fit", good, "-k", "3", "--solver", "mu"], "--solver"),
-            (["fit", good, "-k", "3", "--loss", "kl"], "--loss"),
+            (["fit", good, "-k", "3", "--solver", "newton"], "--solver"),
+            (["fit", good, "-k", "3", "--loss", "poisson"], "--loss"),
+            (["fit", good, "-k", "3", "--beta", "nan"], "--beta"),
+            (["fit", good, "-k", "3", "--beta", "x"], "--beta"),
+            (["fit", good, "-k", "3", "--mu-eps", "-1"], "--mu-eps"),
+            (["fit", good, "-k", "3", "--missing", "na"], "--missing"),
             (["fit", good, "-k", "3", "--l1-w", "-1"], "--l1-w"),
             (["fit", good, "-k", "3", "--l2-h", "abc"], "--l2-h"),
             (["fit", good, "-k", "3", "--frobnicate"], "unknown option"),
@@ -581,7 +587,7 @@ class TestMalformed(CliTestCase):
             ("text.tsv", ok + "g3\t1\tabc\t3\n", ["text.tsv:4:", "column 3",
                                                   "'S2'", "not a number", "'abc'"]),
             ("na.tsv", ok + "g3\t1\tNA\t3\n", ["na.tsv:4:", "column 3", "missing value",
-                                               "not supported"]),
+                                               "--missing nan"]),
             ("empty_cell.tsv", ok + "g3\t1\t\t3\n", ["empty_cell.tsv:4:", "empty cell"]),
             ("negative.tsv", ok + "g3\t1\t2\t-3.5\n", ["negative.tsv:4:", "column 4",
                                                        "negative value '-3.5'", "'g3'"]),
@@ -670,6 +676,96 @@ class TestMalformed(CliTestCase):
                 "3 2 1\n1 1 5\n2 2 1\n3 2 7\n")
         self.check("dup.mtx.gz", text, ["dup.mtx.gz:6:", "duplicate entry (3, 2)",
                                         "line 3"], compress=True)
+
+
+def beta_divergence(a, y, beta):
+    """Elementwise d_beta(a | y) (Fevotte & Idier 2011), reference in numpy."""
+    if beta == 2:
+        return 0.5 * (a - y) ** 2
+    if beta == 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(a > 0, a * np.log(np.where(a > 0, a, 1) / y), 0.0)
+        return t - a + y
+    if beta == 0:
+        return a / y - np.log(a / y) - 1
+    return (a ** beta + (beta - 1) * y ** beta - beta * a * y ** (beta - 1)) / (
+        beta * (beta - 1))
+
+
+class TestDivergence(CliTestCase):
+    """--loss kl/beta, --solver mu/cd, --beta, --mu-eps, --missing."""
+
+    def setUp(self):
+        super().setUp()
+        rng = np.random.default_rng(5)
+        self.a = rng.poisson(2.0, size=(M, N)).astype(float)
+        self.a[0, :] += 1
+        self.input = write(self.path("counts.tsv"),
+                           table_text(self.a, gene_names(M), sample_names(N)))
+
+    def check_loss(self, fit, a, beta, mask=None):
+        y = fit.reconstruction()
+        mask = np.ones_like(a, dtype=bool) if mask is None else mask
+        ref = beta_divergence(a[mask], y[mask], beta).sum()
+        self.assertLess(abs(fit.summary["loss"] - ref) / ref, 1e-8)
+        hist = fit.summary["loss_history"]
+        for t in range(1, len(hist)):
+            self.assertLessEqual(hist[t], hist[t - 1] * (1 + 1e-12))
+
+    def test_kl_and_beta_losses(self):
+        for args, beta, solver in (
+                (["--loss", "kl", "--solver", "mu"], 1, "mu"),
+                (["--loss", "kl"], 1, "cd"),
+                (["--loss", "beta", "--beta", "0.5"], 0.5, "mu"),
+                (["--loss", "beta", "--beta", "1.5", "--mu-eps", "1e-6"], 1.5, "mu")):
+            with self.subTest(args=args):
+                fit = self.fit(self.input, "-k", 3, "--maxit", 30, "--tol", 0,
+                               "--threads", 1, *args)
+                s = fit.summary
+                self.assertEqual(s["loss_function"], args[1])
+                self.assertEqual(s["solver"], solver)
+                if args[1] == "beta":
+                    self.assertEqual(s["beta"], beta)
+                self.check_loss(fit, self.a, beta)
+        s = self.fit(self.input, "-k", 2, "--maxit", 2, "--loss", "kl",
+                     "--mu-eps", "1e-9").summary
+        self.assertEqual(s["mu_eps"], 1e-9)
+
+    def test_missing_cells_of_a_table(self):
+        text = table_text(self.a, gene_names(M), sample_names(N)).splitlines()
+        missing = np.zeros_like(self.a, dtype=bool)
+        for i, j, token in ((2, 3, "NA"), (5, 0, ""), (7, 7, "NaN")):
+            cells = text[i + 1].split("\t")
+            cells[j + 1] = token
+            text[i + 1] = "\t".join(cells)
+            missing[i, j] = True
+        path = write(self.path("holes.tsv"), "\n".join(text) + "\n")
+        self.assert_fails(["fit", path, "-k", "2"], 1, "--missing nan")
+        fit = self.fit(path, "-k", 3, "--loss", "kl", "--missing", "nan",
+                       "--maxit", 30, "--tol", 0, "--threads", 1)
+        self.assertEqual(fit.summary["missing"], "nan")
+        self.check_loss(fit, np.where(missing, 0.0, self.a), 1, ~missing)
+
+    def test_unstored_entries_of_matrix_market(self):
+        path = write(self.path("counts.mtx"), mtx_text(self.a))
+        fit = self.fit(path, "-k", 3, "--loss", "kl", "--solver", "mu",
+                       "--missing", "unstored", "--maxit", 30, "--tol", 0)
+        self.check_loss(fit, self.a, 1, self.a != 0)
+        full = self.fit(path, "-k", 3, "--loss", "kl", "--solver", "mu",
+                        "--maxit", 30, "--tol", 0, prefix="full")
+        self.check_loss(full, self.a, 1)
+
+    def test_library_rejects_bad_pairings(self):
+        mtx = write(self.path("counts.mtx"), mtx_text(self.a))
+        for args, fragment in (
+                ([self.input, "--loss", "kl", "--solver", "hals"], "solver hals"),
+                ([self.input, "--solver", "cd"], "solver cd"),
+                ([self.input, "--loss", "beta", "--beta", "0"], "positive"),
+                ([mtx, "--missing", "nan"], "NMF_MISSING_NAN"),
+                ([self.input, "--missing", "unstored"], "NMF_MISSING_UNSTORED")):
+            with self.subTest(args=args):
+                self.assert_fails(["fit"] + args + ["-k", "2", "--out",
+                                                    self.path("x")], 3, fragment)
 
 
 class TestInterrupt(CliTestCase):

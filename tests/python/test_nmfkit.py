@@ -135,8 +135,10 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(
             [O.tol.offset, O.seed.offset, O.l1_w.offset, O.user_w.offset,
              O.progress.offset, O.progress_data.offset, O.hals_alpha.offset,
-             O.hals_delta.offset, ctypes.sizeof(O)],
-            [24, 32, 40, 72, 88, 96, 104, 112, 120])
+             O.hals_delta.offset, O.missing.offset, O.weights.offset,
+             O.weights_ld.offset, O.beta.offset, O.mu_eps.offset,
+             ctypes.sizeof(O)],
+            [24, 32, 40, 72, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160])
         self.assertEqual(
             [R.iterations.offset, R.loss.offset, R.rel_error.offset,
              R.solver.offset, R.seconds.offset, R.loss_history.offset,
@@ -147,7 +149,9 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(nmfkit._load().nmf_options_init(ctypes.byref(o),
                                                          ctypes.sizeof(o)), 0)
         self.assertEqual((o.struct_size, o.maxit, o.tol, o.seed),
-                         (120, 200, 1e-5, 42))
+                         (160, 200, 1e-5, 42))
+        self.assertEqual((o.missing, o.beta, o.mu_eps, bool(o.weights)),
+                         (0, 1.0, 2.220446049250313e-16, False))
 
 
 class TestRecovery(unittest.TestCase):
@@ -200,6 +204,49 @@ class TestRecovery(unittest.TestCase):
             self.assertEqual(fit.init, init)
             assert_canonical(self, fit)
             self.assertLess(fit.rel_error, 0.05, init)
+
+
+class TestDivergence(unittest.TestCase):
+    """loss="kl"/"beta", solver="mu"/"cd", beta, missing, mu_eps."""
+
+    @staticmethod
+    def kl(A, Y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(A > 0, A * np.log(np.where(A > 0, A, 1) / Y), 0.0)
+        return (t - A + Y).sum()
+
+    def test_kl_loss_is_the_divergence_of_the_output(self):
+        rng = np.random.default_rng(3)
+        A = rng.poisson(3.0, size=(30, 20)).astype(float) + 0.0
+        A[0] += 1
+        for solver in ("mu", "cd"):
+            for layout in (np.asfortranarray, np.ascontiguousarray):
+                fit = nmfkit.fit(layout(A), 3, loss="kl", solver=solver,
+                                 maxit=30, tol=0, threads=1)
+                self.assertEqual(fit.solver, solver)
+                self.assertLess(abs(fit.loss - self.kl(A, fit.fitted()))
+                                / fit.loss, 1e-9)
+                self.assertTrue(np.all(np.diff(fit.loss_history)
+                                       <= 1e-12 * fit.loss_history[1:]))
+
+    def test_beta_one_is_kl_and_nan_is_missing(self):
+        rng = np.random.default_rng(4)
+        A = rng.poisson(3.0, size=(30, 20)).astype(float) + 1.0
+        a = nmfkit.fit(A, 3, loss="kl", solver="mu", maxit=10)
+        b = nmfkit.fit(A, 3, loss="beta", beta=1.0, solver="mu", maxit=10)
+        np.testing.assert_allclose(a.W, b.W, rtol=1e-13)
+        B = A.copy()
+        B[2, 3] = np.nan
+        with self.assertRaises(nmfkit.NmfError):
+            nmfkit.fit(B, 3, loss="kl")
+        f1 = nmfkit.fit(B, 3, loss="kl", missing="nan", maxit=20, mu_eps=1e-9)
+        B[2, 3] = 1e6  # any value: the entry is missing
+        B2 = B.copy()
+        B2[2, 3] = np.nan
+        f2 = nmfkit.fit(B2.copy(order="C"), 3, loss="kl", missing="nan",
+                        maxit=20, mu_eps=1e-9)
+        self.assertTrue(np.all(np.isfinite(f1.W)))
+        np.testing.assert_allclose(f1.fitted(), f2.fitted(), rtol=1e-10)
 
 
 class TestLayouts(unittest.TestCase):

@@ -6,8 +6,18 @@
 
 namespace nmf {
 
-enum Loss : int32_t { kLossFrobenius = 0 };
-enum Solver : int32_t { kSolverAuto = 0, kSolverHals = 1 };
+enum Loss : int32_t { kLossFrobenius = 0, kLossKl = 1, kLossBeta = 2 };
+enum Solver : int32_t {
+  kSolverAuto = 0,
+  kSolverHals = 1,
+  kSolverMu = 2,  // multiplicative updates (divergence.hpp)
+  kSolverCd = 3,  // coordinate descent for KL (kl_cd.hpp)
+};
+enum Missing : int32_t {
+  kMissingNone = 0,
+  kMissingNan = 1,       // NaN entries of a dense A are missing
+  kMissingUnstored = 2,  // CSC: entries not stored are missing
+};
 enum Init : int32_t {
   kInitRandom = 0,
   kInitNndsvd = 1,
@@ -42,6 +52,14 @@ struct Options {
   void* progress_data = nullptr;
   double hals_alpha = 0.5;
   double hals_delta = 0.1;
+  // Entry mask and weights (nmf.h): loss = sum_ij w_ij loss(a_ij, (WH)_ij).
+  int32_t missing = kMissingNone;
+  const double* weights = nullptr;  // dense: m x n, ld weights_ld; CSC: nnz
+  int64_t weights_ld = 0;
+  // Loss kBeta: the beta of the beta-divergence.
+  double beta = 1.0;
+  // Multiplicative updates: floor of the factor entries in internal units.
+  double mu_eps = 2.220446049250313e-16;
 };
 
 struct Result {

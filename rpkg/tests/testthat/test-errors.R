@@ -78,7 +78,7 @@ test_that("bad options are named", {
   expect_error(nmf(x, 2, threads = -2), "'threads' must be a whole number >= 0")
   expect_error(nmf(x, 2, seed = -1), "'seed' must be a whole number between 0 and 2\\^53")
   expect_error(nmf(x, 2, seed = 1.5), "'seed' must be a whole number")
-  expect_error(nmf(x, 2, loss = "kl"), "should be .*frobenius")
+  expect_error(nmf(x, 2, loss = "poisson"), "should be .*frobenius")
   expect_error(nmf(x, 2, control = list(alpha = 1)), "unknown 'control' entries: alpha")
   expect_error(nmf(x, 2, control = list(hals_delta = 2)),
                "hals_delta = 2 must be in \\[0, 1\\)", class = "nmfkit_error_invalid_argument")
