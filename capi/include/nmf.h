@@ -276,8 +276,11 @@ NMF_API const char *nmf_blas_advice(void);
  * (Brunet, Tamayo, Golub & Mesirov, PNAS 2004).
  *
  * A consensus run fits A nrun times at rank k from different random starts
- * (run r uses a seed derived from opts->seed and r alone, so the result is
- * the same for any n_threads), assigns sample j in each run to the
+ * (run r = 0, 1, ... uses the seed splitmix64(opts->seed + (r + 1) *
+ * 0x9e3779b97f4a7c15), the splitmix64 finaliser z ^= z >> 30,
+ * z *= 0xbf58476d1ce4e5b9, z ^= z >> 27, z *= 0x94d049bb133111eb,
+ * z ^= z >> 31; so the result is the same for any n_threads, and run r can
+ * be repeated alone with nmf_fit_*), assigns sample j in each run to the
  * component l with the largest d_l H_lj, and averages the connectivity
  * matrices into the n x n consensus matrix C (C_ij = fraction of runs in
  * which samples i and j share a component).  Average linkage on 1 - C gives

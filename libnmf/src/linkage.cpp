@@ -30,6 +30,11 @@ Dendrogram average_linkage(const double* d, int64_t n) {
   std::vector<double> dist(static_cast<size_t>(n * (n - 1) / 2));
   for (int64_t j = 1; j < n; ++j)
     for (int64_t i = 0; i < j; ++i) dist[tri(i, j, n)] = d[i + j * n];
+  // Dissimilarities within eps of each other count as tied (so that a tie
+  // in exact arithmetic is not decided by the rounding of the updates).
+  double dmax = 0;
+  for (double v : dist) dmax = std::max(dmax, std::fabs(v));
+  const double eps = 1e-12 * dmax;
   std::vector<char> active(static_cast<size_t>(n), 1);
   std::vector<int64_t> size(static_cast<size_t>(n), 1), id(static_cast<size_t>(n));
   std::vector<std::vector<int64_t>> members(static_cast<size_t>(n));
@@ -47,7 +52,7 @@ Dendrogram average_linkage(const double* d, int64_t n) {
     for (int64_t j = i + 1; j < n; ++j) {
       if (!active[size_t(j)]) continue;
       const double v = dist[tri(i, j, n)];
-      if (nn[size_t(i)] < 0 || v < nnd[size_t(i)]) {
+      if (nn[size_t(i)] < 0 || v < nnd[size_t(i)] - eps) {
         nn[size_t(i)] = j;
         nnd[size_t(i)] = v;
       }
@@ -61,7 +66,7 @@ Dendrogram average_linkage(const double* d, int64_t n) {
     int64_t i = -1;
     for (int64_t r = 0; r < n; ++r)
       if (active[size_t(r)] && nn[size_t(r)] >= 0 &&
-          (i < 0 || nnd[size_t(r)] < nnd[size_t(i)]))
+          (i < 0 || nnd[size_t(r)] < nnd[size_t(i)] - eps))
         i = r;
     const int64_t j = nn[size_t(i)];
     const double h = nnd[size_t(i)];
@@ -103,7 +108,8 @@ Dendrogram average_linkage(const double* d, int64_t n) {
         find_nn(r);
       } else if (r < i) {
         const double v = dist[tri(r, i, n)];
-        if (v < nnd[size_t(r)] || (v == nnd[size_t(r)] && i < nn[size_t(r)])) {
+        if (v < nnd[size_t(r)] - eps ||
+            (v <= nnd[size_t(r)] + eps && i < nn[size_t(r)])) {
           nn[size_t(r)] = i;
           nnd[size_t(r)] = v;
         }

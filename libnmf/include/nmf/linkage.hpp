@@ -31,7 +31,8 @@ struct Dendrogram {
 //   d(P u Q, R) = (|P| d(P, R) + |Q| d(Q, R)) / (|P| + |Q|).
 // Ties are broken towards the pair whose smallest members are smallest
 // (first by the smaller cluster's least member, then the other's), so the
-// tree is a function of D alone.  D is n x n column-major, symmetric (only
+// tree is a function of D alone; dissimilarities within 1e-12 max|D| of
+// each other count as tied, so rounding in the updates does not decide.  D is n x n column-major, symmetric (only
 // the strict upper triangle is read).  Nearest-neighbour bookkeeping keeps
 // the usual cost near O(n^2); memory is one triangle of D.
 Dendrogram average_linkage(const double* d, int64_t n);
