@@ -18,8 +18,21 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                 verbose = interactive(), assay = NULL,
                 loss = c("frobenius"), solver = c("auto", "hals"),
-                control = list()) {
+                control = list(), nrun = 1L) {
   call <- match.call()
+  # Several ranks or several runs: consensus clustering (the rank survey of
+  # Brunet et al. 2004), from random starts unless init says otherwise.
+  if (length(k) != 1L || !identical(nrun, 1L) && !identical(nrun, 1)) {
+    nrun <- check_count(nrun, "nrun", min = 1)
+    args <- list(x = x, k = k, nrun = nrun, seed = seed,
+                 init = if (missing(init)) "random" else init,
+                 maxit = maxit, tol = tol, L1 = L1, L2 = L2, threads = threads,
+                 verbose = verbose, assay = assay, loss = loss,
+                 solver = solver, control = control)
+    res <- do.call(consensus, args)
+    if (methods::is(res, "NMFsurvey")) res@call <- call else res@call <- call
+    return(res)
+  }
   input <- as_nmf_input(x, assay)
   m <- nrow(input$x)
   n <- ncol(input$x)
