@@ -15,7 +15,7 @@ mkdir -p "$DEST/include/nmf" "$DEST/src"
 cp "$ROOT"/libnmf/include/nmf/*.hpp "$DEST/include/nmf/"
 cp "$ROOT/capi/include/nmf.h" "$DEST/include/"
 cp "$ROOT"/libnmf/src/*.cpp "$DEST/src/"
-cp "$ROOT/capi/src/capi.cpp" "$DEST/src/"
+cp "$ROOT"/capi/src/*.cpp "$ROOT"/capi/src/*.hpp "$DEST/src/"
 
 # RcppExports.cpp / R/RcppExports.R from the // [[Rcpp::export]] attributes.
 Rscript -e 'invisible(Rcpp::compileAttributes(commandArgs(TRUE)[1]))' "$PKG" >/dev/null

@@ -343,6 +343,278 @@ NMF_API const char *nmf_blas_core(void);
 NMF_API int32_t nmf_blas_is_slow(void);
 NMF_API const char *nmf_blas_advice(void);
 
+/* ======================================================================
+ * Consensus clustering, rank selection and metagene markers
+ * (Brunet, Tamayo, Golub & Mesirov, PNAS 2004).
+ *
+ * A consensus run fits A nrun times at rank k from different random starts
+ * (run r = 0, 1, ... uses the seed splitmix64(opts->seed + (r + 1) *
+ * 0x9e3779b97f4a7c15), the splitmix64 finaliser z ^= z >> 30,
+ * z *= 0xbf58476d1ce4e5b9, z ^= z >> 27, z *= 0x94d049bb133111eb,
+ * z ^= z >> 31; so the result is the same for any n_threads, and run r can
+ * be repeated alone with nmf_fit_*), assigns sample j in each run to the
+ * component l with the largest d_l H_lj, and averages the connectivity
+ * matrices into the n x n consensus matrix C (C_ij = fraction of runs in
+ * which samples i and j share a component).  Average linkage on 1 - C gives
+ * the consensus clusters (the tree cut into k) and the cophenetic
+ * correlation (Pearson correlation of 1 - C with the tree's cophenetic
+ * distances); the dispersion (Kim & Park 2007) is
+ * 1/n^2 sum_ij 4 (C_ij - 1/2)^2, and silhouette widths (Rousseeuw 1987) are
+ * taken on 1 - C.  Memory is O(n^2) over samples, never over features.
+ *
+ * opts (may be NULL) is used for every run: any loss, solver and init;
+ * user_w, user_h, fix_w and fix_h must be 0.  The runs go
+ * min(nrun, n_threads) at a time over the threads.  opts->progress is
+ * called on the calling thread only, as
+ *   progress(runs completed, runs in total, best loss so far, its relative
+ *            error, progress_data);
+ * a non-zero return stops all runs.
+ * Thread safety: handles are immutable once returned; any number of threads
+ * may read one handle concurrently.
+ * ==================================================================== */
+
+/* Feature (marker) selection methods. */
+#define NMF_FEATURES_KIM 0 /* Kim & Park 2007: entropy score, selected when
+                              score > median + 3 MAD and max W_iq > median(W) */
+#define NMF_FEATURES_MAX 1 /* Carmona-Saez et al. 2006: score max_q W_iq;
+                              per component, the top features (by W_iq)
+                              while their largest entry is in that component */
+
+/* The outcome of a consensus run at one rank. */
+typedef struct nmf_consensus nmf_consensus; /* opaque */
+
+/* Summary of a consensus run.  Set struct_size = sizeof(nmf_consensus_info)
+ * (at least offsetof(nmf_consensus_info, k) + 8); the library fills the
+ * fields that fit. */
+typedef struct nmf_consensus_info {
+  uint32_t struct_size;
+  int32_t best_stop_reason; /* NMF_STOP_* of the best run */
+  int64_t m, n, k;
+  int64_t nrun;             /* runs requested */
+  int64_t runs_done;        /* runs completed (< nrun only when cancelled) */
+  int64_t best_run;         /* 0-based index of the run with the lowest loss
+                               (ties to the lower index) */
+  int64_t best_iterations;
+  double best_loss;         /* objective of the best run */
+  double rel_error;         /* ||A - W diag(d) H||_F / ||A||_F, best run */
+  double rss;               /* ||A - W diag(d) H||_F^2, best run */
+  double evar;              /* explained variance 1 - rss / ||A||_F^2 */
+  double cophenetic;        /* cophenetic correlation; NaN when undefined
+                               (no variance, e.g. n = 2) */
+  double dispersion;        /* in [0, 1]; 1 for a consensus of 0s and 1s */
+  double silhouette;        /* mean silhouette width of the consensus
+                               clusters */
+  double seconds;           /* wall-clock time of the runs and measures */
+} nmf_consensus_info;
+
+/* Runs the consensus at rank k (1 <= k <= min(m, n)) with nrun >= 1 runs
+ * and stores a new handle in *out (free it with nmf_consensus_free).
+ * Returns NMF_OK, NMF_CANCELLED (*out holds the runs completed, or NULL
+ * when none completed) or an error (*out = NULL).  Inputs as for the fits. */
+NMF_API int32_t nmf_consensus_dense_d(const double *A, int64_t m, int64_t n,
+                                      int64_t lda, int64_t k, int64_t nrun,
+                                      const nmf_options *opts,
+                                      nmf_consensus **out);
+NMF_API int32_t nmf_consensus_dense_f(const float *A, int64_t m, int64_t n,
+                                      int64_t lda, int64_t k, int64_t nrun,
+                                      const nmf_options *opts,
+                                      nmf_consensus **out);
+NMF_API int32_t nmf_consensus_csc_d_i32(int64_t m, int64_t n,
+                                        const int64_t *col_ptr,
+                                        const int32_t *row_ind,
+                                        const double *values, int64_t k,
+                                        int64_t nrun, const nmf_options *opts,
+                                        nmf_consensus **out);
+NMF_API int32_t nmf_consensus_csc_d_i64(int64_t m, int64_t n,
+                                        const int64_t *col_ptr,
+                                        const int64_t *row_ind,
+                                        const double *values, int64_t k,
+                                        int64_t nrun, const nmf_options *opts,
+                                        nmf_consensus **out);
+NMF_API int32_t nmf_consensus_csc_f_i32(int64_t m, int64_t n,
+                                        const int64_t *col_ptr,
+                                        const int32_t *row_ind,
+                                        const float *values, int64_t k,
+                                        int64_t nrun, const nmf_options *opts,
+                                        nmf_consensus **out);
+NMF_API int32_t nmf_consensus_csc_f_i64(int64_t m, int64_t n,
+                                        const int64_t *col_ptr,
+                                        const int64_t *row_ind,
+                                        const float *values, int64_t k,
+                                        int64_t nrun, const nmf_options *opts,
+                                        nmf_consensus **out);
+
+/* Frees a handle from nmf_consensus_* (NULL is ignored). */
+NMF_API void nmf_consensus_free(nmf_consensus *c);
+
+/* Fills *info (see nmf_consensus_info). */
+NMF_API int32_t nmf_consensus_get_info(const nmf_consensus *c,
+                                       nmf_consensus_info *info);
+
+/* The n x n consensus matrix into C (leading dimension ldc >= n). */
+NMF_API int32_t nmf_consensus_matrix(const nmf_consensus *c, double *C,
+                                     int64_t ldc);
+
+/* n labels each, 0-based; either pointer may be NULL.  cluster: the
+ * consensus clusters (the average-linkage tree of 1 - C cut into k
+ * clusters, numbered in the order of their first sample); best_fit: the
+ * component with the largest d_l H_lj in the best run. */
+NMF_API int32_t nmf_consensus_labels(const nmf_consensus *c, int32_t *cluster,
+                                     int32_t *best_fit);
+
+/* n silhouette widths of the consensus clusters, on 1 - C. */
+NMF_API int32_t nmf_consensus_silhouette(const nmf_consensus *c,
+                                         double *width);
+
+/* The average-linkage tree of 1 - C in the form of R's hclust; any pointer
+ * may be NULL.  merge: (n - 1) x 2, column-major (merge[s] and
+ * merge[s + n - 1] are joined at step s): -(j + 1) is sample j, s' + 1 the
+ * cluster of step s'.  height: n - 1 join heights.  order: n samples, the
+ * leaf order of the tree (0-based). */
+NMF_API int32_t nmf_consensus_tree(const nmf_consensus *c, int64_t *merge,
+                                   double *height, int64_t *order);
+
+/* The best run's canonical factors: W m x k, d k (may be NULL: then
+ * multiplied into the rows of H), H k x n. */
+NMF_API int32_t nmf_consensus_best_fit(const nmf_consensus *c, double *W,
+                                       double *d, double *H);
+
+/* Every completed run: labels n x runs_done, column-major (0-based
+ * components, labels[j + r * n]), and loss (runs_done values); either may
+ * be NULL. */
+NMF_API int32_t nmf_consensus_runs(const nmf_consensus *c, int32_t *labels,
+                                   double *loss);
+
+/* ---- Rank survey: a consensus run at every rank of a list, and
+ * optionally the same on a copy of A with the entries of every row randomly
+ * permuted (the null baseline: structure shared between rows destroyed). */
+
+typedef struct nmf_survey nmf_survey; /* opaque */
+
+typedef struct nmf_survey_options {
+  uint32_t struct_size; /* set by nmf_survey_options_init */
+  int32_t randomized;   /* non-zero: also survey the row-permuted copy;
+                           default 0 */
+  int64_t nrun;         /* runs per rank, >= 1; default 30 */
+  uint64_t random_seed; /* seed of the permutation; default 1 */
+} nmf_survey_options;
+
+/* Defaults into *o (size = sizeof *o).  Returns NMF_OK,
+ * NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE. */
+NMF_API int32_t nmf_survey_options_init(nmf_survey_options *o, size_t size);
+
+/* ranks: n_ranks >= 1 ranks, each in [1, min(m, n)].  sopts and opts may
+ * be NULL.  Progress counts the runs of the whole survey.  Stores a new
+ * handle in *out on NMF_OK; on NMF_CANCELLED or an error *out = NULL. */
+NMF_API int32_t nmf_survey_dense_d(const double *A, int64_t m, int64_t n,
+                                   int64_t lda, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_survey_options *sopts,
+                                   const nmf_options *opts, nmf_survey **out);
+NMF_API int32_t nmf_survey_dense_f(const float *A, int64_t m, int64_t n,
+                                   int64_t lda, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_survey_options *sopts,
+                                   const nmf_options *opts, nmf_survey **out);
+NMF_API int32_t nmf_survey_csc_d_i32(int64_t m, int64_t n,
+                                     const int64_t *col_ptr,
+                                     const int32_t *row_ind,
+                                     const double *values,
+                                     const int64_t *ranks, int64_t n_ranks,
+                                     const nmf_survey_options *sopts,
+                                     const nmf_options *opts,
+                                     nmf_survey **out);
+NMF_API int32_t nmf_survey_csc_d_i64(int64_t m, int64_t n,
+                                     const int64_t *col_ptr,
+                                     const int64_t *row_ind,
+                                     const double *values,
+                                     const int64_t *ranks, int64_t n_ranks,
+                                     const nmf_survey_options *sopts,
+                                     const nmf_options *opts,
+                                     nmf_survey **out);
+NMF_API int32_t nmf_survey_csc_f_i32(int64_t m, int64_t n,
+                                     const int64_t *col_ptr,
+                                     const int32_t *row_ind,
+                                     const float *values,
+                                     const int64_t *ranks, int64_t n_ranks,
+                                     const nmf_survey_options *sopts,
+                                     const nmf_options *opts,
+                                     nmf_survey **out);
+NMF_API int32_t nmf_survey_csc_f_i64(int64_t m, int64_t n,
+                                     const int64_t *col_ptr,
+                                     const int64_t *row_ind,
+                                     const float *values,
+                                     const int64_t *ranks, int64_t n_ranks,
+                                     const nmf_survey_options *sopts,
+                                     const nmf_options *opts,
+                                     nmf_survey **out);
+
+/* Frees a survey and every consensus handle it holds (NULL is ignored). */
+NMF_API void nmf_survey_free(nmf_survey *s);
+/* The number of ranks surveyed (0 for NULL). */
+NMF_API int64_t nmf_survey_size(const nmf_survey *s);
+/* The consensus of the index-th rank (0-based, in the order given) of the
+ * data (randomized = 0) or of the row-permuted copy (randomized != 0), or
+ * NULL when out of range or not surveyed.  The handle belongs to the survey:
+ * do not free it; it lives until nmf_survey_free. */
+NMF_API const nmf_consensus *nmf_survey_get(const nmf_survey *s,
+                                            int64_t index,
+                                            int32_t randomized);
+
+/* ---- Rank by bi-cross-validation (Owen & Perry 2009).  Rows are split at
+ * random into row_groups groups and columns into col_groups groups; each
+ * block (I, J) is held out in turn: NMF of A[-I,-J] at rank k gives
+ * W diag(d) H; H_J is the NNLS solution of A[-I,J] with W diag(d) fixed,
+ * W_I that of A[I,-J] with H fixed; A[I,J] is predicted by W_I H_J.  The
+ * error of rank k is sum ||A[I,J] - W_I H_J||_F^2 / ||A||_F^2 over the
+ * blocks, averaged over reps random splits; the suggested rank is the one
+ * with the smallest error (the smaller rank on ties). */
+
+typedef struct nmf_bicv_options {
+  uint32_t struct_size; /* set by nmf_bicv_options_init */
+  int32_t row_groups;   /* >= 2 and <= m; default 2 */
+  int32_t col_groups;   /* >= 2 and <= n; default 2 */
+  int32_t reps;         /* random splits, >= 1; default 1 */
+  uint64_t seed;        /* seed of the splits; default 1 */
+} nmf_bicv_options;
+
+NMF_API int32_t nmf_bicv_options_init(nmf_bicv_options *o, size_t size);
+
+/* ranks: n_ranks >= 1 ranks, each at most
+ * min(floor(m / row_groups), floor(n / col_groups)).  opts may be NULL (any
+ * loss/solver/init; user_w, user_h, fix_w, fix_h must be 0; opts->seed
+ * seeds the fits; progress is not called).  Outputs (caller-owned):
+ * error (n_ranks values), fold_error (may be NULL: reps * row_groups *
+ * col_groups values per rank, fold_error[f + r * folds]), suggested_k (may
+ * be NULL).  Independent of n_threads. */
+NMF_API int32_t nmf_bicv_dense_d(const double *A, int64_t m, int64_t n,
+                                 int64_t lda, const int64_t *ranks,
+                                 int64_t n_ranks,
+                                 const nmf_bicv_options *bopts,
+                                 const nmf_options *opts, double *error,
+                                 double *fold_error, int64_t *suggested_k);
+NMF_API int32_t nmf_bicv_dense_f(const float *A, int64_t m, int64_t n,
+                                 int64_t lda, const int64_t *ranks,
+                                 int64_t n_ranks,
+                                 const nmf_bicv_options *bopts,
+                                 const nmf_options *opts, double *error,
+                                 double *fold_error, int64_t *suggested_k);
+
+/* ---- Metagene markers from a basis W (m x k, leading dimension ldw >= m,
+ * non-negative).  method: NMF_FEATURES_KIM (needs k >= 2) or
+ * NMF_FEATURES_MAX.  Thread-safe. */
+
+/* score: m values (Kim: 1 + 1/log2(k) sum_q p_iq log2 p_iq with
+ * p_iq = W_iq / sum_r W_ir, in [0, 1]; max: max_q W_iq). */
+NMF_API int32_t nmf_feature_scores(const double *W, int64_t m, int64_t k,
+                                   int64_t ldw, int32_t method,
+                                   double *score);
+/* component: m values, the 0-based component each selected feature marks,
+ * -1 for features not selected; n_selected (may be NULL): their number. */
+NMF_API int32_t nmf_select_features(const double *W, int64_t m, int64_t k,
+                                    int64_t ldw, int32_t method,
+                                    int32_t *component, int64_t *n_selected);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,11 +10,13 @@
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
+#include "capi_internal.hpp"
 
 #define NMF_STR2(x) #x
 #define NMF_STR(x) NMF_STR2(x)
 
-namespace {
+// Shared with the other C ABI sources through capi_internal.hpp.
+namespace nmf_capi {
 
 struct LastError {
   std::string message;
@@ -37,21 +39,6 @@ void clear_error() {
   g_last.message.clear();
   g_last.matrix = 0;
   g_last.row = g_last.col = -1;
-}
-
-// Runs f, mapping any exception to a status: nothing escapes the library.
-template <class F>
-int32_t guarded(F&& f) noexcept {
-  try {
-    clear_error();
-    return f();
-  } catch (const std::bad_alloc&) {
-    return set_error(NMF_ERR_OUT_OF_MEMORY, "out of memory");
-  } catch (const std::exception& e) {
-    return set_error(NMF_ERR_INTERNAL, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return set_error(NMF_ERR_INTERNAL, "internal error: unknown exception");
-  }
 }
 
 constexpr size_t kMinOptionsSize = offsetof(nmf_options, tol) + sizeof(double);
@@ -208,7 +195,9 @@ int32_t fit_csc(int64_t m, int64_t n, const int64_t* col_ptr, const I* row_ind,
                  H, opts, result);
 }
 
-}  // namespace
+}  // namespace nmf_capi
+
+using namespace nmf_capi;
 
 extern "C" {
 
@@ -268,7 +257,8 @@ int32_t nmf_constant(const char* name) {
       E(NMF_MISSING_NAN), E(NMF_MISSING_UNSTORED), E(NMF_INIT_RANDOM),
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
-      E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_VERSION_MAJOR),
+      E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_FEATURES_KIM),
+      E(NMF_FEATURES_MAX), E(NMF_VERSION_MAJOR),
       E(NMF_VERSION_MINOR), E(NMF_VERSION_PATCH), E(NMF_VERSION_NUMBER)};
 #undef E
   for (const Entry& e : table)

@@ -7,6 +7,7 @@
 
 #include "cli_error.hpp"
 #include "fit_command.hpp"
+#include "rank_command.hpp"
 #include "nmf.h"
 #include "usage.hpp"
 
@@ -31,6 +32,14 @@ int main(int argc, char **argv) {
     if (command == "fit") {
       help_hint = "nmf fit --help";
       return fit_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "rank") {
+      help_hint = "nmf rank --help";
+      return rank_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "consensus") {
+      help_hint = "nmf consensus --help";
+      return consensus_command(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     throw usage_error("unknown command '" + command + "'");
   } catch (const CliError &e) {

@@ -26,12 +26,17 @@ std::string main_usage() {
          "\n"
          "Commands:\n"
          "  fit            factor a matrix: nmf fit INPUT -k K [options]\n"
+         "  rank           rank survey by consensus clustering (Brunet et al. 2004):\n"
+         "                 nmf rank INPUT -k 2:6 --nrun 50 [--randomize] [--cv]\n"
+         "  consensus      consensus clustering at one rank:\n"
+         "                 nmf consensus INPUT -k K --nrun N\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help\n"
          "  --version      print the version of libnmf\n"
          "\n"
-         "Run 'nmf fit --help' for the options of fit.\n";
+         "Run 'nmf fit --help', 'nmf rank --help' or 'nmf consensus --help' for\n"
+         "the options of each command.\n";
 }
 
 std::string fit_usage() {
@@ -119,6 +124,87 @@ std::string fit_usage() {
        "Exit status: 0 success, 1 input or file error, 2 usage error,\n"
        "3 error reported by libnmf, 130 interrupted.\n";
   return s;
+}
+
+namespace {
+
+const char *kRunsText =
+    "Consensus clustering (Brunet et al. 2004): NRUN fits from random starts (run r\n"
+    "seeded from --seed and r alone: the result is the same for any --threads);\n"
+    "in each run a sample belongs to the factor with its largest coefficient; the\n"
+    "consensus matrix holds, for each pair of samples, the fraction of runs that\n"
+    "put them together.  Average linkage of 1 - consensus gives the consensus\n"
+    "clusters (the tree cut into k) and the cophenetic correlation; the dispersion\n"
+    "(Kim & Park 2007) is 1 for a consensus of 0s and 1s.\n";
+
+const char *kFitOptionsText =
+    "Every option of 'nmf fit' that shapes a fit applies to each run (--loss,\n"
+    "--solver, --init random|nndsvdar, --maxit, --tol, --seed, penalties, --float,\n"
+    "--transpose, --threads, --out, --quiet, --progress); see 'nmf fit --help'.\n";
+
+}  // namespace
+
+std::string rank_usage() {
+  return std::string(
+             "Usage: nmf rank INPUT -k RANKS [--nrun N] [--randomize] [--cv] [options]\n"
+             "\n"
+             "Rank survey: consensus clustering at every rank, with the measures used\n"
+             "to choose it.\n"
+             "\n") +
+         kRunsText +
+         "\n"
+         "Options:\n"
+         "  -k, --rank RANKS    ranks to survey: FROM:TO (2:6), a list (2,3,5) or one\n"
+         "  --nrun N            runs per rank (default 30)\n"
+         "  --randomize         also survey a copy of INPUT with the entries of every\n"
+         "                      row randomly permuted (the null baseline)\n"
+         "  --cv                also estimate each rank's prediction error by\n"
+         "                      bi-cross-validation (Owen & Perry 2009): rows and\n"
+         "                      columns split at random into groups, each block held\n"
+         "                      out, predicted from the rest; the suggested rank has\n"
+         "                      the smallest held-out error\n"
+         "  --cv-groups RxC     row and column groups of --cv (default 2x2)\n"
+         "  --cv-reps N         random splits averaged by --cv (default 1)\n"
+         "  -h, --help          show this help\n"
+         "\n" +
+         kFitOptionsText +
+         "\n"
+         "Outputs:\n"
+         "  PREFIX_rank.tsv          one row per rank (and per rank of the randomized\n"
+         "                           data): k, nrun, cophenetic, dispersion,\n"
+         "                           silhouette, rss, evar (explained variance),\n"
+         "                           rel_error, loss, best_run, seconds\n"
+         "  PREFIX_consensus_kK.tsv  the consensus matrix at rank K (samples x samples)\n"
+         "  PREFIX_membership.tsv    each sample's consensus cluster at every rank\n"
+         "  PREFIX_rank_cv.tsv       with --cv: k and held-out error\n"
+         "\n"
+         "Exit status: 0 success, 1 input or file error, 2 usage error,\n"
+         "3 error reported by libnmf, 130 interrupted (nothing written).\n";
+}
+
+std::string consensus_usage() {
+  return std::string(
+             "Usage: nmf consensus INPUT -k K [--nrun N] [options]\n"
+             "\n") +
+         kRunsText +
+         "\n"
+         "Options:\n"
+         "  -k, --rank K        the rank\n"
+         "  --nrun N            number of runs (default 30)\n"
+         "  -h, --help          show this help\n"
+         "\n" +
+         kFitOptionsText +
+         "\n"
+         "Outputs:\n"
+         "  PREFIX_consensus.tsv   the consensus matrix (samples x samples)\n"
+         "  PREFIX_membership.tsv  sample, consensus cluster, best run's cluster,\n"
+         "                         silhouette width\n"
+         "  PREFIX_measures.tsv    k, nrun, cophenetic, dispersion, silhouette, rss,\n"
+         "                         evar, rel_error, loss, best_run, seconds\n"
+         "  PREFIX_W.tsv, PREFIX_H.tsv  the best run's factors (H scaled by d)\n"
+         "\n"
+         "Exit status: 0 success, 1 input or file error, 2 usage error,\n"
+         "3 error reported by libnmf, 130 interrupted (nothing written).\n";
 }
 
 }  // namespace nmfcli

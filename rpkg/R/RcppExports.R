@@ -13,3 +13,19 @@
     .Call(`_nmfkit_nmf_library_info`)
 }
 
+.nmf_survey_dense <- function(a, ranks, options) {
+    .Call(`_nmfkit_nmf_survey_dense`, a, ranks, options)
+}
+
+.nmf_survey_csc <- function(m, n, p, i, x, ranks, options) {
+    .Call(`_nmfkit_nmf_survey_csc`, m, n, p, i, x, ranks, options)
+}
+
+.nmf_bicv_dense <- function(a, ranks, options) {
+    .Call(`_nmfkit_nmf_bicv_dense`, a, ranks, options)
+}
+
+.nmf_features <- function(w, method) {
+    .Call(`_nmfkit_nmf_features`, w, method)
+}
+

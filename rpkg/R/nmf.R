@@ -21,17 +21,33 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 loss = c("frobenius", "kl", "beta"),
                 solver = c("auto", "hals", "mu", "cd"), beta = 1,
                 missing = c("none", "na", "unstored"), weights = NULL,
-                control = list()) {
+                control = list(), nrun = 1L) {
   call <- match.call()
+  loss <- match.arg(loss)
+  solver <- match.arg(solver)
+  missing <- match.arg(missing)
+  # Several ranks or several runs: consensus clustering (the rank survey of
+  # Brunet et al. 2004), from random starts unless init says otherwise.
+  if (length(k) != 1L || !identical(nrun, 1L) && !identical(nrun, 1)) {
+    nrun <- check_count(nrun, "nrun", min = 1)
+    if (!is.null(weights) || missing != "none")
+      stop("'weights' and 'missing' apply to a single fit, not to a consensus ",
+           "or rank survey (nrun > 1 or several ranks)", call. = FALSE)
+    args <- list(x = x, k = k, nrun = nrun, seed = seed,
+                 init = if (missing(init)) "random" else init,
+                 maxit = maxit, tol = tol, L1 = L1, L2 = L2, threads = threads,
+                 verbose = verbose, assay = assay, loss = loss,
+                 solver = solver, beta = beta, control = control)
+    res <- do.call(consensus, args)
+    if (methods::is(res, "NMFsurvey")) res@call <- call else res@call <- call
+    return(res)
+  }
   input <- as_nmf_input(x, assay)
   m <- nrow(input$x)
   n <- ncol(input$x)
   k <- check_count(k, "k", min = 1)
   start <- resolve_init(init, m, n, k, input$x)
-  loss <- match.arg(loss)
-  solver <- match.arg(solver)
   beta <- check_finite(beta, "beta")
-  missing <- match.arg(missing)
   weights <- check_weights(weights, input)
   maxit <- check_count(maxit, "maxit", min = 0)
   tol <- check_nonneg(tol, "tol")

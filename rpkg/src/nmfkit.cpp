@@ -260,3 +260,189 @@ List nmf_library_info() {
                       Rcpp::Named("blas_core") = std::string(nmf_blas_core()),
                       Rcpp::Named("blas_advice") = std::string(nmf_blas_advice()));
 }
+
+// ---- Consensus clustering and rank survey (nmf.h, last section).
+
+namespace {
+
+// Everything R shows of one consensus handle, 1-based where R counts.
+List consensus_list(const nmf_consensus* c) {
+  nmf_consensus_info info;
+  info.struct_size = sizeof info;
+  nmf_consensus_get_info(c, &info);
+  const int64_t m = info.m, n = info.n, k = info.k;
+  NumericMatrix cons(static_cast<int>(n), static_cast<int>(n)), w(static_cast<int>(m), static_cast<int>(k)), h(static_cast<int>(k), static_cast<int>(n));
+  NumericVector d(static_cast<int>(k)), sil(static_cast<int>(n)), height(static_cast<int>(n - 1)), loss(int(info.runs_done));
+  std::vector<int32_t> cl(static_cast<size_t>(n)), best(static_cast<size_t>(n));
+  std::vector<int64_t> merge(static_cast<size_t>(2 * (n - 1))), order(static_cast<size_t>(n));
+  nmf_consensus_matrix(c, cons.begin(), n);
+  nmf_consensus_labels(c, cl.data(), best.data());
+  nmf_consensus_silhouette(c, sil.begin());
+  nmf_consensus_tree(c, merge.data(), height.begin(), order.data());
+  nmf_consensus_best_fit(c, w.begin(), d.begin(), h.begin());
+  nmf_consensus_runs(c, nullptr, loss.begin());
+  Rcpp::IntegerVector r_cl(static_cast<int>(n)), r_best(static_cast<int>(n)), r_order(static_cast<int>(n));
+  Rcpp::IntegerMatrix r_merge(static_cast<int>(n - 1), 2);
+  for (int64_t j = 0; j < n; ++j) {
+    r_cl[j] = cl[size_t(j)] + 1;
+    r_best[j] = best[size_t(j)] + 1;
+    r_order[j] = int(order[size_t(j)] + 1);
+  }
+  for (int64_t s = 0; s < 2 * (n - 1); ++s) {
+    const int64_t v = merge[size_t(s)];  // -(j+1) is sample j: R's -j is the same
+    r_merge[s] = static_cast<int>(v);
+  }
+  List out;
+  out["k"] = double(k);
+  out["nrun"] = double(info.nrun);
+  out["runs_done"] = double(info.runs_done);
+  out["best_run"] = double(info.best_run + 1);
+  out["iterations"] = double(info.best_iterations);
+  out["stop_reason"] = std::string(stop_reason_name(info.best_stop_reason));
+  out["loss"] = info.best_loss;
+  out["rel_error"] = info.rel_error;
+  out["rss"] = info.rss;
+  out["evar"] = info.evar;
+  out["cophenetic"] = info.cophenetic;
+  out["dispersion"] = info.dispersion;
+  out["silhouette"] = info.silhouette;
+  out["seconds"] = info.seconds;
+  out["consensus"] = cons;
+  out["membership"] = r_cl;
+  out["best_membership"] = r_best;
+  out["silhouette_width"] = sil;
+  out["merge"] = r_merge;
+  out["height"] = height;
+  out["order"] = r_order;
+  out["w"] = w;
+  out["d"] = d;
+  out["h"] = h;
+  out["run_loss"] = loss;
+  return out;
+}
+
+List error_list(int32_t status) {
+  return List::create(
+      Rcpp::Named("status") = status,
+      Rcpp::Named("error") = std::string(nmf_strerror(status)),
+      Rcpp::Named("message") = std::string(nmf_last_error_message()),
+      Rcpp::Named("matrix") = std::string(), Rcpp::Named("row") = NA_REAL,
+      Rcpp::Named("col") = NA_REAL);
+}
+
+// Runs survey(opts, sopts, &handle) with the progress callback installed
+// (the bar counts runs) and converts the handle into R lists.
+template <class Survey>
+List run_survey(const List& options, Survey survey) {
+  nmf_options opts;
+  read_options(options, opts);
+  nmf_survey_options sopts;
+  nmf_survey_options_init(&sopts, sizeof sopts);
+  sopts.nrun = int64_t(double_option(options, "nrun"));
+  sopts.randomized = int_option(options, "randomize");
+  sopts.random_seed = static_cast<uint64_t>(double_option(options, "random_seed"));
+  Progress progress;
+  progress.show_bar = Rcpp::as<bool>(options["show_bar"]);
+  progress.interrupt_at = int64_t(double_option(options, "interrupt_at"));
+  progress.start = progress.last_check = progress.last_draw = Clock::now();
+  opts.progress = progress_callback;
+  opts.progress_data = &progress;
+  nmf_survey* s = nullptr;
+  const int32_t status = survey(opts, sopts, &s);  // no R call can jump out
+  if (progress.bar_drawn) {
+    R_ToplevelExec(draw_bar_fn, &progress);
+    R_ToplevelExec(end_bar_fn, nullptr);
+  }
+  if (status == NMF_CANCELLED)
+    return List::create(Rcpp::Named("status") = status,
+                        Rcpp::Named("interrupted") = true);
+  if (status < 0) return error_list(status);
+  const int64_t size = nmf_survey_size(s);
+  List fits(static_cast<int>(size)), rnd(sopts.randomized ? static_cast<int>(size) : 0);
+  for (int64_t t = 0; t < size; ++t) {
+    fits[static_cast<int>(t)] = consensus_list(nmf_survey_get(s, t, 0));
+    if (sopts.randomized) rnd[static_cast<int>(t)] = consensus_list(nmf_survey_get(s, t, 1));
+  }
+  nmf_survey_free(s);
+  return List::create(Rcpp::Named("status") = status,
+                      Rcpp::Named("interrupted") = false,
+                      Rcpp::Named("fits") = fits,
+                      Rcpp::Named("randomized") = rnd);
+}
+
+}  // namespace
+
+// Consensus runs at every rank of a dense double matrix (read in place).
+// [[Rcpp::export(name = ".nmf_survey_dense", rng = false)]]
+List nmf_survey_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
+  if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
+    Rcpp::stop("internal: a must be a double matrix");
+  const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
+  std::vector<int64_t> r(ranks.begin(), ranks.end());
+  const double* data = REAL(a);
+  return run_survey(options, [&](const nmf_options& o, const nmf_survey_options& so,
+                                 nmf_survey** out) {
+    return nmf_survey_dense_d(data, m, n, m, r.data(), int64_t(r.size()), &so, &o, out);
+  });
+}
+
+// The same for the slots of a dgCMatrix.
+// [[Rcpp::export(name = ".nmf_survey_csc", rng = false)]]
+List nmf_survey_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
+                    NumericVector x, Rcpp::NumericVector ranks, List options) {
+  if (p.size() != R_xlen_t(n) + 1) Rcpp::stop("internal: p must have n + 1 entries");
+  std::vector<int64_t> col_ptr(p.begin(), p.end());
+  std::vector<int64_t> r(ranks.begin(), ranks.end());
+  const int32_t* rows = i.begin();
+  const double* values = x.begin();
+  return run_survey(options, [&](const nmf_options& o, const nmf_survey_options& so,
+                                 nmf_survey** out) {
+    return nmf_survey_csc_d_i32(m, n, col_ptr.data(), rows, values, r.data(),
+                                int64_t(r.size()), &so, &o, out);
+  });
+}
+
+// Bi-cross-validation of the rank on a dense double matrix.
+// [[Rcpp::export(name = ".nmf_bicv_dense", rng = false)]]
+List nmf_bicv_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
+  if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
+    Rcpp::stop("internal: a must be a double matrix");
+  const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
+  std::vector<int64_t> r(ranks.begin(), ranks.end());
+  nmf_options opts;
+  read_options(options, opts);
+  nmf_bicv_options bo;
+  nmf_bicv_options_init(&bo, sizeof bo);
+  bo.row_groups = int_option(options, "row_groups");
+  bo.col_groups = int_option(options, "col_groups");
+  bo.reps = int_option(options, "reps");
+  bo.seed = static_cast<uint64_t>(double_option(options, "split_seed"));
+  const int64_t folds = int64_t(bo.reps) * bo.row_groups * bo.col_groups;
+  NumericVector error(static_cast<R_xlen_t>(r.size()));
+  NumericMatrix fold_error(static_cast<int>(folds), static_cast<int>(r.size()));
+  int64_t suggested = 0;
+  const int32_t status = nmf_bicv_dense_d(REAL(a), m, n, m, r.data(), int64_t(r.size()),
+                                          &bo, &opts, error.begin(),
+                                          fold_error.begin(), &suggested);
+  if (status < 0) return error_list(status);
+  return List::create(Rcpp::Named("status") = status, Rcpp::Named("error") = error,
+                      Rcpp::Named("fold_error") = fold_error,
+                      Rcpp::Named("suggested") = double(suggested));
+}
+
+// Feature scores and selected markers of a basis matrix.
+// [[Rcpp::export(name = ".nmf_features", rng = false)]]
+List nmf_features(NumericMatrix w, int method) {
+  const int64_t m = w.nrow(), k = w.ncol();
+  NumericVector score(static_cast<int>(m));
+  std::vector<int32_t> comp(static_cast<size_t>(m));
+  int32_t status = nmf_feature_scores(w.begin(), m, k, m, method, score.begin());
+  if (status == NMF_OK)
+    status = nmf_select_features(w.begin(), m, k, m, method, comp.data(), nullptr);
+  if (status < 0) return error_list(status);
+  Rcpp::IntegerVector r_comp(static_cast<int>(m));
+  for (int64_t i = 0; i < m; ++i)
+    r_comp[i] = comp[size_t(i)] < 0 ? NA_INTEGER : comp[size_t(i)] + 1;
+  return List::create(Rcpp::Named("status") = status, Rcpp::Named("score") = score,
+                      Rcpp::Named("component") = r_comp);
+}

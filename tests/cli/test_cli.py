@@ -800,5 +800,116 @@ class TestInterrupt(CliTestCase):
                                delta=1e-9)
 
 
+def grouped(groups=3, per=6, genes=8, noise=0.2, seed=5):
+    """Samples in groups, each expressing its own block of genes."""
+    rng = np.random.default_rng(seed)
+    n = groups * per
+    a = rng.uniform(0, noise, size=(genes * groups, n))
+    for j in range(n):
+        g = j % groups
+        a[g * genes:(g + 1) * genes, j] += rng.uniform(0.5, 1.5, size=genes)
+    return a, [j % groups for j in range(n)]
+
+
+def same_partition(a, b):
+    pairs = set(zip(a, b))
+    return len(pairs) == len(set(a)) == len(set(b))
+
+
+def read_rows(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    return [line.split("\t") for line in lines]
+
+
+class TestRank(CliTestCase):
+    def setUp(self):
+        super().setUp()
+        self.a, self.groups = grouped()
+        n = self.a.shape[1]
+        self.input = write(self.path("x.tsv"),
+                           table_text(self.a, gene_names(self.a.shape[0]), sample_names(n)))
+
+    def test_survey_table_consensus_and_membership(self):
+        p = self.run_nmf("rank", self.input, "-k", "2:4", "--nrun", "8", "--randomize",
+                         "--seed", "3", "--out", self.path("r"), "--quiet")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = read_rows(self.path("r_rank.tsv"))
+        self.assertEqual(rows[0][:3], ["data", "k", "nrun"])
+        data = [r for r in rows[1:] if r[0] == "data"]
+        rand = [r for r in rows[1:] if r[0] == "randomized"]
+        self.assertEqual([int(r[1]) for r in data], [2, 3, 4])
+        self.assertEqual([int(r[1]) for r in rand], [2, 3, 4])
+        col = rows[0].index("evar")
+        for d, r in zip(data, rand):
+            self.assertEqual(int(d[2]), 8)
+            self.assertLess(float(r[col]), float(d[col]))
+        n = self.a.shape[1]
+        for k in (2, 3, 4):
+            header, names, c = read_table(self.path("r_consensus_k%d.tsv" % k))
+            self.assertEqual(header[1:], sample_names(n))
+            self.assertEqual(c.shape, (n, n))
+            self.assertTrue(np.allclose(c, c.T))
+            self.assertTrue(np.all(np.diag(c) == 1))
+            # Every entry is a fraction of the 8 runs.
+            self.assertTrue(np.allclose(c * 8, np.round(c * 8)))
+        # Dispersion from its formula on the matrix written.
+        _, _, c3 = read_table(self.path("r_consensus_k3.tsv"))
+        disp = float(data[1][rows[0].index("dispersion")])
+        self.assertAlmostEqual(disp, np.mean(4 * (c3 - 0.5) ** 2), places=12)
+        header, names, m = read_table(self.path("r_membership.tsv"))
+        self.assertEqual(header, ["sample", "k2", "k3", "k4"])
+        self.assertTrue(same_partition(list(m[:, 1]), self.groups))
+
+    def test_consensus_one_rank(self):
+        p = self.run_nmf("consensus", self.input, "-k", "3", "--nrun", "6",
+                         "--out", self.path("c"), "--quiet", "--threads", "2")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        header, names, m = read_table(self.path("c_membership.tsv"))
+        self.assertEqual(header, ["sample", "cluster", "best_run_cluster", "silhouette"])
+        self.assertTrue(same_partition(list(m[:, 0]), self.groups))
+        _, _, w = read_table(self.path("c_W.tsv"))
+        _, _, h = read_table(self.path("c_H.tsv"))
+        self.assertLess(rel_error(self.a, w @ h), 0.3)
+        # The same with one thread: identical files.
+        p = self.run_nmf("consensus", self.input, "-k", "3", "--nrun", "6",
+                         "--out", self.path("c1"), "--quiet", "--threads", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for suffix in ("_consensus.tsv", "_membership.tsv", "_W.tsv"):
+            with open(self.path("c" + suffix)) as f1, open(self.path("c1" + suffix)) as f2:
+                self.assertEqual(f1.read(), f2.read(), suffix)
+
+    def test_cv_writes_errors_and_suggestion(self):
+        p = self.run_nmf("rank", self.input, "-k", "1,2,3", "--nrun", "2", "--cv",
+                         "--out", self.path("v"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("bi-cross-validation suggests k = ", p.stderr)
+        header, ks, err = read_table(self.path("v_rank_cv.tsv"))
+        self.assertEqual(header, ["k", "heldout_error"])
+        self.assertEqual(ks, ["1", "2", "3"])
+        suggested = int(p.stderr.split("suggests k = ")[1].split()[0])
+        self.assertEqual(suggested, int(ks[int(np.argmin(err[:, 0]))]))
+
+    def test_bad_arguments(self):
+        self.assert_fails(["rank", self.input, "-k", "5:2"], 2, "-k", "empty")
+        self.assert_fails(["rank", self.input, "--nrun", "3"], 2, "missing -k")
+        self.assert_fails(["rank", self.input, "-k", "2:3", "--nrun", "0"], 2, "--nrun")
+        self.assert_fails(["rank", self.input, "-k", "2,40"], 2, "rank 40 exceeds")
+        self.assert_fails(["consensus", self.input, "-k", "2:3"], 2, "one rank")
+        self.assert_fails(["rank", self.input, "-k", "2:3", "--init", "nndsvd"], 2,
+                          "deterministic")
+        self.assert_fails(["rank", self.input, "-k", "2", "--fix-w", "w.tsv"], 2, "--fix-w")
+        self.assert_fails(["rank", self.input, "-k", "10", "--cv"], 3, "rank 10 exceeds")
+
+    def test_help(self):
+        for cmd in ("rank", "consensus"):
+            p = self.run_nmf(cmd, "--help")
+            self.assertEqual(p.returncode, 0)
+            self.assertIn("Usage: nmf " + cmd, p.stdout)
+        p = self.run_nmf("--help")
+        self.assertIn("rank", p.stdout)
+        self.assertIn("consensus", p.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,78 @@
+#!/usr/bin/env Rscript
+# Times the Golub rank survey (k = 2..5, 50 runs per rank) with nmfkit's
+# default solver ("Rscript run.R nmfkit") or with the NMF package's
+# "brunet" method ("Rscript run.R NMF"), and checks the consensus clusters
+# against the known ALL/AML (k = 2) and ALL-B/ALL-T/AML (k = 3) labels.
+# run.sh runs both, one after the other, with the same BLAS settings; they
+# run in separate R processes because both packages define an S4 class
+# named "NMFfit", and NMF's runs fail when nmfkit's is loaded too.
+#   bash bench/golub-survey/run.sh      (see README.md)
+args <- commandArgs(trailingOnly = FALSE)
+script <- sub("^--file=", "", args[startsWith(args, "--file=")])
+root <- normalizePath(file.path(dirname(script), "..", ".."))
+lib <- Sys.getenv("NMF_RLIB", file.path(root, "build", "rlib"))
+which <- commandArgs(trailingOnly = TRUE)[1]
+if (!which %in% c("nmfkit", "NMF")) stop("usage: run.R nmfkit|NMF", call. = FALSE)
+if (which == "nmfkit") {
+  suppressPackageStartupMessages(library(nmfkit, lib.loc = lib))
+} else {
+  suppressPackageStartupMessages(library(NMF))
+  load(file.path(root, "rpkg", "data", "golub.rda"))  # golub, golub_samples
+}
+threads <- as.integer(Sys.getenv("BENCH_THREADS", "2"))
+nrun <- as.integer(Sys.getenv("BENCH_NRUN", "50"))
+nrun_nmf <- as.integer(Sys.getenv("BENCH_NRUN_NMF", as.character(nrun)))
+ranks <- 2:5
+type <- golub_samples$type
+cat("R ", R.version$major, ".", R.version$minor, ", ", which, " ",
+    as.character(utils::packageVersion(which, lib.loc = c(lib, .libPaths()))),
+    "; OPENBLAS_CORETYPE=", Sys.getenv("OPENBLAS_CORETYPE", "(unset)"),
+    ", OPENBLAS_NUM_THREADS=", Sys.getenv("OPENBLAS_NUM_THREADS", "(unset)"),
+    "; threads/workers: ", threads, "\n", sep = "")
+
+purity <- function(tab) sum(apply(tab, 1L, max)) / sum(tab)
+report <- function(name, k2, k3, coph, secs, runs) {
+  t2 <- table(cluster = k2, type = golub_samples$ALL.AML)
+  t3 <- table(cluster = k3, type = type)
+  cat("== ", name, ": ", format(secs, digits = 4), " s for ", length(ranks),
+      " ranks x ", runs, " runs\n", sep = "")
+  cat("cophenetic by k: ", paste(sprintf("%d: %.4f", ranks, coph), collapse = ", "), "\n")
+  cat("k = 2 clusters vs ALL/AML (purity ", format(purity(t2), digits = 3), "):\n", sep = "")
+  print(t2)
+  cat("k = 3 clusters vs ALL-B/ALL-T/AML (purity ", format(purity(t3), digits = 3), "):\n", sep = "")
+  print(t3)
+  exact2 <- all(rowSums(t2 > 0) == 1) && all(colSums(t2 > 0) == 1)
+  exact3 <- all(rowSums(t3 > 0) == 1) && all(colSums(t3 > 0) == 1)
+  cat("exact ALL/AML at k = 2: ", exact2, "; exact ALL-B/ALL-T/AML at k = 3: ", exact3,
+      "\n\n", sep = "")
+  invisible(c(seconds = secs, purity2 = purity(t2), purity3 = purity(t3)))
+}
+
+# ---- nmfkit, default solver (accelerated HALS, Frobenius loss).
+run_nmfkit <- function() {
+  info <- nmfkit:::.nmf_library_info()
+  cat("BLAS core selected by OpenBLAS: ", info$blas_core, "\n\n", sep = "")
+  t0 <- proc.time()[["elapsed"]]
+  s <- consensus(golub, ranks, nrun = nrun, seed = 123456, threads = threads,
+                 verbose = FALSE)
+  secs <- proc.time()[["elapsed"]] - t0
+  report(sprintf("nmfkit consensus(golub, 2:5, nrun = %d, seed = 123456) [HALS]", nrun),
+         predict(s, k = 2), predict(s, k = 3), s@measures$cophenetic, secs, nrun)
+}
+
+# ---- NMF package, Brunet et al.'s KL multiplicative updates (its own
+# parallel backend over BENCH_THREADS workers).
+run_nmf_package <- function() {
+  opt <- if (threads > 1) paste0("p", threads) else "-p"
+  t0 <- proc.time()[["elapsed"]]
+  r <- NMF::nmf(golub, ranks, "brunet", nrun = nrun_nmf, seed = 123456, .opt = opt)
+  secs <- proc.time()[["elapsed"]] - t0
+  report(sprintf("NMF::nmf(golub, 2:5, \"brunet\", nrun = %d, seed = 123456)", nrun_nmf),
+         predict(r$fit[["2"]], what = "consensus"),
+         predict(r$fit[["3"]], what = "consensus"),
+         r$measures$cophenetic, secs, nrun_nmf)
+}
+
+res <- if (which == "nmfkit") run_nmfkit() else run_nmf_package()
+cat(sprintf("time per run: %.4f s\n",
+            res[["seconds"]] / (length(ranks) * if (which == "NMF") nrun_nmf else nrun)))

@@ -1,0 +1,39 @@
+// Helpers shared by the C ABI's source files: the per-thread error record,
+// the guard that stops every exception at the boundary, and the reading of
+// the caller's nmf_options.
+#pragma once
+#include <cstdint>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "nmf.h"
+#include "nmf/options.hpp"
+#include "nmf/status.hpp"
+
+namespace nmf_capi {
+
+// Record the error for nmf_last_error_message() etc.; return its code.
+int32_t set_error(const nmf::Status& st);
+int32_t set_error(int32_t code, const std::string& msg);
+void clear_error();
+
+// Reads the caller's options (only the struct_size bytes it declares).
+int32_t read_options(const nmf_options* in, nmf::Options& out);
+
+// Runs f, mapping any exception to a status: nothing escapes the library.
+template <class F>
+int32_t guarded(F&& f) noexcept {
+  try {
+    clear_error();
+    return f();
+  } catch (const std::bad_alloc&) {
+    return set_error(NMF_ERR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return set_error(NMF_ERR_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return set_error(NMF_ERR_INTERNAL, "internal error: unknown exception");
+  }
+}
+
+}  // namespace nmf_capi

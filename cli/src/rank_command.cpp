@@ -1,0 +1,342 @@
+#include "rank_command.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli_error.hpp"
+#include "load_input.hpp"
+#include "nmf.h"
+#include "progress.hpp"
+#include "rank_args.hpp"
+#include "usage.hpp"
+#include "write_outputs.hpp"
+
+namespace nmfcli {
+
+namespace {
+
+// ---- Calling libnmf.
+
+template <typename T>
+struct Entry;
+template <>
+struct Entry<double> {
+  static int32_t survey(const LabeledMatrix<double> &a, const std::vector<int64_t> &k,
+                        const nmf_survey_options *so, const nmf_options *o, nmf_survey **s) {
+    if (!a.sparse)
+      return nmf_survey_dense_d(a.dense.data(), a.rows, a.cols, a.rows, k.data(),
+                                int64_t(k.size()), so, o, s);
+    if (a.wide_index)
+      return nmf_survey_csc_d_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
+                                  a.values.data(), k.data(), int64_t(k.size()), so, o, s);
+    return nmf_survey_csc_d_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
+                                a.values.data(), k.data(), int64_t(k.size()), so, o, s);
+  }
+  static int32_t bicv(const std::vector<double> &dense, int64_t m, int64_t n,
+                      const std::vector<int64_t> &k, const nmf_bicv_options *bo,
+                      const nmf_options *o, double *err, int64_t *best) {
+    return nmf_bicv_dense_d(dense.data(), m, n, m, k.data(), int64_t(k.size()), bo, o, err,
+                            nullptr, best);
+  }
+};
+template <>
+struct Entry<float> {
+  static int32_t survey(const LabeledMatrix<float> &a, const std::vector<int64_t> &k,
+                        const nmf_survey_options *so, const nmf_options *o, nmf_survey **s) {
+    if (!a.sparse)
+      return nmf_survey_dense_f(a.dense.data(), a.rows, a.cols, a.rows, k.data(),
+                                int64_t(k.size()), so, o, s);
+    if (a.wide_index)
+      return nmf_survey_csc_f_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
+                                  a.values.data(), k.data(), int64_t(k.size()), so, o, s);
+    return nmf_survey_csc_f_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
+                                a.values.data(), k.data(), int64_t(k.size()), so, o, s);
+  }
+  static int32_t bicv(const std::vector<float> &dense, int64_t m, int64_t n,
+                      const std::vector<int64_t> &k, const nmf_bicv_options *bo,
+                      const nmf_options *o, double *err, int64_t *best) {
+    return nmf_bicv_dense_f(dense.data(), m, n, m, k.data(), int64_t(k.size()), bo, o, err,
+                            nullptr, best);
+  }
+};
+
+[[noreturn]] void library_error(int32_t status) {
+  const std::string detail = nmf_last_error_message();
+  throw CliError(kExitLibrary, std::string("libnmf: ") + nmf_strerror(status) +
+                                   (detail.empty() ? "" : ": " + detail));
+}
+
+// ---- Writing tables (through PATH.tmp.PID renamed into place).
+
+void write_file(const std::string &path, const std::string &text) {
+  const std::string tmp = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw input_error("cannot write " + path + ": " + std::strerror(errno));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    throw input_error("cannot write " + path + ": " + std::strerror(e));
+  }
+}
+
+void number(std::string &out, double v) {
+  if (std::isnan(v)) {
+    out += "NA";
+    return;
+  }
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+nmf_consensus_info info_of(const nmf_consensus *c) {
+  nmf_consensus_info info;
+  info.struct_size = sizeof info;
+  nmf_consensus_get_info(c, &info);
+  return info;
+}
+
+const char *kMeasureHeader =
+    "k\tnrun\tcophenetic\tdispersion\tsilhouette\trss\tevar\trel_error\tloss\tbest_run\tseconds";
+
+void measure_row(std::string &out, const nmf_consensus_info &i) {
+  out += std::to_string(i.k) + "\t" + std::to_string(i.runs_done);
+  for (double v : {i.cophenetic, i.dispersion, i.silhouette, i.rss, i.evar, i.rel_error,
+                   i.best_loss}) {
+    out += '\t';
+    number(out, v);
+  }
+  out += "\t" + std::to_string(i.best_run + 1) + "\t";
+  number(out, i.seconds);
+  out += '\n';
+}
+
+template <typename T>
+void write_consensus_matrix(const std::string &path, const nmf_consensus *c,
+                            const LabeledMatrix<T> &a) {
+  const int64_t n = a.cols;
+  std::vector<double> C(static_cast<size_t>(n * n));
+  nmf_consensus_matrix(c, C.data(), n);
+  std::string s = "sample";
+  for (const auto &name : a.col_names) s += "\t" + name;
+  s += '\n';
+  for (int64_t i = 0; i < n; ++i) {
+    s += a.col_names[size_t(i)];
+    for (int64_t j = 0; j < n; ++j) {
+      s += '\t';
+      number(s, C[size_t(i + j * n)]);
+    }
+    s += '\n';
+  }
+  write_file(path, s);
+}
+
+std::vector<int32_t> clusters_of(const nmf_consensus *c, int64_t n, std::vector<int32_t> *best) {
+  std::vector<int32_t> cl(static_cast<size_t>(n));
+  if (best) best->resize(static_cast<size_t>(n));
+  nmf_consensus_labels(c, cl.data(), best ? best->data() : nullptr);
+  return cl;
+}
+
+template <typename T>
+int survey_with(const RankArgs &args, const std::string &prefix, bool single) {
+  InputInfo info;
+  LabeledMatrix<T> a = load_input<T>(args.fit.input, args.fit.transpose, &info);
+  const int64_t limit = std::min(a.rows, a.cols);
+  for (int64_t k : args.ranks)
+    if (k > limit)
+      throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
+                        std::to_string(limit) + " of " + args.fit.input + " (" +
+                        std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
+  if (!args.fit.quiet && nmf_blas_is_slow())
+    std::fprintf(stderr, "nmf: note: the BLAS runs generic kernels on this CPU; %s\n",
+                 nmf_blas_advice());
+  // Bi-cross-validation first: its errors (e.g. a rank too large for the
+  // held-out blocks) come before the long survey.
+  std::vector<double> cv_err(args.ranks.size());
+  int64_t cv_best = 0;
+  if (!single && args.cv) {
+    std::vector<T> dense = a.dense;
+    if (a.sparse) {
+      dense.assign(size_t(a.rows * a.cols), T(0));
+      for (int64_t j = 0; j < a.cols; ++j)
+        for (int64_t p = a.col_ptr[size_t(j)]; p < a.col_ptr[size_t(j + 1)]; ++p)
+          dense[size_t((a.wide_index ? a.row_ind64[size_t(p)] : a.row_ind32[size_t(p)]) +
+                       j * a.rows)] = a.values[size_t(p)];
+    }
+    nmf_bicv_options bo;
+    nmf_bicv_options_init(&bo, sizeof bo);
+    bo.row_groups = args.cv_row_groups;
+    bo.col_groups = args.cv_col_groups;
+    bo.reps = args.cv_reps;
+    bo.seed = args.fit.options.seed + 1;
+    const int32_t st = Entry<T>::bicv(dense, a.rows, a.cols, args.ranks, &bo,
+                                      &args.fit.options, cv_err.data(), &cv_best);
+    if (st != NMF_OK) library_error(st);
+  }
+  nmf_survey_options so;
+  nmf_survey_options_init(&so, sizeof so);
+  so.nrun = args.nrun;
+  so.randomized = args.randomize ? 1 : 0;
+  so.random_seed = args.fit.options.seed + 1;
+  const int64_t total = args.nrun * int64_t(args.ranks.size()) * (args.randomize ? 2 : 1);
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  Progress::Style style = Progress::Style::kNone;
+  if (args.fit.progress == ProgressMode::kAlways)
+    style = terminal ? Progress::Style::kBar : Progress::Style::kLog;
+  else if (args.fit.progress == ProgressMode::kAuto && terminal && !args.fit.quiet)
+    style = Progress::Style::kBar;
+  Progress progress(style, total);
+  nmf_options o = args.fit.options;
+  o.progress = &Progress::callback;
+  o.progress_data = &progress;
+  nmf_survey *raw = nullptr;
+  int32_t status;
+  {
+    InterruptGuard guard;
+    status = Entry<T>::survey(a, args.ranks, &so, &o, &raw);
+  }
+  progress.finish();
+  std::unique_ptr<nmf_survey, void (*)(nmf_survey *)> s(raw, nmf_survey_free);
+  if (status == NMF_CANCELLED) {
+    std::fprintf(stderr, "nmf: interrupted; nothing written\n");
+    return kExitCancelled;
+  }
+  if (status != NMF_OK) library_error(status);
+
+  std::vector<std::string> written;
+  const int64_t n = a.cols;
+  if (single) {
+    const nmf_consensus *c = nmf_survey_get(s.get(), 0, 0);
+    const nmf_consensus_info ci = info_of(c);
+    write_consensus_matrix(prefix + "_consensus.tsv", c, a);
+    std::vector<int32_t> best;
+    const std::vector<int32_t> cl = clusters_of(c, n, &best);
+    std::vector<double> sil(static_cast<size_t>(n));
+    nmf_consensus_silhouette(c, sil.data());
+    std::string t = "sample\tcluster\tbest_run_cluster\tsilhouette\n";
+    for (int64_t j = 0; j < n; ++j) {
+      t += a.col_names[size_t(j)] + "\t" + std::to_string(cl[size_t(j)] + 1) + "\t" +
+           std::to_string(best[size_t(j)] + 1) + "\t";
+      number(t, sil[size_t(j)]);
+      t += '\n';
+    }
+    write_file(prefix + "_membership.tsv", t);
+    std::string m = std::string(kMeasureHeader) + "\n";
+    measure_row(m, ci);
+    write_file(prefix + "_measures.tsv", m);
+    // The best run's factors, as `nmf fit` writes them.
+    const int64_t k = ci.k;
+    std::vector<double> W(static_cast<size_t>(a.rows * k)), H(static_cast<size_t>(k * n)),
+        d(static_cast<size_t>(k));
+    nmf_consensus_best_fit(c, W.data(), d.data(), H.data());
+    std::string w = "gene";
+    for (int64_t l = 0; l < k; ++l) w += "\tNMF" + std::to_string(l + 1);
+    w += '\n';
+    for (int64_t i = 0; i < a.rows; ++i) {
+      w += a.row_names[size_t(i)];
+      for (int64_t l = 0; l < k; ++l) {
+        w += '\t';
+        number(w, W[size_t(i + l * a.rows)]);
+      }
+      w += '\n';
+    }
+    write_file(prefix + "_W.tsv", w);
+    std::string h = "factor";
+    for (const auto &name : a.col_names) h += "\t" + name;
+    h += '\n';
+    for (int64_t l = 0; l < k; ++l) {
+      h += "NMF" + std::to_string(l + 1);
+      for (int64_t j = 0; j < n; ++j) {
+        h += '\t';
+        number(h, H[size_t(l + j * k)] * d[size_t(l)]);
+      }
+      h += '\n';
+    }
+    write_file(prefix + "_H.tsv", h);
+    written = {prefix + "_consensus.tsv", prefix + "_membership.tsv",
+               prefix + "_measures.tsv", prefix + "_W.tsv", prefix + "_H.tsv"};
+    if (!args.fit.quiet)
+      std::fprintf(stderr,
+                   "nmf: k = %lld, %lld runs: cophenetic %.4f, dispersion %.4f, "
+                   "silhouette %.4f\n",
+                   static_cast<long long>(k), static_cast<long long>(ci.runs_done),
+                   ci.cophenetic, ci.dispersion, ci.silhouette);
+  } else {
+    std::string t = std::string("data\t") + kMeasureHeader + "\n";
+    for (int r = 0; r < (args.randomize ? 2 : 1); ++r)
+      for (size_t q = 0; q < args.ranks.size(); ++q) {
+        t += r ? "randomized\t" : "data\t";
+        measure_row(t, info_of(nmf_survey_get(s.get(), int64_t(q), r)));
+      }
+    write_file(prefix + "_rank.tsv", t);
+    written.push_back(prefix + "_rank.tsv");
+    std::string m = "sample";
+    std::vector<std::vector<int32_t>> cls;
+    for (size_t q = 0; q < args.ranks.size(); ++q) {
+      m += "\tk" + std::to_string(args.ranks[q]);
+      const nmf_consensus *c = nmf_survey_get(s.get(), int64_t(q), 0);
+      cls.push_back(clusters_of(c, n, nullptr));
+      const std::string path = prefix + "_consensus_k" + std::to_string(args.ranks[q]) + ".tsv";
+      write_consensus_matrix(path, c, a);
+      written.push_back(path);
+    }
+    m += '\n';
+    for (int64_t j = 0; j < n; ++j) {
+      m += a.col_names[size_t(j)];
+      for (const auto &cl : cls) m += "\t" + std::to_string(cl[size_t(j)] + 1);
+      m += '\n';
+    }
+    write_file(prefix + "_membership.tsv", m);
+    written.push_back(prefix + "_membership.tsv");
+    if (args.cv) {
+      std::string c = "k\theldout_error\n";
+      for (size_t q = 0; q < args.ranks.size(); ++q) {
+        c += std::to_string(args.ranks[q]) + "\t";
+        number(c, cv_err[q]);
+        c += '\n';
+      }
+      write_file(prefix + "_rank_cv.tsv", c);
+      written.push_back(prefix + "_rank_cv.tsv");
+      if (!args.fit.quiet)
+        std::fprintf(stderr,
+                     "nmf: bi-cross-validation suggests k = %lld (smallest held-out error)\n",
+                     static_cast<long long>(cv_best));
+    }
+  }
+  if (!args.fit.quiet) {
+    std::fprintf(stderr, "nmf: wrote");
+    for (const auto &w : written) std::fprintf(stderr, " %s", w.c_str());
+    std::fprintf(stderr, "\n");
+  }
+  return kExitOk;
+}
+
+int run(const std::vector<std::string> &argv, bool single) {
+  RankArgs args = parse_rank_args(argv, single);
+  if (args.help) {
+    std::fputs((single ? consensus_usage() : rank_usage()).c_str(), stdout);
+    return kExitOk;
+  }
+  const std::string prefix =
+      args.fit.out_prefix.empty() ? default_prefix(args.fit.input) : args.fit.out_prefix;
+  check_output_location(prefix);
+  return args.fit.use_float ? survey_with<float>(args, prefix, single)
+                            : survey_with<double>(args, prefix, single);
+}
+
+}  // namespace
+
+int rank_command(const std::vector<std::string> &args) { return run(args, false); }
+int consensus_command(const std::vector<std::string> &args) { return run(args, true); }
+
+}  // namespace nmfcli

@@ -1,0 +1,172 @@
+// Rank survey and the row-permuted null copy (see survey.hpp).
+#include "nmf/survey.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+
+#include "nmf/rng.hpp"
+
+namespace nmf {
+
+namespace {
+
+// Uniform integer in [0, range) (Lemire 2019, multiply and shift; the bias
+// is below 2^-32 for the ranges used here).
+inline uint64_t below(Rng& rng, uint64_t range) {
+  return uint64_t((__uint128_t(rng.next()) * range) >> 64);
+}
+
+template <class View>
+Status survey_impl(const View& a, const std::vector<int64_t>& ranks,
+                   const SurveyOptions& so, const Options& opt, Survey& out,
+                   const View* null_view) {
+  out = Survey();
+  Status st = validate_ranks(ranks, a.m, a.n);
+  if (!st.ok()) return st;
+  if (so.nrun < 1)
+    return Status::error(kErrInvalidArgument,
+                         "nrun = " + std::to_string(so.nrun) + " must be at least 1");
+  out.ranks = ranks;
+  const int64_t per = so.nrun;
+  const int64_t total = per * int64_t(ranks.size()) * (null_view ? 2 : 1);
+  int64_t offset = 0;
+  for (const View* v : {&a, null_view}) {
+    if (!v) continue;
+    auto& dest = v == &a ? out.fits : out.randomized;
+    for (int64_t k : ranks) {
+      dest.emplace_back();
+      st = consensus_fit(*v, k, per, opt, dest.back(), RunCount{offset, total});
+      if (!st.ok()) return st;  // errors and cancellation
+      offset += per;
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+Status validate_ranks(const std::vector<int64_t>& ranks, int64_t m, int64_t n) {
+  if (ranks.empty())
+    return Status::error(kErrInvalidArgument,
+                         "the list of ranks is empty: give at least one rank");
+  const int64_t mn = std::min(m, n);
+  for (int64_t k : ranks)
+    if (k < 1 || k > mn)
+      return Status::error(kErrRank, "rank " + std::to_string(k) +
+                                         " is outside [1, min(m, n) = " +
+                                         std::to_string(mn) + "]");
+  return Status();
+}
+
+template <class T>
+std::vector<T> permute_rows(const DenseView<T>& a, uint64_t seed) {
+  std::vector<T> out(static_cast<size_t>(a.m * a.n));
+  Rng rng(seed);
+  std::vector<int64_t> perm(static_cast<size_t>(a.n));
+  for (int64_t i = 0; i < a.m; ++i) {
+    std::iota(perm.begin(), perm.end(), 0);
+    for (int64_t t = a.n - 1; t > 0; --t)
+      std::swap(perm[size_t(t)], perm[size_t(below(rng, uint64_t(t + 1)))]);
+    for (int64_t j = 0; j < a.n; ++j)
+      out[size_t(i + perm[size_t(j)] * a.m)] = a.data[i + j * a.ld];
+  }
+  return out;
+}
+
+template <class T, class I>
+CscCopy<T, I> permute_rows(const CscView<T, I>& a, uint64_t seed) {
+  const int64_t m = a.m, n = a.n, nnz = a.nnz();
+  // Row-wise copy of the nonzeros (columns increasing within each row).
+  std::vector<int64_t> row_ptr(static_cast<size_t>(m + 1), 0);
+  for (int64_t t = 0; t < nnz; ++t) ++row_ptr[size_t(a.row_ind[t]) + 1];
+  for (int64_t i = 0; i < m; ++i) row_ptr[size_t(i + 1)] += row_ptr[size_t(i)];
+  std::vector<T> row_val(static_cast<size_t>(nnz));
+  {
+    std::vector<int64_t> next(row_ptr.begin(), row_ptr.end() - 1);
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t t = a.col_ptr[j]; t < a.col_ptr[j + 1]; ++t)
+        row_val[size_t(next[size_t(a.row_ind[t])]++)] = a.values[t];
+  }
+  // New column of every nonzero: a partial Fisher-Yates shuffle of 0..n-1
+  // held sparsely (only the displaced positions are stored).
+  std::vector<int64_t> new_col(static_cast<size_t>(nnz));
+  Rng rng(seed);
+  std::unordered_map<int64_t, int64_t> moved;
+  for (int64_t i = 0; i < m; ++i) {
+    moved.clear();
+    auto at = [&](int64_t p) {
+      auto it = moved.find(p);
+      return it == moved.end() ? p : it->second;
+    };
+    const int64_t len = row_ptr[size_t(i + 1)] - row_ptr[size_t(i)];
+    for (int64_t t = 0; t < len; ++t) {
+      const int64_t u = t + int64_t(below(rng, uint64_t(n - t)));
+      const int64_t vt = at(t), vu = at(u);
+      moved[t] = vu;
+      moved[u] = vt;
+      new_col[size_t(row_ptr[size_t(i)] + t)] = vu;
+    }
+  }
+  CscCopy<T, I> out;
+  out.m = m;
+  out.n = n;
+  out.col_ptr.assign(size_t(n + 1), 0);
+  for (int64_t t = 0; t < nnz; ++t) ++out.col_ptr[size_t(new_col[size_t(t)] + 1)];
+  for (int64_t j = 0; j < n; ++j) out.col_ptr[size_t(j + 1)] += out.col_ptr[size_t(j)];
+  out.row_ind.resize(size_t(nnz));
+  out.values.resize(size_t(nnz));
+  std::vector<int64_t> next(out.col_ptr.begin(), out.col_ptr.end() - 1);
+  for (int64_t i = 0; i < m; ++i)  // rows in order: indices stay increasing
+    for (int64_t t = row_ptr[size_t(i)]; t < row_ptr[size_t(i + 1)]; ++t) {
+      const int64_t p = next[size_t(new_col[size_t(t)])]++;
+      out.row_ind[size_t(p)] = I(i);
+      out.values[size_t(p)] = row_val[size_t(t)];
+    }
+  return out;
+}
+
+template <class T>
+Status rank_survey(const DenseView<T>& a, const std::vector<int64_t>& ranks,
+                   const SurveyOptions& so, const Options& opt, Survey& out) {
+  if (!so.randomized) return survey_impl(a, ranks, so, opt, out, (const DenseView<T>*)nullptr);
+  Status st = validate_ranks(ranks, a.m, a.n);
+  if (!st.ok()) return st;
+  const std::vector<T> copy = permute_rows(a, so.random_seed);
+  const DenseView<T> nv{copy.data(), a.m, a.n, a.m};
+  return survey_impl(a, ranks, so, opt, out, &nv);
+}
+
+template <class T, class I>
+Status rank_survey(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
+                   const SurveyOptions& so, const Options& opt, Survey& out) {
+  if (!so.randomized) return survey_impl(a, ranks, so, opt, out, (const CscView<T, I>*)nullptr);
+  Status st = validate_ranks(ranks, a.m, a.n);
+  if (!st.ok()) return st;
+  const CscCopy<T, I> copy = permute_rows(a, so.random_seed);
+  const CscView<T, I> nv = copy.view();
+  return survey_impl(a, ranks, so, opt, out, &nv);
+}
+
+template std::vector<double> permute_rows(const DenseView<double>&, uint64_t);
+template std::vector<float> permute_rows(const DenseView<float>&, uint64_t);
+template CscCopy<double, int32_t> permute_rows(const CscView<double, int32_t>&, uint64_t);
+template CscCopy<double, int64_t> permute_rows(const CscView<double, int64_t>&, uint64_t);
+template CscCopy<float, int32_t> permute_rows(const CscView<float, int32_t>&, uint64_t);
+template CscCopy<float, int64_t> permute_rows(const CscView<float, int64_t>&, uint64_t);
+
+#define NMF_SURVEY(V)                                                      \
+  template Status rank_survey(const V&, const std::vector<int64_t>&,       \
+                              const SurveyOptions&, const Options&, Survey&);
+NMF_SURVEY(DenseView<double>)
+NMF_SURVEY(DenseView<float>)
+#define NMF_COMMA ,
+NMF_SURVEY(CscView<double NMF_COMMA int32_t>)
+NMF_SURVEY(CscView<double NMF_COMMA int64_t>)
+NMF_SURVEY(CscView<float NMF_COMMA int32_t>)
+NMF_SURVEY(CscView<float NMF_COMMA int64_t>)
+#undef NMF_COMMA
+#undef NMF_SURVEY
+
+}  // namespace nmf
