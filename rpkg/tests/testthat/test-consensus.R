@@ -177,3 +177,17 @@ test_that("an interrupt stops the consensus runs and leaves R usable", {
   expect_match(conditionMessage(cond), "consensus runs were stopped")
   expect_s4_class(consensus(d$x, 2, nrun = 2, seed = 1), "NMFconsensus")
 })
+
+test_that("a consensus fits its runs with the loss it is given", {
+  # The best run's reported loss is the generalized KL divergence of its
+  # factors (computed here), which it would not be if the runs fell back to
+  # the Frobenius loss.
+  x <- noisy_data() + 0.01
+  cs <- nmf(x, 2, nrun = 3, loss = "kl", seed = 1, maxit = 50)
+  wh <- fitted(cs@fit)
+  kl <- sum(x * log(x / wh) - x + wh)
+  expect_lt(abs(cs@fit@loss - kl) / kl, 1e-6)
+  frob <- 0.5 * sum((x - wh)^2)
+  expect_gt(abs(cs@fit@loss - frob) / frob, 1e-3)
+  expect_error(nmf(x, 2:3, weights = x), "single fit")
+})
