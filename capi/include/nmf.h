@@ -76,7 +76,9 @@ NMF_API int32_t nmf_version_number(void);
 #define NMF_ERR_STRUCT_SIZE (-8)      /* struct_size too small or unset */
 #define NMF_ERR_OUT_OF_MEMORY (-9)    /* allocation failed or would exceed memory */
 #define NMF_ERR_TOO_LARGE (-10)       /* sizes overflow int64 / size_t */
-#define NMF_ERR_NUMERICAL (-11)       /* LAPACK failure or non-finite iterate */
+#define NMF_ERR_NUMERICAL (-11)       /* LAPACK failure, non-finite iterate, or
+                                         outputs (d, H) beyond the range of
+                                         the scalar type */
 #define NMF_ERR_INTERNAL (-12)        /* a bug: please report it */
 
 /* A static English description of a status code (never NULL).  Thread-safe. */
