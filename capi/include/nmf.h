@@ -259,6 +259,16 @@ NMF_API int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t *col_ptr,
                                   int64_t k, float *W, float *d, float *H,
                                   const nmf_options *opts, nmf_result *result);
 
+/* --------------------------------------------------------------- memory */
+
+/* Bytes of memory available to this process as the library sees it: the
+ * least of the system's available memory, the container's (cgroup) memory
+ * limit less its usage, and the address-space limit (ulimit -v) less what
+ * the process maps; -1 if unknown.  A fit whose working memory would exceed
+ * it is refused with NMF_ERR_OUT_OF_MEMORY before anything is allocated; a
+ * consumer may refuse its own large allocations the same way.  Thread-safe. */
+NMF_API int64_t nmf_available_memory(void);
+
 /* ----------------------------------------------------------------- BLAS */
 
 /* Name of the CPU core OpenBLAS selected (e.g. "Haswell", "Prescott"), or

@@ -13,6 +13,7 @@
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
+#include "nmf/validate.hpp"
 
 #define NMF_STR2(x) #x
 #define NMF_STR(x) NMF_STR2(x)
@@ -367,6 +368,14 @@ int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
                           int64_t k, float* W, float* d, float* H,
                           const nmf_options* opts, nmf_result* result) {
   return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+
+int64_t nmf_available_memory(void) {
+  try {
+    return nmf::available_memory_bytes();
+  } catch (...) {
+    return -1;
+  }
 }
 
 const char* nmf_blas_core(void) {
