@@ -197,7 +197,9 @@ typedef struct nmf_result {
                             nmf_result_init */
   int32_t stop_reason;   /* NMF_STOP_* */
   int64_t iterations;    /* outer iterations run */
-  double loss;           /* objective (with penalties) at the last iterate */
+  double loss;           /* objective (with penalties) at the last iterate;
+                            +Inf if it exceeds the double range (possible
+                            only for entries of A above about 1e154) */
   double rel_error;      /* ||A - WH||_F / ||A||_F at the last iterate */
   int32_t solver;        /* the solver actually used (NMF_SOLVER_*) */
   int32_t init;          /* the init actually used (NMF_INIT_*, or -1 when

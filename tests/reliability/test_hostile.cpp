@@ -133,6 +133,49 @@ TYPED_TEST(Hostile, EntriesNearTheLargestValueNeverGiveInfiniteOutputs) {
   }
 }
 
+// NNDSVDa fills the zeros of NNDSVD with mean(A) in the caller's units,
+// which for entries near 1e300 is about 1e150 times the scale of the
+// factors: the products overflow.  That must come back as NMF_ERR_NUMERICAL,
+// not as all-zero factors with NMF_OK (an overflow turned NaN, and the NaN
+// clamped to a zero residual, did exactly that).  And a loss beyond the
+// double range (entries above about 1e154) is reported as +Inf, never NaN.
+TYPED_TEST(Hostile, OverflowingStartIsAnErrorNotZeroFactors) {
+  using T = typename TypeParam::Scalar;
+  if (!std::is_same<T, double>::value) return;  // float: refused at 1e38 above
+  Planted pl = planted(60, 40, 3, 5, 0.3, 0.3, false);
+  for (int32_t maxit : {0, 1, 5}) {
+    SCOPED_TRACE("maxit " + std::to_string(maxit));
+    nmf_options o = fixed_iterations(maxit);
+    o.init = NMF_INIT_NNDSVDA;
+    auto f = fit_any<T>(TypeParam::path, scaled(pl.A, 1e300), 3, o);
+    if (f.status == NMF_OK) {
+      // The sparse products accumulate in double with the scale applied per
+      // entry and may come through: then the result must be a real fit.
+      expect_canonical(f);
+      EXPECT_GT(f.d[0], 0);
+      EXPECT_LE(std::fabs(f.res.rel_error - rel_error_unscaled(pl.A, f, 1e300)), 1e-6);
+      EXPECT_LT(f.res.rel_error, 1.0);
+    } else {
+      EXPECT_EQ(f.status, NMF_ERR_NUMERICAL) << f.msg;
+      EXPECT_NE(f.msg.find("non-finite"), std::string::npos) << f.msg;
+    }
+    // The dense products are BLAS calls on A as given: they overflow.
+    if (TypeParam::path == Path::dense) {
+      EXPECT_EQ(f.status, NMF_ERR_NUMERICAL);
+    }
+  }
+  nmf_options o = fixed_iterations(5);
+  o.init = NMF_INIT_NNDSVD;
+  FitIn<T> in;
+  in.hist_capacity = 5;
+  auto f = fit_any<T>(TypeParam::path, scaled(pl.A, 1e200), 3, o, in);
+  ASSERT_EQ(f.status, NMF_OK) << f.msg;
+  expect_canonical(f);
+  EXPECT_FALSE(std::isnan(f.res.loss));
+  for (double h : f.hist) EXPECT_FALSE(std::isnan(h));
+  EXPECT_LE(std::fabs(f.res.rel_error - rel_error_unscaled(pl.A, f, 1e200)), 1e-6);
+}
+
 // ------------------------------------------------------------ tiny shapes
 
 // 1 x 1, 1 x n and m x 1 with k = 1 are exactly rank one: the fit is exact,
