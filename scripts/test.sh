@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Sets up what is missing, builds, and runs every test suite: CTest (core,
-# C ABI, C99 consumer, Python binding, CLI) and the R package's testthat
-# suite, ending with the two runners' summary lines.  Exits non-zero if
-# either fails.
+# C ABI, C99 consumer, Python binding, CLI, reliability, valgrind), the R
+# package's testthat suite, the whole CTest suite again under AddressSanitizer
+# + UndefinedBehaviorSanitizer (scripts/sanitize.sh), and each libFuzzer
+# harness for NMF_FUZZ_SECONDS seconds (scripts/fuzz.sh, default 60).
+# NMF_SANITIZE_TESTS=0 or NMF_FUZZ_SECONDS=0 skip the last two.  Ends with
+# the runners' summary lines; exits non-zero if any fails.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/setup.sh"
@@ -12,9 +15,25 @@ status=0
 (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)") > "$BUILD_DIR/ctest.log" 2>&1 || status=1
 r_status=0
 bash "$ROOT/scripts/rpkg-test.sh" > "$BUILD_DIR/testthat.log" 2>&1 || r_status=1
+asan_status=0
+asan_summary="skipped (NMF_SANITIZE_TESTS=0)"
+if [ "${NMF_SANITIZE_TESTS:-1}" != 0 ]; then
+  bash "$ROOT/scripts/sanitize.sh" > "$BUILD_DIR/sanitize.log" 2>&1 || asan_status=1
+  asan_summary="$(grep -E 'tests passed' "$BUILD_DIR/sanitize.log" || echo 'no summary (see build/sanitize.log)')"
+fi
+fuzz_status=0
+fuzz_summary="skipped (NMF_FUZZ_SECONDS=0)"
+if [ "${NMF_FUZZ_SECONDS:-60}" != 0 ]; then
+  bash "$ROOT/scripts/fuzz.sh" > "$BUILD_DIR/fuzz.log" 2>&1 || fuzz_status=1
+  fuzz_summary="$(grep -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | sed 's/^fuzz //' | paste -sd ';' - || true)"
+  [ "$fuzz_status" -eq 0 ] || fuzz_summary="FAILED (see build/fuzz.log): $fuzz_summary"
+fi
 # Details of failures first, then the summaries last.
 if [ "$status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p;/\*\*\*Failed/,/^ *Start/p' "$BUILD_DIR/ctest.log" | head -200; fi
 if [ "$r_status" -ne 0 ]; then grep -B2 -A12 -E '^(Failure|Error) ' "$BUILD_DIR/testthat.log" | head -200; fi
+if [ "$asan_status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p' "$BUILD_DIR/sanitize.log" | head -50; fi
+echo "libFuzzer: ${fuzz_summary}"
+echo "CTest ASan+UBSan: ${asan_summary}"
 echo "CTest:    $(grep -E 'tests passed' "$BUILD_DIR/ctest.log" || echo 'no summary (see build/ctest.log)')"
 echo "testthat: $(grep -E '^\[ FAIL' "$BUILD_DIR/testthat.log" | tail -n 1 || echo 'no summary (see build/testthat.log)')"
-exit $(( status | r_status ))
+exit $(( status | r_status | asan_status | fuzz_status ))

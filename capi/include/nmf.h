@@ -76,7 +76,9 @@ NMF_API int32_t nmf_version_number(void);
 #define NMF_ERR_STRUCT_SIZE (-8)      /* struct_size too small or unset */
 #define NMF_ERR_OUT_OF_MEMORY (-9)    /* allocation failed or would exceed memory */
 #define NMF_ERR_TOO_LARGE (-10)       /* sizes overflow int64 / size_t */
-#define NMF_ERR_NUMERICAL (-11)       /* LAPACK failure or non-finite iterate */
+#define NMF_ERR_NUMERICAL (-11)       /* LAPACK failure, non-finite iterate, or
+                                         outputs (d, H) beyond the range of
+                                         the scalar type */
 #define NMF_ERR_INTERNAL (-12)        /* a bug: please report it */
 
 /* A static English description of a status code (never NULL).  Thread-safe. */
@@ -265,7 +267,9 @@ typedef struct nmf_result {
                             nmf_result_init */
   int32_t stop_reason;   /* NMF_STOP_* */
   int64_t iterations;    /* outer iterations run */
-  double loss;           /* objective (with penalties) at the last iterate */
+  double loss;           /* objective (with penalties) at the last iterate;
+                            +Inf if it exceeds the double range (possible
+                            only for entries of A above about 1e154) */
   double rel_error;      /* ||A - WH||_F / ||A||_F at the last iterate,
                             whatever the loss (with weights or missing
                             values: sqrt(sum w (a - WH)^2 / sum w a^2)) */
@@ -328,6 +332,16 @@ NMF_API int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t *col_ptr,
                                   const int64_t *row_ind, const float *values,
                                   int64_t k, float *W, float *d, float *H,
                                   const nmf_options *opts, nmf_result *result);
+
+/* --------------------------------------------------------------- memory */
+
+/* Bytes of memory available to this process as the library sees it: the
+ * least of the system's available memory, the container's (cgroup) memory
+ * limit less its usage, and the address-space limit (ulimit -v) less what
+ * the process maps; -1 if unknown.  A fit whose working memory would exceed
+ * it is refused with NMF_ERR_OUT_OF_MEMORY before anything is allocated; a
+ * consumer may refuse its own large allocations the same way.  Thread-safe. */
+NMF_API int64_t nmf_available_memory(void);
 
 /* ----------------------------------------------------------------- BLAS */
 

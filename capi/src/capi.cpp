@@ -2,8 +2,11 @@
 // guard that stops every exception at the boundary.
 #include "nmf.h"
 
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <string>
 
@@ -11,6 +14,7 @@
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
 #include "capi_internal.hpp"
+#include "nmf/validate.hpp"
 
 #define NMF_STR2(x) #x
 #define NMF_STR(x) NMF_STR2(x)
@@ -150,6 +154,37 @@ void write_result(const nmf::Result& in, nmf_result* out) {
   std::memcpy(out, &r, out->struct_size < sizeof r ? out->struct_size : sizeof r);
 }
 
+// The canonical scales d are sums over a whole component, about the total
+// of A: entries near the largest value of the type give a d (or, with
+// d = NULL, an H) beyond its range.  Such a result is reported as an error,
+// never returned as a success holding Inf.
+template <class T>
+int32_t check_outputs_finite(int64_t m, int64_t n, int64_t k, const T* W,
+                             const T* d, const T* H) {
+  const char* type = sizeof(T) == sizeof(float) ? "float" : "double";
+  auto overflow = [&](const std::string& what) {
+    char big[32];
+    std::snprintf(big, sizeof big, "%.8g", double(std::numeric_limits<T>::max()));
+    return set_error(NMF_ERR_NUMERICAL,
+                     what + " overflows the range of " + type + " (largest " +
+                         big + "): fit A divided by a constant and multiply " +
+                         "d by it" +
+                         (sizeof(T) == sizeof(float) ? ", or use the double interface" : ""));
+  };
+  for (int64_t j = 0; d && j < k; ++j)
+    if (!std::isfinite(double(d[j])))
+      return overflow("the scale d of component " + std::to_string(j + 1));
+  for (int64_t t = 0; t < k * n; ++t)
+    if (!std::isfinite(double(H[t])))
+      return overflow("H (row " + std::to_string(t % k + 1) + ", column " +
+                      std::to_string(t / k + 1) + ")");
+  for (int64_t t = 0; t < m * k; ++t)
+    if (!std::isfinite(double(W[t])))
+      return overflow("W (row " + std::to_string(t % m + 1) + ", column " +
+                      std::to_string(t / m + 1) + ")");
+  return NMF_OK;
+}
+
 template <class View, class T>
 int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
                 const nmf_options* opts, nmf_result* result) {
@@ -164,6 +199,8 @@ int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
     nmf::Result res;
     const nmf::Status st = nmf::fit(view, k, W, d, H, o, res);
     if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
+    rc = check_outputs_finite(view.m, view.n, k, W, d, H);
+    if (rc != NMF_OK) return rc;
     write_result(res, result);
     return st.code;
   });
@@ -333,6 +370,14 @@ int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
                           int64_t k, float* W, float* d, float* H,
                           const nmf_options* opts, nmf_result* result) {
   return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+}
+
+int64_t nmf_available_memory(void) {
+  try {
+    return nmf::available_memory_bytes();
+  } catch (...) {
+    return -1;
+  }
 }
 
 const char* nmf_blas_core(void) {

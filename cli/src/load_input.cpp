@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cli_error.hpp"
+#include "memory_check.hpp"
 #include "read_10x.hpp"
 #include "read_mtx.hpp"
 #include "read_table.hpp"
@@ -35,6 +36,9 @@ std::string format_extension(const std::string &path) {
 }
 
 std::vector<std::string> numbered(const char *stem, int64_t count) {
+  // Short strings: the std::string objects themselves, about 32 bytes each.
+  check_memory(double(count) * double(sizeof(std::string)),
+               std::to_string(count) + " " + stem + " names");
   std::vector<std::string> names;
   names.reserve(static_cast<size_t>(count));
   for (int64_t i = 1; i <= count; ++i) names.push_back(stem + std::to_string(i));

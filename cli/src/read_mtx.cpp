@@ -13,6 +13,7 @@
 
 #include "cli_error.hpp"
 #include "line_reader.hpp"
+#include "memory_check.hpp"
 #include "read_table.hpp"
 #include "text.hpp"
 
@@ -221,6 +222,14 @@ LabeledMatrix<T> read_entries(LineReader &reader, const MtxHeader &h,
   std::vector<I> trip_row, trip_col;
   std::vector<T> trip_val;
   std::vector<int64_t> col_ptr;
+  // The declared sizes, before anything is allocated for them: the column
+  // pointers, the triplets and their sorted copy.
+  const std::string where = path + ":" + std::to_string(h.size_line) + ": a " +
+                            std::to_string(h.rows) + " x " + std::to_string(h.cols) +
+                            " matrix with " + std::to_string(h.entries) + " entries";
+  check_memory(8.0 * (double(cols) + 1) +
+                   2.0 * double(h.entries) * double(2 * sizeof(I) + sizeof(T)),
+               where);
   try {
     trip_row.reserve(static_cast<size_t>(h.entries));
     trip_col.reserve(static_cast<size_t>(h.entries));

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "cli_error.hpp"
+#include "memory_check.hpp"
 #include "text.hpp"
 
 namespace nmfcli {
@@ -86,6 +87,11 @@ FitOutcome<T> run_fit(const LabeledMatrix<T> &a, const FitArgs &args, int64_t k,
                       std::vector<T> W0, std::vector<T> H0, Progress *progress) {
   FitOutcome<T> out;
   out.k = k;
+  // The factors, then the library's working copies (it refuses those itself,
+  // but only once called): refuse here before allocating W and H.
+  check_memory(double(a.rows + a.cols) * double(k) * (2.0 * sizeof(T) + 8.0),
+               "rank " + std::to_string(k) + " on a " + std::to_string(a.rows) + " x " +
+                   std::to_string(a.cols) + " matrix");
   out.W = W0.empty() ? std::vector<T>(static_cast<size_t>(a.rows * k)) : std::move(W0);
   out.H = H0.empty() ? std::vector<T>(static_cast<size_t>(k * a.cols)) : std::move(H0);
   out.d.assign(static_cast<size_t>(k), T(0));

@@ -73,7 +73,11 @@ double objective(const Work<T>& wk, double cross, double* rel_error) {
   const int64_t kk = wk.k * wk.k;
   const double quad = std::inner_product(wk.gw.begin(), wk.gw.begin() + kk,
                                          wk.gh.begin(), 0.0);
-  const double resid2 = std::max(0.0, wk.frob2 - 2 * cross + quad);
+  // Clamped at 0 against rounding, but a NaN (Inf - Inf from overflowing
+  // products) must stay NaN for the caller's finiteness checks: std::max
+  // would turn it into 0, a perfect fit.
+  double resid2 = wk.frob2 - 2 * cross + quad;
+  if (resid2 < 0) resid2 = 0;
   *rel_error = wk.frob2 > 0 ? std::sqrt(resid2 / wk.frob2) : 0.0;
   double f = 0.5 * resid2;
   if (wk.l1_w > 0) f += wk.l1_w * sum(wk.wt.data(), wk.k * wk.m);
@@ -86,13 +90,26 @@ double objective(const Work<T>& wk, double cross, double* rel_error) {
 // Loss in the caller's units.
 template <class T>
 double external_loss(const Work<T>& wk, double internal) {
-  return internal / (wk.scale * wk.scale);
+  // Divided twice: scale^2 underflows to 0 for max(A) above 1e154.
+  return internal / wk.scale / wk.scale;
 }
 
 template <class T>
 void write_canonical(const Work<T>& wk, T* w, T* d, T* h) {
   nmf::write_canonical(wk.m, wk.n, wk.k, wk.wt.data(), wk.h.data(), wk.scale,
                        w, d, h);
+}
+
+// The products overflowed (entries of A or of a start near the largest
+// value of the type) or the iterate lost finiteness.
+Status non_finite_loss(int64_t it) {
+  return Status::error(
+      kErrNumerical,
+      "the loss became non-finite " +
+          (it > 0 ? "at iteration " + std::to_string(it)
+                  : std::string("at the starting point")) +
+          " (the products overflowed: if A or a supplied factor has very "
+          "large entries, divide it by a constant)");
 }
 
 template <class Ops, class T>
@@ -172,6 +189,7 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
       cross = dot(wk.prod.data(), wk.wt.data(), k * m);
     }
     const double f = objective(wk, cross, &res.rel_error);
+    if (!std::isfinite(f)) return non_finite_loss(0);
     res.loss = external_loss(wk, f);
     res.iterations = 1;
     res.history.push_back(res.loss);
@@ -217,6 +235,7 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
     blas::gram(wk.wt.data(), k, m, wk.gw.data());
     const double f =
         objective(wk, dot(wk.prod.data(), wk.h.data(), k * n), &res.rel_error);
+    if (!std::isfinite(f)) return non_finite_loss(0);
     res.loss = external_loss(wk, f);
     res.stop_reason = kStopNone;
     write_canonical(wk, w, d, h);
@@ -255,10 +274,7 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
 
     const double f =
         objective(wk, dot(wk.prod.data(), wk.h.data(), k * n), &res.rel_error);
-    if (!std::isfinite(f))
-      return Status::error(kErrNumerical,
-                           "the loss became non-finite at iteration " +
-                               std::to_string(it));
+    if (!std::isfinite(f)) return non_finite_loss(it);
     res.loss = external_loss(wk, f);
     res.iterations = it;
     res.history.push_back(res.loss);

@@ -1,8 +1,10 @@
 // Input validation (see validate.hpp).
 #include "nmf/validate.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -65,18 +67,65 @@ int64_t first_bad_column(int64_t count, int threads, F column_is_bad) {
 
 }  // namespace
 
-int64_t available_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  int64_t value;
-  std::string unit;
-  while (in >> key >> value) {
-    std::getline(in, unit);
-    if (key == "MemAvailable:") return value * 1024;
+namespace {
+
+// The first integer after `key` in a /proc-style "key value" file, or -1.
+int64_t read_keyed(const char* path, const std::string& wanted) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, wanted.size(), wanted) != 0) continue;
+    std::istringstream fields(line.substr(wanted.size()));
+    int64_t value;
+    if (fields >> value) return value;
+    return -1;
   }
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages > 0 && page > 0) return int64_t(pages) * int64_t(page);
   return -1;
+}
+
+// The single integer in a file such as memory.max, or -1 ("max", missing).
+int64_t read_number(const char* path) {
+  std::ifstream in(path);
+  int64_t value;
+  if (in >> value) return value;
+  return -1;
+}
+
+void take_min(int64_t& avail, int64_t candidate) {
+  if (candidate >= 0 && (avail < 0 || candidate < avail)) avail = candidate;
+}
+
+}  // namespace
+
+int64_t available_memory_bytes() {
+  int64_t avail = -1;
+  const int64_t meminfo = read_keyed("/proc/meminfo", "MemAvailable:");
+  if (meminfo >= 0) {
+    avail = meminfo * 1024;
+  } else {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) avail = int64_t(pages) * int64_t(page);
+  }
+  // A container's memory limit (cgroup v2, then v1): MemAvailable shows the
+  // host's memory, and exceeding the limit gets the process killed.
+  const int64_t v2_max = read_number("/sys/fs/cgroup/memory.max");
+  if (v2_max > 0) {
+    const int64_t used = read_number("/sys/fs/cgroup/memory.current");
+    take_min(avail, v2_max - std::max<int64_t>(used, 0));
+  }
+  const int64_t v1_max = read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+  if (v1_max > 0 && v1_max < (int64_t(1) << 60)) {
+    const int64_t used = read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+    take_min(avail, v1_max - std::max<int64_t>(used, 0));
+  }
+  // The address-space limit (ulimit -v) of this process, less what it maps.
+  struct rlimit lim;
+  if (getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+    const int64_t mapped_kib = read_keyed("/proc/self/status", "VmSize:");
+    if (mapped_kib >= 0)
+      take_min(avail, std::max<int64_t>(0, int64_t(lim.rlim_cur) - mapped_kib * 1024));
+  }
+  return avail;
 }
 
 template <class T>
@@ -114,6 +163,24 @@ Status validate_dense(const DenseView<T>& a, int threads, bool nan_missing) {
     for (int64_t i = 0; i < a.m; ++i)
       if (bad_value(col[i])) return bad_entry('A', i, j, col[i]);
   }
+  // The dense products W^T A and A H^T are BLAS calls on A as given (the
+  // scale 1 / max(A) is their alpha, applied to the sums), so each sum of up
+  // to max(m, n) terms must stay within the type: refuse what would
+  // overflow rather than return factors computed from Inf.
+  double amax = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(max : amax)
+  for (int64_t c = 0; c < a.n; ++c)
+    for (int64_t i = 0; i < a.m; ++i) amax = std::max(amax, double(a.data[i + c * a.ld]));
+  const double terms = double(std::max(a.m, a.n));
+  if (amax * terms * 16.0 > double(std::numeric_limits<T>::max()))
+    return Status::error(
+        kErrNumerical,
+        "A's largest entry " + num(amax) + " summed over " +
+            std::to_string(std::max(a.m, a.n)) + " terms would overflow the " +
+            "range of " + (sizeof(T) == sizeof(float) ? "float" : "double") +
+            " in the products W^T A and A H^T: divide A by a constant (the " +
+            "factors scale with it)" +
+            (sizeof(T) == sizeof(float) ? ", or use a double or sparse input" : ""));
   return Status();
 }
 
@@ -199,6 +266,16 @@ Status validate_csc(const CscView<T, I>& a, std::vector<int64_t>& row_nnz,
       if (is_bad(a.values[q]))
         return bad_entry('A', int64_t(a.row_ind[q]), bad_val, a.values[q]);
   }
+  // The per-row counts are the first allocation proportional to m: refuse
+  // it, with the figures, rather than be killed for it.
+  const int64_t avail = available_memory_bytes();
+  if (avail >= 0 && a.m > avail / int64_t(sizeof(int64_t)))
+    return Status::error(
+        kErrOutOfMemory,
+        "A has " + std::to_string(a.m) + " rows: the fit needs more than " +
+            std::to_string(a.m / (1048576 / int64_t(sizeof(int64_t)))) +
+            " MiB of working memory but only " +
+            std::to_string(avail / 1048576) + " MiB are available");
   row_nnz.assign(size_t(a.m), 0);
   for (int64_t q = 0; q < nnz; ++q) ++row_nnz[size_t(a.row_ind[q])];
   return Status();

@@ -40,8 +40,10 @@ Status validate_factor(const T* x, int64_t rows, int64_t cols, char name);
 Status validate_weights(const Options& opt, bool csc, int64_t m, int64_t n,
                         int64_t nnz);
 
-// Bytes of memory available to this process (MemAvailable or physical
-// memory), or -1 if unknown.
+// Bytes of memory available to this process, or -1 if unknown: the least of
+// MemAvailable (else physical memory), the container's cgroup memory limit
+// less its usage, and the address-space limit (RLIMIT_AS) less what the
+// process maps.
 int64_t available_memory_bytes();
 
 }  // namespace nmf
