@@ -103,10 +103,34 @@ NMF_API int32_t nmf_last_error_matrix(void);
 /* nmf_options.loss */
 #define NMF_LOSS_FROBENIUS 0 /* 1/2 ||A - WH||_F^2 */
 
-/* nmf_options.solver */
-#define NMF_SOLVER_AUTO 0 /* the library picks; currently HALS */
+/* nmf_options.solver (the Frobenius loss; all minimise the objective
+ * documented at nmf_options.l1_w, with the terms of the options set) */
+#define NMF_SOLVER_AUTO 0 /* the library picks (rule below); the choice is
+                             reported in nmf_result.solver */
 #define NMF_SOLVER_HALS 1 /* accelerated HALS (Cichocki & Phan 2009;
                              Gillis & Glineur 2012) */
+#define NMF_SOLVER_ANLS 2 /* alternating non-negative least squares, each
+                             half-iteration solved exactly by block
+                             principal pivoting (Kim & Park 2011), warm-
+                             started; coordinate descent for k <= 2 */
+/* NMF_SOLVER_AUTO picks NMF_SOLVER_ANLS when weights or missing values are
+ * used (every column then has its own Gram matrix, whose construction
+ * dominates, so an exact solve costs little more than a HALS sweep) and
+ * NMF_SOLVER_HALS otherwise (fastest to a given loss on dense and sparse
+ * inputs at the ranks measured, see bench/README.md). */
+
+/* nmf_options.missing */
+#define NMF_MISSING_NONE 0     /* every entry observed (default) */
+#define NMF_MISSING_NAN 1      /* NaN entries of a dense A are missing */
+#define NMF_MISSING_UNSTORED 2 /* CSC input: entries not stored are missing
+                                  (recommender data) */
+
+/* nmf_options.extrapolation */
+#define NMF_EXTRAPOLATION_AUTO (-1) /* on for the unweighted loss (HALS and
+                                       ANLS), off with weights or missing
+                                       values (default) */
+#define NMF_EXTRAPOLATION_OFF 0
+#define NMF_EXTRAPOLATION_ON 1
 
 /* nmf_options.init */
 #define NMF_INIT_RANDOM 0   /* uniform, seeded, scaled to the data */
@@ -154,7 +178,9 @@ typedef struct nmf_options {
   uint64_t seed;        /* seed of the random initialisation; default 42 */
   /* Penalties, all >= 0, default 0.  The objective is
    *   1/2 ||A - WH||_F^2 + l1_w sum(W) + l2_w/2 ||W||_F^2
-   *                      + l1_h sum(H) + l2_h/2 ||H||_F^2            */
+   *                      + l1_h sum(H) + l2_h/2 ||H||_F^2
+   * plus the sparse NMF terms (sparse_w, sparse_h), with the residual
+   * weighted (weights, missing) or smoothed (ns_theta) as set below. */
   double l1_w;
   double l1_h;
   double l2_w;
@@ -180,6 +206,62 @@ typedef struct nmf_options {
    * and 0.1; hals_alpha = 0 gives plain HALS. */
   double hals_alpha;
   double hals_delta;
+  /* Missing values and entry weights (weighted least squares, the NMF
+   * package's ls-nmf).  The loss becomes
+   *   1/2 sum_ij w_ij (a_ij - (WH)_ij)^2
+   * with w_ij = 0 for a missing entry (whose value is then ignored
+   * entirely, also for the internal scaling).
+   *   missing: NMF_MISSING_*; default NMF_MISSING_NONE.  NMF_MISSING_NAN
+   *     needs a dense A; NMF_MISSING_UNSTORED a CSC A.
+   *   weights: NULL (default) or non-negative finite entry weights: for a
+   *     dense A, m x n column-major with leading dimension weights_ld
+   *     (>= m); for a CSC A, one weight per stored entry (length
+   *     col_ptr[n]), unstored entries having weight 1 (or being missing
+   *     under NMF_MISSING_UNSTORED).  Weight 0 = missing.
+   * Each column's (and row's) least-squares problem then has its own Gram
+   * matrix W^T diag(w_j) W, built in O(k^2) per observed entry: meant for
+   * moderate dense sizes and for sparse data with mostly missing entries
+   * (NMF_MISSING_UNSTORED never forms a dense m x n array).  Supported
+   * with HALS and ANLS, penalties l1_* and l2_*, user and fixed factors,
+   * random initialisation (NNDSVD only without NaN-missing entries).  Not
+   * supported (NMF_ERR_INVALID_ARGUMENT): sparse_w, sparse_h, ns_theta. */
+  int32_t missing;
+  const double *weights;
+  int64_t weights_ld;
+  /* Extrapolation with restarts (Ang & Gillis 2019, Neural Computation
+   * 31(2)) around HALS and ANLS.  After each factor update X+, the solver
+   * continues from Y = max(0, X+ + beta (X+ - X)).  The objective is checked
+   * every iteration: if it increased, the step is undone (restart from the
+   * last accepted iterate), beta_bar <- beta and beta <- beta / extrap_eta;
+   * otherwise beta <- min(beta_bar, extrap_gamma beta) and beta_bar <-
+   * min(1, extrap_gamma_bar beta_bar) (beta_bar starts at 1).  The reported
+   * and returned iterate is the last accepted one, so the reported loss
+   * never increases; an undone step counts as an iteration (with the loss
+   * of the accepted iterate) and is counted in nmf_result.restarts.
+   *   extrapolation: NMF_EXTRAPOLATION_*; default NMF_EXTRAPOLATION_AUTO.
+   *   extrap_beta0 in [0, 1], default 0.5; extrap_eta > 1, default 1.5;
+   *   extrap_gamma >= 1, default 1.05; extrap_gamma_bar >= 1, default 1.01. */
+  int32_t extrapolation;
+  double extrap_beta0;
+  double extrap_eta;
+  double extrap_gamma;
+  double extrap_gamma_bar;
+  /* Sparse NMF (Kim & Park 2007, Bioinformatics 23(12)), >= 0, default 0:
+   * the objective gains
+   *   1/2 sparse_h sum_j (sum_i H_ij)^2 + 1/2 sparse_w sum_i (sum_j W_ij)^2
+   * (squared L1 norms of the columns of H, of the rows of W).  Kim & Park's
+   * SNMF/R (the NMF package's "snmf/r") is
+   *   min 1/2 (||A - WH||^2 + eta ||W||_F^2 + beta sum_j ||H(:,j)||_1^2)
+   * i.e. sparse_h = beta, l2_w = eta, solver NMF_SOLVER_ANLS; SNMF/L is
+   * the mirror (sparse_w = beta, l2_h = eta). */
+  double sparse_w;
+  double sparse_h;
+  /* nsNMF (Pascual-Montano et al. 2006, IEEE TPAMI 28(3)): the model is
+   * A ≈ W S H with S = (1 - ns_theta) I + (ns_theta / k) 1 1^T, i.e. the
+   * objective's residual is ||A - W S H||_F^2.  In [0, 1], default 0
+   * (plain NMF).  The H returned is S H (so that A ≈ W diag(d) H holds as
+   * for every other fit); W is the sparse basis. */
+  double ns_theta;
 } nmf_options;
 
 /* Fill *opts with the defaults and set opts->struct_size = size.  size must
@@ -207,6 +289,8 @@ typedef struct nmf_result {
   double *loss_history;
   int64_t loss_history_capacity;
   int64_t history_length;
+  int32_t extrapolation; /* NMF_EXTRAPOLATION_ON or _OFF: what was used */
+  int64_t restarts;      /* extrapolation steps undone */
 } nmf_result;
 
 /* Zero every field of *res (including the history buffer fields: set them

@@ -7,7 +7,17 @@
 namespace nmf {
 
 enum Loss : int32_t { kLossFrobenius = 0 };
-enum Solver : int32_t { kSolverAuto = 0, kSolverHals = 1 };
+enum Solver : int32_t { kSolverAuto = 0, kSolverHals = 1, kSolverAnls = 2 };
+enum Missing : int32_t {
+  kMissingNone = 0,
+  kMissingNan = 1,       // NaN entries of a dense A are missing
+  kMissingUnstored = 2,  // CSC: entries not stored are missing
+};
+enum Extrapolation : int32_t {
+  kExtrapolationAuto = -1,
+  kExtrapolationOff = 0,
+  kExtrapolationOn = 1,
+};
 enum Init : int32_t {
   kInitRandom = 0,
   kInitNndsvd = 1,
@@ -42,6 +52,21 @@ struct Options {
   void* progress_data = nullptr;
   double hals_alpha = 0.5;
   double hals_delta = 0.1;
+  // Missing values and entry weights (weighted least squares).
+  int32_t missing = kMissingNone;
+  const double* weights = nullptr;  // dense: m x n (ld weights_ld); CSC: per stored entry
+  int64_t weights_ld = 0;
+  // Extrapolation (Ang & Gillis 2019) and its parameters.
+  int32_t extrapolation = kExtrapolationAuto;
+  double extrap_beta0 = 0.5;
+  double extrap_eta = 1.5;
+  double extrap_gamma = 1.05;
+  double extrap_gamma_bar = 1.01;
+  // Sparse NMF (Kim & Park 2007): 1/2 sparse_h sum_j (sum_i H_ij)^2 and
+  // 1/2 sparse_w sum_i (sum_j W_ij)^2; nsNMF smoothing theta.
+  double sparse_w = 0;
+  double sparse_h = 0;
+  double ns_theta = 0;
 };
 
 struct Result {
@@ -52,6 +77,8 @@ struct Result {
   int32_t solver = kSolverHals;
   int32_t init = kInitRandom;
   double seconds = 0;
+  int32_t extrapolation = kExtrapolationOff;  // what was used
+  int64_t restarts = 0;                       // extrapolation restarts
   std::vector<double> history;  // loss after each iteration
 };
 

@@ -13,8 +13,16 @@ namespace nmf {
 // Dimensions and leading dimension of a dense view, then every entry:
 // finite and non-negative.  The first offending entry (column-major order)
 // is reported with its 1-based position in the message.
+// With allow_nan (NMF_MISSING_NAN), NaN entries are accepted as missing.
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads);
+Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan = false);
+
+// The missing-value mode and the weights against the input kind, and the
+// option combinations the weighted loss does not support.
+template <class T>
+Status validate_weights(const DenseView<T>& a, const Options& opt, int threads);
+template <class T, class I>
+Status validate_weights(const CscView<T, I>& a, const Options& opt, int threads);
 
 // CSC structure (col_ptr[0] = 0, non-decreasing, row indices in range and
 // strictly increasing per column), then values.  Fills row_nnz (length m).
