@@ -143,12 +143,15 @@ template <class T>
 void bpp_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
               double l1, double l2, int threads) {
   const size_t kl = size_t(k * len);
+  // Parallel regions only where there is enough work to pay for the team
+  // (each pivoting round opens one); results do not depend on it.
+  const bool par = len * k >= 4096;
   std::vector<double> xd(kl), yd(kl), bd(kl), ytol(static_cast<size_t>(len));
   std::vector<uint8_t> pas(kl), usable(static_cast<size_t>(k));
   std::vector<Pivot> pv(static_cast<size_t>(len), Pivot{k + 1, 3});
   std::vector<uint8_t> fallback(static_cast<size_t>(len), 0);
   for (int64_t i = 0; i < k; ++i) usable[size_t(i)] = g[i + i * k] + l2 > 0;
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (par)
   for (int64_t c = 0; c < len; ++c) {
     for (int64_t i = 0; i < k; ++i) {
       const size_t t = size_t(c * k + i);
@@ -179,7 +182,7 @@ void bpp_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
         starts.push_back(int64_t(t));
     starts.push_back(int64_t(active.size()));
     const int64_t ngroups = int64_t(starts.size()) - 1;
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) if (par && int64_t(active.size()) * k >= 4096)
     {
       Scratch s;
 #pragma omp for schedule(dynamic, 1)
@@ -208,7 +211,9 @@ void bpp_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
     active.swap(next);
   }
   // Columns pivoting could not finish: coordinate descent from the start.
-#pragma omp parallel num_threads(threads)
+  const bool any_fallback =
+      std::find(fallback.begin(), fallback.end(), uint8_t(1)) != fallback.end();
+#pragma omp parallel num_threads(threads) if (par && any_fallback)
   {
     std::vector<double> xc(static_cast<size_t>(k));
 #pragma omp for schedule(dynamic, 4)
@@ -219,7 +224,7 @@ void bpp_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
       std::copy(xc.begin(), xc.end(), &xd[size_t(c * k)]);
     }
   }
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (par)
   for (int64_t t = 0; t < int64_t(kl); ++t) x[t] = flush<T>(xd[size_t(t)]);
 }
 

@@ -206,7 +206,9 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
         hals_max_sweeps(opt.hals_alpha, nonzeros, n, m, k),
         hals_max_sweeps(opt.hals_alpha, nonzeros, m, n, k), opt.hals_delta);
   const bool extrapolate_on =
-      choose_extrapolation(opt, res.solver, weighted) == kExtrapolationOn;
+      choose_extrapolation(opt, res.solver, weighted,
+                           sizeof(T) < sizeof(double) && !weighted) ==
+      kExtrapolationOn;
   res.extrapolation = extrapolate_on ? kExtrapolationOn : kExtrapolationOff;
   Extrapolator ex(ExtrapolationParams{opt.extrap_beta0, opt.extrap_eta,
                                        opt.extrap_gamma, opt.extrap_gamma_bar});
@@ -214,10 +216,16 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   // and the last accepted pair with its objective.
   std::vector<T> w_prev, h_prev, w_good, h_good;
   double f_good = std::numeric_limits<double>::infinity(), rel_good = 0;
-  if (extrapolate_on) {
-    w_prev = wk.wt;
-    h_prev = wk.h;
-  }
+  // Extrapolation stops for good once an undone step changed the loss by no
+  // more than the rounding of the loss itself (the trace identity's
+  // cancellation, ~eps ||A||^2): its accept/undo decisions would be noise,
+  // and the plain steps that follow converge further.
+  bool extrapolating = extrapolate_on;
+  const double noise = 100.0 * std::numeric_limits<T>::epsilon() * wk.frob2;
+  // The first iteration is a plain one: it gives the first accepted
+  // iterate (and its loss) to compare against, and the first difference
+  // X_{n+1} - X_n to extrapolate along, independent of how the start was
+  // scaled.
 
   double prev = std::numeric_limits<double>::infinity();
   // float: the loss from the float product W^T A carries rounding noise of
@@ -235,7 +243,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   for (int64_t it = 1; it <= opt.maxit; ++it) {
     double rel = 0;
     stepper.update_w(wk, *rule, false, &rel);
-    if (extrapolate_on)
+    if (extrapolating && it > 1)
       extrapolate(wk.wt.data(), w_prev.data(), k * m, ex.beta(), threads);
     double f = stepper.update_h(wk, *rule, &rel);
     if (!std::isfinite(f))
@@ -243,8 +251,14 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
                            "the loss became non-finite at iteration " +
                                std::to_string(it));
     bool restarted = false;
-    if (extrapolate_on) {
-      if (f <= f_good) {
+    double rejected = 0;
+    if (extrapolating) {
+      if (it == 1) {
+        w_good = w_prev = wk.wt;
+        h_good = h_prev = wk.h;
+        f_good = f;
+        rel_good = rel;
+      } else if (f <= f_good) {
         w_good = wk.wt;
         h_good = wk.h;
         f_good = f;
@@ -262,8 +276,10 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
         ex.restarted();
         ++res.restarts;
         restarted = true;
+        rejected = f;
         f = f_good;
         rel = rel_good;
+        if (rejected - f_good <= noise) extrapolating = false;
       }
     }
     res.rel_error = rel;
@@ -277,16 +293,21 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
       status.code = kCancelled;
       break;
     }
-    if (restarted) continue;  // no progress to judge: the step was undone
-    if (opt.tol > 0 && prev - f < opt.tol * prev) {
+    // The relative change judged by tol: the decrease of an accepted step,
+    // or for an undone step the increase it would have caused (a step that
+    // changes the loss by less than tol either way means convergence; one
+    // that overshot by more is just retried with a smaller beta).
+    const bool small = restarted ? rejected - f < opt.tol * f
+                                 : prev - f < opt.tol * prev;
+    if (opt.tol > 0 && small) {
       if (!kConfirm) {
         res.stop_reason = kStopTol;
         break;
       }
       if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
         double unused;
-        const T* cw = extrapolate_on ? w_good.data() : wk.wt.data();
-        const T* ch = extrapolate_on ? h_good.data() : wk.h.data();
+        const T* cw = extrapolating ? w_good.data() : wk.wt.data();
+        const T* ch = extrapolating ? h_good.data() : wk.h.data();
         const double exact_f = stepper.evaluate(wk, cw, ch, &unused);
         if (confirmed_it > 0 &&
             confirmed_loss - exact_f <
@@ -300,7 +321,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
     }
     prev = f;
   }
-  if (extrapolate_on && !w_good.empty()) {
+  if (extrapolating && !w_good.empty()) {
     wk.wt = w_good;
     wk.h = h_good;
   }

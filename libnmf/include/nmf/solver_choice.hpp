@@ -16,7 +16,9 @@ inline bool is_weighted(const Options& opt) {
 int32_t choose_solver(const Options& opt, int64_t m, int64_t n, int64_t k,
                       int64_t nonzeros);
 
-// kExtrapolationOn or kExtrapolationOff.
-int32_t choose_extrapolation(const Options& opt, int32_t solver, bool weighted);
+// kExtrapolationOn or kExtrapolationOff; single_precision: a float fit on
+// the shared products.
+int32_t choose_extrapolation(const Options& opt, int32_t solver, bool weighted,
+                             bool single_precision);
 
 }  // namespace nmf
