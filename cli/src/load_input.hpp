@@ -16,10 +16,11 @@ struct InputInfo {
 };
 
 // Reads INPUT: a TSV/CSV table (plain or .gz, "-" = stdin), a Matrix Market
-// file, or a 10x Genomics directory.  With transpose, the transpose.
+// file, or a 10x Genomics directory.  With transpose, the transpose.  With
+// missing_ok, a table's missing-value cells (NA, empty, ...) become NaN.
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
-                            InputInfo *info);
+                            InputInfo *info, bool missing_ok = false);
 
 // Reads a factor table (W or H as nmf writes them; any table works).
 template <typename T>

@@ -27,11 +27,15 @@ char sniff_delimiter(std::string_view header) {
 
 // The reason a cell is not a usable entry, or "" when *value is set.
 template <typename T>
-std::string parse_cell(std::string_view cell, double *value) {
+std::string parse_cell(std::string_view cell, double *value, bool missing_ok) {
   switch (parse_number(cell, value)) {
     case NumberStatus::kOk:
       return check_entry<T>(*value, cell);
     case NumberStatus::kMissing:
+      if (missing_ok) {
+        *value = std::numeric_limits<double>::quiet_NaN();
+        return std::string();
+      }
       return (cell.empty() ? std::string("empty cell")
                            : "missing value " + quoted(cell)) +
              ": missing values are not supported; remove or impute them first";
@@ -61,7 +65,7 @@ std::string check_entry(double v, std::string_view text) {
 
 template <typename T>
 LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
-                            bool transpose) {
+                            bool transpose, bool missing_ok) {
   LineReader reader(path);
   const std::string shown = path == "-" ? "<stdin>" : path;  // for messages
   std::string_view line;
@@ -168,7 +172,7 @@ LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
     std::vector<T> &block = blocks.back();
     for (int64_t j = 0; j < n; ++j) {
       double v;
-      std::string reason = parse_cell<T>(fields[j + 1], &v);
+      std::string reason = parse_cell<T>(fields[j + 1], &v, missing_ok);
       if (!reason.empty()) {
         throw file_error(shown, ln,
                          "column " + std::to_string(j + 2) + " (" +
@@ -220,7 +224,7 @@ LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
 
 template std::string check_entry<double>(double, std::string_view);
 template std::string check_entry<float>(double, std::string_view);
-template LabeledMatrix<double> read_table<double>(const std::string &, char *, bool);
-template LabeledMatrix<float> read_table<float>(const std::string &, char *, bool);
+template LabeledMatrix<double> read_table<double>(const std::string &, char *, bool, bool);
+template LabeledMatrix<float> read_table<float>(const std::string &, char *, bool, bool);
 
 }  // namespace nmfcli

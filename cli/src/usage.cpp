@@ -55,7 +55,9 @@ std::string fit_usage() {
        "                      --w-init/--h-init/--fix-w/--fix-h if not given)\n"
        "  --loss NAME         frobenius, the one loss so far (default " +
        std::string(loss_name(o.loss)) + ")\n"
-       "  --solver NAME       auto or hals (default " + solver_name(o.solver) + ")\n"
+       "  --solver NAME       auto, hals (accelerated HALS) or anls (exact\n"
+       "                      alternating NNLS by block principal pivoting);\n"
+       "                      auto = anls (default " + solver_name(o.solver) + ")\n"
        "  --init NAME         random, nndsvd, nndsvda or nndsvdar (default " +
        init_name(o.init) + ")\n"
        "  --maxit N           maximum iterations (default " + std::to_string(o.maxit) + ")\n"
@@ -70,6 +72,26 @@ std::string fit_usage() {
        "                      HALS (default " + number(o.hals_alpha) + ")\n"
        "  --hals-delta X      accelerated HALS: inner stopping ratio (default " +
        number(o.hals_delta) + ")\n"
+       "  --extrapolation X   auto, on or off: extrapolation with restarts (Ang &\n"
+       "                      Gillis 2019); auto = on in double precision without\n"
+       "                      missing values (default " + extrapolation_name(o.extrapolation) + ")\n"
+       "  --extrap-beta0 X    initial extrapolation step, in [0, 1] (default " +
+       number(o.extrap_beta0) + ")\n"
+       "  --extrap-eta X      step divisor on a restart, > 1 (default " + number(o.extrap_eta) + ")\n"
+       "  --extrap-gamma X    step growth on success, >= 1 (default " +
+       number(o.extrap_gamma) + ")\n"
+       "  --extrap-gamma-bar X  growth of the step's cap, >= 1 (default " +
+       number(o.extrap_gamma_bar) + ")\n"
+       "  --sparse-h X        sparse NMF (Kim & Park 2007): X/2 sum_j (sum_i H_ij)^2;\n"
+       "                      with --l2-w ETA and --solver anls this is snmf/r\n"
+       "  --sparse-w X        the mirror on the rows of W (snmf/l with --l2-h)\n"
+       "  --ns-theta X        nsNMF smoothing in [0, 1]: A ~ W S H with\n"
+       "                      S = (1-X) I + X/K; H written is S H (default " +
+       number(o.ns_theta) + ")\n"
+       "  --missing MODE      none; na: NA/empty cells of a table are missing\n"
+       "                      values, left out of the loss; unstored: entries not\n"
+       "                      stored in a Matrix Market file are missing\n"
+       "                      (recommender data) (default " + missing_name(o.missing) + ")\n"
        "\n"
        "Starting values and projection (tables as nmf writes them, matched by name):\n"
        "  --w-init FILE       start from this W (genes x K)\n"

@@ -188,6 +188,11 @@ class TestUsage(CliTestCase):
             (["fit", good, "-k", "3", "--threads", "x"], "--threads"),
             (["fit", good, "-k", "3", "--init", "svd"], "--init"),
             (["fit", good, "-k", "3", "--solver", "mu"], "--solver"),
+            (["fit", good, "-k", "3", "--extrapolation", "maybe"], "--extrapolation"),
+            (["fit", good, "-k", "3", "--extrap-eta", "-1"], "--extrap-eta"),
+            (["fit", good, "-k", "3", "--missing", "zero"], "--missing"),
+            (["fit", good, "-k", "3", "--sparse-h", "x"], "--sparse-h"),
+            (["fit", good, "-k", "3", "--ns-theta", "-0.1"], "--ns-theta"),
             (["fit", good, "-k", "3", "--loss", "kl"], "--loss"),
             (["fit", good, "-k", "3", "--l1-w", "-1"], "--l1-w"),
             (["fit", good, "-k", "3", "--l2-h", "abc"], "--l2-h"),
@@ -673,6 +678,82 @@ class TestMalformed(CliTestCase):
                 "3 2 1\n1 1 5\n2 2 1\n3 2 7\n")
         self.check("dup.mtx.gz", text, ["dup.mtx.gz:6:", "duplicate entry (3, 2)",
                                         "line 3"], compress=True)
+
+
+class TestSolvers(CliTestCase):
+    """--solver, --extrapolation, sparse NMF, nsNMF and --missing."""
+
+    def setUp(self):
+        super().setUp()
+        self.w0, self.h0, self.a = planted()
+        self.input = write(self.path("planted.tsv"),
+                           table_text(self.a, gene_names(M), sample_names(N)))
+
+    def test_solvers_recover_the_planted_matrix(self):
+        for solver in ("hals", "anls"):
+            for ex in ("off", "on"):
+                with self.subTest(solver=solver, extrapolation=ex):
+                    fit = self.fit(self.input, "-k", K, "--solver", solver,
+                                   "--extrapolation", ex, "--maxit", 2000,
+                                   "--tol", 1e-12, prefix=solver + ex)
+                    s = fit.summary
+                    self.assertEqual(s["solver"], solver)
+                    self.assertEqual(s["extrapolation"], ex)
+                    self.assertLess(rel_error(self.a, fit.reconstruction()), 1e-3)
+                    h = s["loss_history"]
+                    self.assertTrue(all(b <= a * (1 + 1e-9) + 1e-12
+                                        for a, b in zip(h, h[1:])))
+
+    def test_sparse_and_smoothing_options_reach_the_summary(self):
+        fit = self.fit(self.input, "-k", K, "--sparse-h", 0.01, "--l2-w", 1,
+                       "--ns-theta", 0.2, "--extrap-beta0", 0.3,
+                       "--extrap-eta", 2, "--extrap-gamma", 1.1,
+                       "--extrap-gamma-bar", 1.02, "--maxit", 20)
+        s = fit.summary
+        self.assertEqual((s["sparse_h"], s["sparse_w"], s["ns_theta"]), (0.01, 0, 0.2))
+        self.assertEqual((s["extrap_beta0"], s["extrap_eta"], s["extrap_gamma"],
+                          s["extrap_gamma_bar"]), (0.3, 2, 1.1, 1.02))
+        self.assertTrue((fit.W >= 0).all() and (fit.H >= 0).all())
+
+    def test_na_cells_are_missing_values(self):
+        a = self.a.copy()
+        text = table_text(a, gene_names(M), sample_names(N)).splitlines()
+        # Blank out a few cells as NA (row r, sample c) and fit without them.
+        holes = [(2, 1), (5, 7), (17, 3), (30, 11)]
+        rows = [line.split("\t") for line in text]
+        for r, c in holes:
+            rows[r + 1][c + 1] = "NA"
+        path = write(self.path("holes.tsv"), "\n".join("\t".join(x) for x in rows) + "\n")
+        self.assert_fails(["fit", path, "-k", K], 1, "missing value")
+        fit = self.fit(path, "-k", K, "--missing", "na", "--maxit", 3000, "--tol", 1e-13)
+        self.assertEqual(fit.summary["missing"], "na")
+        self.assertEqual(fit.summary["solver"], "anls")
+        # The planted matrix is exactly rank K: the missing cells are
+        # predicted from the rest.
+        rec = fit.reconstruction()
+        for r, c in holes:
+            self.assertAlmostEqual(rec[r, c], a[r, c], delta=1e-3 * a.max())
+
+    def test_unstored_entries_are_missing(self):
+        a = self.a.copy()
+        rng = np.random.default_rng(3)
+        hidden = rng.uniform(size=a.shape) < 0.2
+        b = np.where(hidden, 0.0, a)
+        path = write(self.path("obs.mtx"), mtx_text(b))
+        fit = self.fit(path, "-k", K, "--missing", "unstored", "--maxit", 3000,
+                       "--tol", 1e-13)
+        self.assertEqual(fit.summary["missing"], "unstored")
+        rec = fit.reconstruction()
+        # The hidden entries are predicted (not fitted as zeros).
+        self.assertLess(np.abs(rec - a)[hidden].max(), 1e-2 * a.max())
+
+    def test_invalid_combinations_are_library_errors(self):
+        self.assert_fails(["fit", self.input, "-k", K, "--missing", "unstored"], 3,
+                          "NMF_MISSING_UNSTORED")
+        self.assert_fails(["fit", self.input, "-k", K, "--extrap-eta", "0.5"], 3,
+                          "extrap_eta")
+        self.assert_fails(["fit", self.input, "-k", K, "--ns-theta", "2"], 3,
+                          "ns_theta")
 
 
 class TestInterrupt(CliTestCase):
