@@ -180,7 +180,10 @@ setMethod("project", "NMFfit",
     init = .nmf_codes$init[["random"]], threads = threads, maxit = 1L,
     tol = 0, seed = 0, l1_w = 0, l1_h = check_nonneg(L1, "L1"), l2_w = 0,
     l2_h = check_nonneg(L2, "L2"), hals_alpha = object@options$hals_alpha,
-    hals_delta = object@options$hals_delta, user_w = 0L, user_h = 0L,
+    hals_delta = object@options$hals_delta, missing = 0L, weights = NULL,
+    weights_ld = 0, extrapolation = -1L, extrap_beta0 = 0.5, extrap_eta = 1.5,
+    extrap_gamma = 1.05, extrap_gamma_bar = 1.01, sparse_w = 0, sparse_h = 0,
+    ns_theta = 0, user_w = 0L, user_h = 0L,
     fix_w = 1L, fix_h = 0L, show_bar = FALSE, interrupt_at = 0, history = 1)
   w <- object@w
   dimnames(w) <- NULL

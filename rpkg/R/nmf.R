@@ -4,7 +4,9 @@
 # Values of the C ABI's #defines (nmf.h); pinned there, so fixed here.
 .nmf_codes <- list(
   loss = c(frobenius = 0L),
-  solver = c(auto = 0L, hals = 1L),
+  solver = c(auto = 0L, hals = 1L, anls = 2L),
+  missing = c(none = 0L, na = 1L, unstored = 2L),
+  extrapolation = c(auto = -1L, off = 0L, on = 1L),
   init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
   status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
              rank = -4L, negative = -5L, not_finite = -6L,
@@ -17,16 +19,23 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 L2 = c(0, 0),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                 verbose = interactive(), assay = NULL,
-                loss = c("frobenius"), solver = c("auto", "hals"),
-                control = list()) {
+                loss = c("frobenius"), solver = c("auto", "hals", "anls"),
+                weights = NULL, missing = c("none", "na", "unstored"),
+                sparse = c(0, 0), theta = 0, control = list()) {
   call <- match.call()
   input <- as_nmf_input(x, assay)
   m <- nrow(input$x)
   n <- ncol(input$x)
   k <- check_count(k, "k", min = 1)
+  missing <- match.arg(missing)
+  # NNDSVD needs every entry: with NA entries the default start is random.
+  if (missing == "na" && base::missing(init)) init <- "random"
   start <- resolve_init(init, m, n, k, input$x)
   loss <- match.arg(loss)
   solver <- match.arg(solver)
+  weights <- check_weights(weights, input)
+  sparse <- check_penalty(sparse, "sparse")
+  theta <- check_nonneg(theta, "theta")
   maxit <- check_count(maxit, "maxit", min = 0)
   tol <- check_nonneg(tol, "tol")
   L1 <- check_penalty(L1, "L1")
@@ -41,6 +50,13 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
     threads = threads, maxit = maxit, tol = tol, seed = seed,
     l1_w = L1[1L], l1_h = L1[2L], l2_w = L2[1L], l2_h = L2[2L],
     hals_alpha = control$hals_alpha, hals_delta = control$hals_delta,
+    missing = .nmf_codes$missing[[missing]], weights = weights,
+    weights_ld = m,
+    extrapolation = .nmf_codes$extrapolation[[control$extrapolation]],
+    extrap_beta0 = control$extrap_beta0, extrap_eta = control$extrap_eta,
+    extrap_gamma = control$extrap_gamma,
+    extrap_gamma_bar = control$extrap_gamma_bar,
+    sparse_w = sparse[1L], sparse_h = sparse[2L], ns_theta = theta,
     user_w = as.integer(!is.null(start$w)),
     user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
     show_bar = isTRUE(verbose) && interactive(),
@@ -57,7 +73,13 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                  options = list(loss = loss, solver = solver, maxit = maxit,
                                 tol = tol, L1 = L1, L2 = L2, threads = threads,
                                 hals_alpha = control$hals_alpha,
-                                hals_delta = control$hals_delta))
+                                hals_delta = control$hals_delta,
+                                solver_used = res$solver,
+                                extrapolation_used = res$extrapolation,
+                                restarts = res$restarts,
+                                weighted = !is.null(weights) || missing != "none",
+                                missing = missing, sparse = sparse,
+                                theta = theta))
   if (isTRUE(res$interrupted)) signal_interrupt(fit, call)
   fit
 }
@@ -146,7 +168,10 @@ check_penalty <- function(v, name) {
 }
 
 check_control <- function(control) {
-  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1)
+  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1,
+                   extrapolation = "auto", extrap_beta0 = 0.5,
+                   extrap_eta = 1.5, extrap_gamma = 1.05,
+                   extrap_gamma_bar = 1.01)
   if (!is.list(control) || (length(control) && is.null(names(control))))
     stop("'control' must be a named list", call. = FALSE)
   unknown <- setdiff(names(control), names(defaults))
@@ -157,7 +182,44 @@ check_control <- function(control) {
   control <- utils::modifyList(defaults, control)
   control$hals_alpha <- check_nonneg(control$hals_alpha, "control$hals_alpha")
   control$hals_delta <- check_nonneg(control$hals_delta, "control$hals_delta")
+  ex <- control$extrapolation
+  if (!is.character(ex) || length(ex) != 1L ||
+      !ex %in% names(.nmf_codes$extrapolation))
+    stop("'control$extrapolation' must be \"auto\", \"on\" or \"off\", not ",
+         deparse1(ex), call. = FALSE)
+  for (name in c("extrap_beta0", "extrap_eta", "extrap_gamma",
+                 "extrap_gamma_bar"))
+    control[[name]] <- check_nonneg(control[[name]], paste0("control$", name))
   control
+}
+
+# Entry weights: for a dense x an nrow(x) x ncol(x) numeric matrix, for a
+# dgCMatrix one weight per stored entry (a numeric vector of length
+# length(x@x), or a dgCMatrix with the pattern of x).  The library checks
+# the values (finite, >= 0); NULL means none.
+check_weights <- function(weights, input) {
+  if (is.null(weights)) return(NULL)
+  x <- input$x
+  if (input$kind == "dense") {
+    if (is.data.frame(weights)) weights <- as.matrix(weights)
+    if (!is.matrix(weights) || !is.numeric(weights) ||
+        !identical(dim(weights), dim(x)))
+      stop("'weights' must be a numeric matrix with the dimensions of x (",
+           nrow(x), " x ", ncol(x), ")", call. = FALSE)
+    storage.mode(weights) <- "double"
+    return(weights)
+  }
+  if (inherits(weights, "dgCMatrix")) {
+    if (!identical(weights@p, x@p) || !identical(weights@i, x@i))
+      stop("'weights' as a sparse matrix must have the sparsity pattern of x",
+           call. = FALSE)
+    weights <- weights@x
+  }
+  if (!is.numeric(weights) || is.matrix(weights) ||
+      length(weights) != length(x@x))
+    stop("'weights' for a sparse x must be a numeric vector with one weight ",
+         "per stored entry (length(x@x) = ", length(x@x), ")", call. = FALSE)
+  as.double(weights)
 }
 
 check_seed <- function(seed) {
@@ -204,6 +266,8 @@ stop_core <- function(res, call, matrices, m, n) {
                     locate(res$row, dn[[1L]]), ", column ",
                     locate(res$col, dn[[2L]]),
                     "; NMF needs finite, non-negative values")
+      if (is.na(value) && res$matrix == "A")
+        msg <- paste0(msg, " (or missing = \"na\" to leave NA entries out)")
     }
   } else if (code == "rank") {
     msg <- paste0(msg, " (x has ", m, " rows and ", n, " columns)")

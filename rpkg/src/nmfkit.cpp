@@ -120,6 +120,27 @@ void read_options(const List& o, nmf_options& opts) {
   opts.user_h = int_option(o, "user_h");
   opts.fix_w = int_option(o, "fix_w");
   opts.fix_h = int_option(o, "fix_h");
+  opts.missing = int_option(o, "missing");
+  // The weights stay in R's memory (held by the options list) for the call.
+  SEXP w = o["weights"];
+  opts.weights = Rf_isNull(w) ? nullptr : REAL(w);
+  opts.weights_ld = int64_t(double_option(o, "weights_ld"));
+  opts.extrapolation = int_option(o, "extrapolation");
+  opts.extrap_beta0 = double_option(o, "extrap_beta0");
+  opts.extrap_eta = double_option(o, "extrap_eta");
+  opts.extrap_gamma = double_option(o, "extrap_gamma");
+  opts.extrap_gamma_bar = double_option(o, "extrap_gamma_bar");
+  opts.sparse_w = double_option(o, "sparse_w");
+  opts.sparse_h = double_option(o, "sparse_h");
+  opts.ns_theta = double_option(o, "ns_theta");
+}
+
+const char* solver_name(int32_t solver) {
+  switch (solver) {
+    case NMF_SOLVER_HALS: return "hals";
+    case NMF_SOLVER_ANLS: return "anls";
+    default: return "unknown";
+  }
 }
 
 const char* stop_reason_name(int32_t reason) {
@@ -195,7 +216,10 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
       Rcpp::Named("stop_reason") = std::string(stop_reason_name(res.stop_reason)),
       Rcpp::Named("interrupted") = progress.interrupted,
       Rcpp::Named("seconds") = res.seconds,
-      Rcpp::Named("loss_history") = history);
+      Rcpp::Named("loss_history") = history,
+      Rcpp::Named("solver") = std::string(solver_name(res.solver)),
+      Rcpp::Named("extrapolation") = res.extrapolation == NMF_EXTRAPOLATION_ON,
+      Rcpp::Named("restarts") = double(res.restarts));
 }
 
 }  // namespace
