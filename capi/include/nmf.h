@@ -112,7 +112,11 @@ NMF_API int32_t nmf_last_error_matrix(void);
 #define NMF_SOLVER_ANLS 2 /* alternating non-negative least squares, each
                              half-iteration solved exactly by block
                              principal pivoting (Kim & Park 2011), warm-
-                             started; coordinate descent for k <= 2 */
+                             started from the previous iterate, columns
+                             with the same passive set sharing one
+                             Cholesky factorisation; coordinate descent
+                             finishes any column pivoting cannot (a
+                             singular passive block) */
 /* NMF_SOLVER_AUTO picks NMF_SOLVER_ANLS: with extrapolation it reached
  * 0.1 % of the best loss first on every problem measured (dense and sparse,
  * k = 10 and 30; bench/README.md), and with weights or missing values
