@@ -10,9 +10,10 @@ int32_t choose_solver(const Options& opt, int64_t m, int64_t n, int64_t k,
   (void)k;
   (void)nonzeros;
   if (opt.solver != kSolverAuto) return opt.solver;
-  // ANLS (block principal pivoting) with extrapolation reached 0.1 % of the
-  // best loss first on every problem measured (dense 2000 x 300 and sparse
-  // 5000 x 2000 at 5 %, k = 10 and 30; bench/README.md), and each of its
+  // ANLS (block principal pivoting) with extrapolation was the fastest to
+  // the best loss on the problems measured (dense 2000 x 300 and sparse
+  // 5000 x 2000 at 5 %, k = 10 and 30; bench/README.md: first to 0.1 % in
+  // three of four, first to every tighter gap), and each of its
   // half-iterations is an exact solve.  With weights or missing entries
   // every column has its own Gram matrix, whose O(entries k^2)
   // construction dominates, so an exact solve of the column's k x k
