@@ -489,8 +489,8 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
        arrays and CSC/CSR matrices are read in place (see the module
        docstring).
     k: the factorization rank, 1 <= k <= min(A.shape).
-    loss, solver, init: names of nmf.h choices ("frobenius"; "auto", "hals";
-       "random", "nndsvd", "nndsvda", "nndsvdar").
+    loss, solver, init: names of nmf.h choices ("frobenius"; "auto", "hals",
+       "anls"; "random", "nndsvd", "nndsvda", "nndsvdar").
     seed: seed of the random initialisation (0 <= seed < 2**64); the same
        inputs and seed give the same factors whatever ``threads`` is.
     maxit, tol: stop after maxit iterations or when the relative decrease of
@@ -622,7 +622,7 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
         loss=float(res.loss), rel_error=float(res.rel_error),
         stop_reason=_STOP_REASONS.get(res.stop_reason, str(res.stop_reason)),
         loss_history=history[:res.history_length].copy(),
-        solver={0: "auto", 1: "hals"}.get(res.solver, str(res.solver)),
+        solver={0: "auto", 1: "hals", 2: "anls"}.get(res.solver, str(res.solver)),
         init={-1: "user", 0: "random", 1: "nndsvd", 2: "nndsvda",
               3: "nndsvdar"}.get(res.init, str(res.init)),
         seconds=float(res.seconds))

@@ -223,6 +223,13 @@ class TestLayouts(unittest.TestCase):
         self.assertEqual((p.m, p.n, p.ld, p.transposed, p.copied),
                          (24, 30, 24, True, False))
 
+    def test_solver_names_round_trip(self):
+        # The result names the solver used; auto resolves to ANLS (nmf.h).
+        for asked, used in (("auto", "anls"), ("hals", "hals"), ("anls", "anls")):
+            f = nmfkit.fit(np.asfortranarray(self.A), 3, solver=asked, maxit=20)
+            self.assertEqual(f.solver, used)
+            self.assertTrue((f.W >= 0).all() and (f.H >= 0).all())
+
     def test_row_and_column_major_give_the_same_factors(self):
         F = np.asfortranarray(self.A)
         C = np.ascontiguousarray(self.A)
