@@ -299,6 +299,41 @@ TEST(Solvers, FloatMatchesDouble) {
   }
 }
 
+// The weighted loss in float (dense weights, CSC with unstored entries
+// missing), with extrapolation forced on: non-negative, a non-increasing
+// reported loss, and close to the double fit.
+TEST(Weights, FloatAndExtrapolation) {
+  Planted p = planted(50, 40, 3, 775, 0.3, 0.05, false);
+  std::vector<double> w = uniform(50, 40, 776).a;
+  for (auto& v : w) v = v < 0.25 ? 0.0 : 0.5 + v;
+  Dense obs = p.A;
+  for (size_t t = 0; t < w.size(); ++t)
+    if (w[t] == 0) obs.a[t] = 0;
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    nmf_options o = solver_options(c.solver, c.extrapolation);
+    o.maxit = 150;
+    o.tol = 0;
+    o.weights = w.data();
+    o.weights_ld = 50;
+    FitIn<float> inf_;
+    inf_.hist_capacity = 150;
+    auto d = fit_dense<double>(p.A, 3, o);
+    auto f = fit_dense<float>(p.A, 3, o, inf_);
+    ASSERT_EQ(f.status, NMF_OK) << f.msg;
+    expect_canonical(f);
+    for (size_t i = 1; i < f.hist.size(); ++i)
+      EXPECT_LE(f.hist[i], f.hist[i - 1] * (1 + 1e-5)) << i;
+    EXPECT_LE(rel_diff(f.res.loss, d.res.loss), 1e-3);
+    nmf_options oc = o;
+    oc.weights = nullptr;
+    oc.missing = NMF_MISSING_UNSTORED;
+    auto fc = fit_csc<float>(to_csc<int32_t>(obs), 3, oc);
+    ASSERT_EQ(fc.status, NMF_OK) << fc.msg;
+    EXPECT_TRUE(all_finite_nonneg(fc.W) && all_finite_nonneg(fc.H));
+  }
+}
+
 // -------------------------------------------------------------- sparse NMF
 
 // snmf/r (Kim & Park 2007): sparse_h = beta, l2_w = eta.  H is sparser than
@@ -490,33 +525,23 @@ TEST(Weights, WeightTwoEqualsDuplicatedColumn) {
     o.weights = w.data();
     o.weights_ld = m;
     auto fw = fit_dense<double>(A, k, o, in);
-    // CSC: weights per stored entry.
-    auto C = to_csc<int32_t>(A);
+    // CSC: one weight per stored entry; unstored entries have weight 1, so
+    // the duplicated column's zeros are stored explicitly to carry weight 2.
+    Csc<int32_t> C2;
     std::vector<double> cw;
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t q = C.col_ptr[j]; q < C.col_ptr[j + 1]; ++q) cw.push_back(j == dup ? 2.0 : 1.0);
-    nmf_options oc = o;
-    oc.weights = cw.data();
-    // The duplicated column's unstored entries are zeros of weight 1, not 2:
-    // make them stored explicit zeros so that they carry the weight.
-    Csc<int32_t> C2 = to_csc<int32_t>(A);
-    {
-      Csc<int32_t> D;
-      D.m = m;
-      D.n = n;
-      D.col_ptr.push_back(0);
-      cw.clear();
-      for (int64_t j = 0; j < n; ++j) {
-        for (int64_t i = 0; i < m; ++i)
-          if (A(i, j) != 0 || j == dup) {
-            D.row_ind.push_back(static_cast<int32_t>(i));
-            D.val.push_back(A(i, j));
-            cw.push_back(j == dup ? 2.0 : 1.0);
-          }
-        D.col_ptr.push_back(static_cast<int64_t>(D.row_ind.size()));
-      }
-      C2 = D;
+    C2.m = m;
+    C2.n = n;
+    C2.col_ptr.push_back(0);
+    for (int64_t j = 0; j < n; ++j) {
+      for (int64_t i = 0; i < m; ++i)
+        if (A(i, j) != 0 || j == dup) {
+          C2.row_ind.push_back(static_cast<int32_t>(i));
+          C2.val.push_back(A(i, j));
+          cw.push_back(j == dup ? 2.0 : 1.0);
+        }
+      C2.col_ptr.push_back(static_cast<int64_t>(C2.row_ind.size()));
     }
+    nmf_options oc = o;
     oc.weights = cw.data();
     auto fc = fit_csc<double>(C2, k, oc, in);
     ASSERT_EQ(fd.status, NMF_OK) << fd.msg;

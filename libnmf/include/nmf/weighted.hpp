@@ -266,17 +266,10 @@ class WeightedStepper final : public Stepper<T> {
           data_.for_row(c, add);
         else
           data_.for_col(c, add);
-        if (!base) {
-          // Only the upper triangle was accumulated: mirror it.
-          for (int64_t q = 0; q < k; ++q)
-            for (int64_t p = 0; p < q; ++p) g[size_t(q + p * k)] = g[size_t(p + q * k)];
-        } else {
-          for (int64_t q = 0; q < k; ++q)
-            for (int64_t p = 0; p < q; ++p) {
-              // gbase is symmetric: the lower part still holds gbase only.
-              g[size_t(q + p * k)] = g[size_t(p + q * k)];
-            }
-        }
+        // Only the upper triangle was accumulated (with base, the lower one
+        // still holds the symmetric gbase alone): mirror it.
+        for (int64_t q = 0; q < k; ++q)
+          for (int64_t p = 0; p < q; ++p) g[size_t(q + p * k)] = g[size_t(p + q * k)];
         for (int64_t q = 0; q < k; ++q) xc[size_t(q)] = double(x[c * k + q]);
         rule.update_column(side, xc.data(), b.data(), g.data(), k, l1, l2);
         for (int64_t q = 0; q < k; ++q) {
