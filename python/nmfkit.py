@@ -132,6 +132,14 @@ class _Options(ctypes.Structure):
         ("weights_ld", ctypes.c_int64),
         ("beta", ctypes.c_double),
         ("mu_eps", ctypes.c_double),
+        ("extrapolation", ctypes.c_int32),
+        ("extrap_beta0", ctypes.c_double),
+        ("extrap_eta", ctypes.c_double),
+        ("extrap_gamma", ctypes.c_double),
+        ("extrap_gamma_bar", ctypes.c_double),
+        ("sparse_w", ctypes.c_double),
+        ("sparse_h", ctypes.c_double),
+        ("ns_theta", ctypes.c_double),
     ]
 
 
@@ -149,6 +157,8 @@ class _Result(ctypes.Structure):
         ("loss_history", ctypes.POINTER(ctypes.c_double)),
         ("loss_history_capacity", ctypes.c_int64),
         ("history_length", ctypes.c_int64),
+        ("extrapolation", ctypes.c_int32),
+        ("restarts", ctypes.c_int64),
     ]
 
 
@@ -496,12 +506,13 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
        docstring).
     k: the factorization rank, 1 <= k <= min(A.shape).
     loss, solver, init: names of nmf.h choices ("frobenius", "kl", "beta";
-       "auto", "hals", "mu", "cd"; "random", "nndsvd", "nndsvda",
-       "nndsvdar").
+       "auto", "anls", "hals", "mu", "cd"; "random", "nndsvd", "nndsvda",
+       "nndsvdar").  solver="auto" picks anls for frobenius, cd for kl, mu
+       for any other beta.
     beta: the beta of loss="beta" (2 = frobenius, 1 = kl, 0 = Itakura-Saito).
     missing: "none"; "nan" (NaN entries of a dense A are missing); or
        "unstored" (entries a sparse A does not store are missing).  Missing
-       entries are left out of the loss (solvers mu and cd).  Entry weights
+       entries are left out of the loss (every solver).  Entry weights
        (nmf_options.weights) are not exposed here.
     mu_eps: multiplicative updates keep every factor entry at least
        mu_eps * sqrt(max A) (None: the library's default).
@@ -640,8 +651,8 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
         loss=float(res.loss), rel_error=float(res.rel_error),
         stop_reason=_STOP_REASONS.get(res.stop_reason, str(res.stop_reason)),
         loss_history=history[:res.history_length].copy(),
-        solver={0: "auto", 1: "hals", 2: "mu", 3: "cd"}.get(res.solver,
-                                                           str(res.solver)),
+        solver={0: "auto", 1: "hals", 2: "mu", 3: "cd", 4: "anls"}.get(
+            res.solver, str(res.solver)),
         init={-1: "user", 0: "random", 1: "nndsvd", 2: "nndsvda",
               3: "nndsvdar"}.get(res.init, str(res.init)),
         seconds=float(res.seconds))

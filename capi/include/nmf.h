@@ -119,29 +119,55 @@ NMF_API int32_t nmf_last_error_matrix(void);
                                 FROBENIUS for b = 2 and KL for b = 1. */
 
 /* nmf_options.solver.  Which solver works with which loss:
- *   FROBENIUS: HALS, MU;  KL: MU, CD;  BETA: MU (and HALS when beta = 2,
- *   CD when beta = 1).
- * NMF_SOLVER_AUTO picks: FROBENIUS (or BETA with beta = 2) -> HALS, or MU
- * when weights or missing values are given; KL (or BETA with beta = 1) ->
- * CD (Hsieh & Dhillon report it much faster than MU for KL); any other
- * beta -> MU, the one solver for it.
+ *   FROBENIUS: ANLS, HALS, MU;  KL: CD, MU;  BETA: MU (and ANLS, HALS when
+ *   beta = 2, CD when beta = 1).
+ * Weights and missing values (nmf_options.missing, .weights) work with
+ * every solver.  Extrapolation, sparse_w, sparse_h and ns_theta belong to
+ * the Frobenius solvers ANLS and HALS.
+ * NMF_SOLVER_AUTO picks (the choice is reported in nmf_result.solver):
+ *   FROBENIUS (or BETA with beta = 2) -> ANLS, with or without weights and
+ *     missing values: with extrapolation it was the fastest to the best
+ *     loss on the dense and sparse problems measured at k = 10 and 30
+ *     (bench/README.md); with weights every column has its own Gram
+ *     matrix, whose construction dominates, so an exact solve costs little
+ *     more than a HALS sweep.  Extrapolation: see NMF_EXTRAPOLATION_AUTO.
+ *   KL (or BETA with beta = 1) -> CD (Hsieh & Dhillon report it much
+ *     faster than MU for KL);
+ *   any other beta -> MU, the one solver for it.
  * An unsupported pairing is NMF_ERR_INVALID_ARGUMENT naming both. */
 #define NMF_SOLVER_AUTO 0 /* the library picks (above) */
 #define NMF_SOLVER_HALS 1 /* accelerated HALS (Cichocki & Phan 2009;
-                             Gillis & Glineur 2012); no weights or missing
-                             values */
+                             Gillis & Glineur 2012) */
 #define NMF_SOLVER_MU 2   /* multiplicative updates: Lee & Seung 2001 for
                              FROBENIUS, Brunet et al. 2004 for KL, Fevotte &
                              Idier 2011 for BETA (exponent gamma(beta): the
                              loss never increases); see mu_eps */
 #define NMF_SOLVER_CD 3   /* cyclic coordinate descent with projected Newton
                              steps for KL (Hsieh & Dhillon 2011) */
+#define NMF_SOLVER_ANLS 4 /* alternating non-negative least squares, each
+                             half-iteration solved exactly by block
+                             principal pivoting (Kim & Park 2011), warm-
+                             started from the previous iterate, columns
+                             with the same passive set sharing one
+                             Cholesky factorisation; coordinate descent
+                             finishes any column pivoting cannot (a
+                             singular passive block) */
 
 /* nmf_options.missing */
-#define NMF_MISSING_NONE 0     /* every entry is observed */
+#define NMF_MISSING_NONE 0     /* every entry observed (default) */
 #define NMF_MISSING_NAN 1      /* NaN entries of a dense A are missing */
 #define NMF_MISSING_UNSTORED 2 /* CSC input: entries not stored are missing
                                   (recommender data) */
+
+/* nmf_options.extrapolation (solvers ANLS and HALS) */
+#define NMF_EXTRAPOLATION_AUTO (-1) /* on for the unweighted loss in double
+                                       (HALS and ANLS); off for float fits
+                                       (the float loss is too noisy for the
+                                       accept/undo test), with weights or
+                                       missing values, and for MU and CD,
+                                       which have none (default) */
+#define NMF_EXTRAPOLATION_OFF 0
+#define NMF_EXTRAPOLATION_ON 1    /* ANLS and HALS only */
 
 /* nmf_options.init */
 #define NMF_INIT_RANDOM 0   /* uniform, seeded, scaled to the data */
@@ -190,18 +216,20 @@ typedef struct nmf_options {
   /* Penalties, all >= 0, default 0.  The objective is
    *   loss(A, WH) + l1_w sum(W) + l2_w/2 ||W||_F^2
    *               + l1_h sum(H) + l2_h/2 ||H||_F^2
-   * (loss: see NMF_LOSS_*; 1/2 ||A - WH||_F^2 by default).  MU adds l1 and
-   * l2 x to the denominator of its update: the objective still never
-   * increases for l1, and for l2 when beta >= 2 (for l2 with beta < 2 this
-   * is the usual heuristic). */
+   * (loss: see NMF_LOSS_*; 1/2 ||A - WH||_F^2 by default), plus the sparse
+   * NMF terms (sparse_w, sparse_h), with the residual weighted (weights,
+   * missing) or smoothed (ns_theta) as set below.  MU adds l1 and l2 x to
+   * the denominator of its update: the objective still never increases for
+   * l1, and for l2 when beta >= 2 (for l2 with beta < 2 this is the usual
+   * heuristic). */
   double l1_w;
   double l1_h;
   double l2_w;
   double l2_h;
   /* Non-zero: W (resp. H) holds a user-supplied starting value on entry,
    * used instead of the init method.  If only one factor is supplied, the
-   * other is computed from it by a non-negative least-squares update (HALS);
-   * for MU and CD it starts as a constant matching the mean of A and the
+   * other is computed from it by a non-negative least-squares update (ANLS
+   * and HALS); for MU and CD it starts as a constant matching the mean of A and the
    * iterations fit it.  Default 0. */
   int32_t user_w;
   int32_t user_h;
@@ -225,16 +253,23 @@ typedef struct nmf_options {
   /* Missing values and entry weights.  The loss becomes
    * sum_ij w_ij D(a_ij, (WH)_ij); a missing entry has w_ij = 0 and its value
    * is never read by the updates (a NaN there is fine under
-   * NMF_MISSING_NAN).  missing: NMF_MISSING_*, default NMF_MISSING_NONE;
-   * NMF_MISSING_NAN needs a dense A, NMF_MISSING_UNSTORED a CSC A.
-   * weights: NULL (default, all 1) or finite non-negative weights: for a
-   * dense A an m x n column-major array with leading dimension weights_ld
-   * (>= m); for a CSC A one weight per stored entry (length col_ptr[n],
-   * aligned with values), the entries not stored having weight 1 (or being
-   * missing under NMF_MISSING_UNSTORED).  Weight 0 = missing.  Supported by
-   * the solvers MU and CD (and by AUTO, which then avoids HALS).  The
-   * initialisations see missing entries as zeros; the scale of A used
-   * internally (max A) is taken over the entries with weight > 0. */
+   * NMF_MISSING_NAN) nor by the internal scaling (max A is taken over the
+   * entries with weight > 0); NNDSVD sees missing entries as zeros.
+   *   missing: NMF_MISSING_*, default NMF_MISSING_NONE; NMF_MISSING_NAN
+   *     needs a dense A, NMF_MISSING_UNSTORED a CSC A.
+   *   weights: NULL (default, all 1) or finite non-negative weights: for a
+   *     dense A an m x n column-major array with leading dimension
+   *     weights_ld (>= m, else NMF_ERR_DIMENSION); for a CSC A one weight
+   *     per stored entry (length col_ptr[n], aligned with values), the
+   *     entries not stored having weight 1 (or being missing under
+   *     NMF_MISSING_UNSTORED).  Weight 0 = missing.
+   * Supported by every solver.  For ANLS and HALS (weighted least squares,
+   * the NMF package's ls-nmf) each column's (and row's) problem has its
+   * own Gram matrix W^T diag(w_j) W, built in O(k^2) per observed entry:
+   * meant for moderate dense sizes and for sparse data with mostly missing
+   * entries (NMF_MISSING_UNSTORED never forms a dense m x n array);
+   * sparse_w, sparse_h and ns_theta are then not supported
+   * (NMF_ERR_INVALID_ARGUMENT). */
   int32_t missing;
   const double *weights;
   int64_t weights_ld;
@@ -252,6 +287,48 @@ typedef struct nmf_options {
    * fail with NMF_ERR_NUMERICAL).  Default 2.220446049250313e-16 (the
    * double epsilon). */
   double mu_eps;
+  /* Extrapolation with restarts (Ang & Gillis 2019, Neural Computation
+   * 31(2)) around HALS and ANLS.  After each factor update X+, the solver
+   * continues from Y = max(0, X+ + beta (X+ - X)).  The objective is checked
+   * every iteration: if it increased, the step is undone (restart from the
+   * last accepted iterate), beta_bar <- beta and beta <- beta / extrap_eta;
+   * otherwise beta <- min(beta_bar, extrap_gamma beta) and beta_bar <-
+   * min(1, extrap_gamma_bar beta_bar) (beta_bar starts at 1).  The reported
+   * and returned iterate is the last accepted one, so the reported loss
+   * never increases; an undone step counts as an iteration (with the loss
+   * of the accepted iterate) and is counted in nmf_result.restarts.  The
+   * tol test judges an accepted step by its decrease and an undone one by
+   * the increase it caused (below tol: converged).  Once an undone step
+   * changed the loss by no more than its rounding (100 eps ||A||_F^2, eps of
+   * the scalar type), extrapolation stops for the rest of the run: its
+   * decisions would be noise, and plain steps keep converging.  A run
+   * continued from
+   * its output (user_w, user_h) restarts the extrapolation, so it does not
+   * retrace an uninterrupted run exactly.
+   *   extrapolation: NMF_EXTRAPOLATION_*; default NMF_EXTRAPOLATION_AUTO.
+   *   extrap_beta0 in [0, 1], default 0.5; extrap_eta > 1, default 1.5;
+   *   extrap_gamma >= 1, default 1.05; extrap_gamma_bar >= 1, default 1.01. */
+  int32_t extrapolation;
+  double extrap_beta0;
+  double extrap_eta;
+  double extrap_gamma;
+  double extrap_gamma_bar;
+  /* Sparse NMF (Kim & Park 2007, Bioinformatics 23(12)), >= 0, default 0:
+   * the objective gains
+   *   1/2 sparse_h sum_j (sum_i H_ij)^2 + 1/2 sparse_w sum_i (sum_j W_ij)^2
+   * (squared L1 norms of the columns of H, of the rows of W).  Kim & Park's
+   * SNMF/R (the NMF package's "snmf/r") is
+   *   min 1/2 (||A - WH||^2 + eta ||W||_F^2 + beta sum_j ||H(:,j)||_1^2)
+   * i.e. sparse_h = beta, l2_w = eta, solver NMF_SOLVER_ANLS; SNMF/L is
+   * the mirror (sparse_w = beta, l2_h = eta). */
+  double sparse_w;
+  double sparse_h;
+  /* nsNMF (Pascual-Montano et al. 2006, IEEE TPAMI 28(3)): the model is
+   * A ≈ W S H with S = (1 - ns_theta) I + (ns_theta / k) 1 1^T, i.e. the
+   * objective's residual is ||A - W S H||_F^2.  In [0, 1], default 0
+   * (plain NMF).  The H returned is S H (so that A ≈ W diag(d) H holds as
+   * for every other fit); W is the sparse basis. */
+  double ns_theta;
 } nmf_options;
 
 /* Fill *opts with the defaults and set opts->struct_size = size.  size must
@@ -283,6 +360,8 @@ typedef struct nmf_result {
   double *loss_history;
   int64_t loss_history_capacity;
   int64_t history_length;
+  int32_t extrapolation; /* NMF_EXTRAPOLATION_ON or _OFF: what was used */
+  int64_t restarts;      /* extrapolation steps undone */
 } nmf_result;
 
 /* Zero every field of *res (including the history buffer fields: set them

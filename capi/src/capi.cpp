@@ -70,6 +70,14 @@ void fill_default_options(nmf_options* o) {
   o->weights_ld = def.weights_ld;
   o->beta = def.beta;
   o->mu_eps = def.mu_eps;
+  o->extrapolation = def.extrapolation;
+  o->extrap_beta0 = def.extrap_beta0;
+  o->extrap_eta = def.extrap_eta;
+  o->extrap_gamma = def.extrap_gamma;
+  o->extrap_gamma_bar = def.extrap_gamma_bar;
+  o->sparse_w = def.sparse_w;
+  o->sparse_h = def.sparse_h;
+  o->ns_theta = def.ns_theta;
 }
 
 // Reads the caller's options (only the struct_size bytes it declares).
@@ -111,6 +119,14 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
   out.weights_ld = o.weights_ld;
   out.beta = o.beta;
   out.mu_eps = o.mu_eps;
+  out.extrapolation = o.extrapolation;
+  out.extrap_beta0 = o.extrap_beta0;
+  out.extrap_eta = o.extrap_eta;
+  out.extrap_gamma = o.extrap_gamma;
+  out.extrap_gamma_bar = o.extrap_gamma_bar;
+  out.sparse_w = o.sparse_w;
+  out.sparse_h = o.sparse_h;
+  out.ns_theta = o.ns_theta;
   return NMF_OK;
 }
 
@@ -144,6 +160,8 @@ void write_result(const nmf::Result& in, nmf_result* out) {
   r.solver = in.solver;
   r.init = in.init;
   r.seconds = in.seconds;
+  r.extrapolation = in.extrapolation;
+  r.restarts = in.restarts;
   int64_t len = 0;
   if (r.loss_history && r.loss_history_capacity > 0) {
     len = int64_t(in.history.size());
@@ -290,8 +308,9 @@ int32_t nmf_constant(const char* name) {
       E(NMF_ERR_STRUCT_SIZE), E(NMF_ERR_OUT_OF_MEMORY), E(NMF_ERR_TOO_LARGE),
       E(NMF_ERR_NUMERICAL), E(NMF_ERR_INTERNAL), E(NMF_LOSS_FROBENIUS),
       E(NMF_LOSS_KL), E(NMF_LOSS_BETA), E(NMF_SOLVER_AUTO), E(NMF_SOLVER_HALS),
-      E(NMF_SOLVER_MU), E(NMF_SOLVER_CD), E(NMF_MISSING_NONE),
-      E(NMF_MISSING_NAN), E(NMF_MISSING_UNSTORED), E(NMF_INIT_RANDOM),
+      E(NMF_SOLVER_MU), E(NMF_SOLVER_CD), E(NMF_SOLVER_ANLS), E(NMF_MISSING_NONE),
+      E(NMF_MISSING_NAN), E(NMF_MISSING_UNSTORED), E(NMF_EXTRAPOLATION_AUTO),
+      E(NMF_EXTRAPOLATION_OFF), E(NMF_EXTRAPOLATION_ON), E(NMF_INIT_RANDOM),
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
       E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_FEATURES_KIM),

@@ -23,10 +23,14 @@ const Choice kLosses[] = {{"frobenius", NMF_LOSS_FROBENIUS},
                           {"beta", NMF_LOSS_BETA}};
 const Choice kSolvers[] = {{"auto", NMF_SOLVER_AUTO},
                            {"hals", NMF_SOLVER_HALS},
+                           {"anls", NMF_SOLVER_ANLS},
                            {"mu", NMF_SOLVER_MU},
                            {"cd", NMF_SOLVER_CD}};
+const Choice kExtrapolations[] = {{"auto", NMF_EXTRAPOLATION_AUTO},
+                                  {"off", NMF_EXTRAPOLATION_OFF},
+                                  {"on", NMF_EXTRAPOLATION_ON}};
 const Choice kMissing[] = {{"none", NMF_MISSING_NONE},
-                           {"nan", NMF_MISSING_NAN},
+                           {"na", NMF_MISSING_NAN},
                            {"unstored", NMF_MISSING_UNSTORED}};
 const Choice kInits[] = {{"random", NMF_INIT_RANDOM},
                          {"nndsvd", NMF_INIT_NNDSVD},
@@ -115,7 +119,8 @@ uint64_t parse_seed(const std::string &option, const std::string &text) {
 const char *loss_name(int32_t loss) { return name_of(kLosses, loss); }
 const char *solver_name(int32_t solver) { return name_of(kSolvers, solver); }
 const char *init_name(int32_t init) { return name_of(kInits, init); }
-const char *missing_name(int32_t missing) { return name_of(kMissing, missing); }
+const char *extrapolation_name(int32_t e) { return name_of(kExtrapolations, e); }
+const char *missing_name(int32_t m) { return name_of(kMissing, m); }
 
 FitArgs parse_fit_args(const std::vector<std::string> &args) {
   FitArgs a;
@@ -149,6 +154,18 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--hals-delta", [&](auto &opt, auto &v) { o.hals_delta = parse_non_negative(opt, v); }},
       {"--beta", [&](auto &opt, auto &v) { o.beta = parse_finite(opt, v); }},
       {"--mu-eps", [&](auto &opt, auto &v) { o.mu_eps = parse_non_negative(opt, v); }},
+      {"--extrapolation", [&](auto &opt, auto &v) {
+         o.extrapolation = parse_choice(opt, v, kExtrapolations);
+       }},
+      {"--extrap-beta0", [&](auto &opt, auto &v) { o.extrap_beta0 = parse_non_negative(opt, v); }},
+      {"--extrap-eta", [&](auto &opt, auto &v) { o.extrap_eta = parse_non_negative(opt, v); }},
+      {"--extrap-gamma", [&](auto &opt, auto &v) { o.extrap_gamma = parse_non_negative(opt, v); }},
+      {"--extrap-gamma-bar", [&](auto &opt, auto &v) {
+         o.extrap_gamma_bar = parse_non_negative(opt, v);
+       }},
+      {"--sparse-w", [&](auto &opt, auto &v) { o.sparse_w = parse_non_negative(opt, v); }},
+      {"--sparse-h", [&](auto &opt, auto &v) { o.sparse_h = parse_non_negative(opt, v); }},
+      {"--ns-theta", [&](auto &opt, auto &v) { o.ns_theta = parse_non_negative(opt, v); }},
       {"--missing", [&](auto &opt, auto &v) { o.missing = parse_choice(opt, v, kMissing); }},
       {"--w-init", [&](auto &, auto &v) { a.w_init = v; }},
       {"--h-init", [&](auto &, auto &v) { a.h_init = v; }},

@@ -33,6 +33,7 @@ FitArgs parse_fit_args(const std::vector<std::string> &args);
 const char *loss_name(int32_t loss);
 const char *solver_name(int32_t solver);
 const char *init_name(int32_t init);
+const char *extrapolation_name(int32_t extrapolation);
 const char *missing_name(int32_t missing);
 
 }  // namespace nmfcli

@@ -48,7 +48,7 @@ template <typename T>
 int fit_with(const FitArgs &args, const OutputPaths &paths) {
   InputInfo info;
   LabeledMatrix<T> a = load_input<T>(args.input, args.transpose, &info,
-                                    args.options.missing == NMF_MISSING_NAN);
+                                     args.options.missing == NMF_MISSING_NAN);
 
   int64_t k = args.k;
   std::vector<T> W0, H0;

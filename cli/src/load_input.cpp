@@ -80,7 +80,7 @@ bool is_directory(const std::string &path) {
 
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
-                            InputInfo *info, bool missing_as_nan) {
+                            InputInfo *info, bool missing_ok) {
   *info = InputInfo();
   if (is_directory(input)) {
     MtxFiles files = find_10x_directory(input);
@@ -101,7 +101,7 @@ LabeledMatrix<T> load_input(const std::string &input, bool transpose,
     return load_mtx<T>(files, transpose, info);
   }
   char delimiter = ext == ".csv" ? ',' : (ext == ".tsv" || ext == ".tab") ? '\t' : 0;
-  LabeledMatrix<T> a = read_table<T>(input, &delimiter, transpose, missing_as_nan);
+  LabeledMatrix<T> a = read_table<T>(input, &delimiter, transpose, missing_ok);
   info->format = delimiter == ',' ? "csv" : "tsv";
   return a;
 }
@@ -133,7 +133,8 @@ std::string default_prefix(const std::string &input) {
   return name.empty() ? "nmf" : name;
 }
 
-template LabeledMatrix<double> load_input<double>(const std::string &, bool, InputInfo *, bool);
+template LabeledMatrix<double> load_input<double>(const std::string &, bool, InputInfo *,
+                                                  bool);
 template LabeledMatrix<float> load_input<float>(const std::string &, bool, InputInfo *, bool);
 template LabeledMatrix<double> load_table<double>(const std::string &);
 template LabeledMatrix<float> load_table<float>(const std::string &);

@@ -16,11 +16,11 @@ struct InputInfo {
 };
 
 // Reads INPUT: a TSV/CSV table (plain or .gz, "-" = stdin), a Matrix Market
-// file, or a 10x Genomics directory.  With transpose, the transpose.
-// With missing_as_nan, missing cells of a table are read as NaN.
+// file, or a 10x Genomics directory.  With transpose, the transpose.  With
+// missing_ok, a table's missing-value cells (NA, empty, ...) become NaN.
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
-                            InputInfo *info, bool missing_as_nan = false);
+                            InputInfo *info, bool missing_ok = false);
 
 // Reads a factor table (W or H as nmf writes them; any table works).
 template <typename T>

@@ -26,7 +26,7 @@ char sniff_delimiter(std::string_view header) {
 }
 
 // The reason a cell is not a usable entry, or "" when *value is set.
-// With missing_ok (--missing nan), an NA/empty/NaN cell is read as NaN.
+// With missing_ok (--missing na), an NA/empty/NaN cell is read as NaN.
 template <typename T>
 std::string parse_cell(std::string_view cell, double *value, bool missing_ok) {
   switch (parse_number(cell, value)) {
@@ -39,7 +39,7 @@ std::string parse_cell(std::string_view cell, double *value, bool missing_ok) {
       }
       return (cell.empty() ? std::string("empty cell")
                            : "missing value " + quoted(cell)) +
-             ": missing values need --missing nan (or remove or impute them)";
+             ": missing values need --missing na (or remove or impute them)";
     case NumberStatus::kNotANumber:
       return "not a number: " + quoted(cell);
     case NumberStatus::kNotFinite:
@@ -72,7 +72,7 @@ std::string check_entry(double v, std::string_view text) {
 
 template <typename T>
 LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
-                            bool transpose, bool missing_as_nan) {
+                            bool transpose, bool missing_ok) {
   LineReader reader(path);
   const std::string shown = path == "-" ? "<stdin>" : path;  // for messages
   std::string_view line;
@@ -179,7 +179,7 @@ LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
     std::vector<T> &block = blocks.back();
     for (int64_t j = 0; j < n; ++j) {
       double v;
-      std::string reason = parse_cell<T>(fields[j + 1], &v, missing_as_nan);
+      std::string reason = parse_cell<T>(fields[j + 1], &v, missing_ok);
       if (!reason.empty()) {
         throw file_error(shown, ln,
                          "column " + std::to_string(j + 2) + " (" +

@@ -13,11 +13,11 @@ namespace nmfcli {
 // non-negative.  The header's first cell may be a label ("gene") or absent.
 // *delimiter is '\t' or ','; 0 picks one from the header line and sets it.  With
 // transpose the result is the transpose (samples x genes).  Every problem is
-// reported as "FILE:LINE: reason".  With missing_as_nan (--missing nan),
-// NA, empty and NaN cells are read as NaN (missing entries).
+// reported as "FILE:LINE: reason".  With missing_ok, missing-value cells
+// (empty, NA, N/A, ...) are read as NaN (for --missing na).
 template <typename T>
 LabeledMatrix<T> read_table(const std::string &path, char *delimiter,
-                            bool transpose, bool missing_as_nan = false);
+                            bool transpose, bool missing_ok = false);
 
 // Checks that v, parsed from text, is a usable entry; "" or the reason it is
 // not (negative, or too large for float).  Shared by the readers so they say

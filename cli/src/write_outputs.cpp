@@ -227,6 +227,16 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   num("hals_alpha", o.hals_alpha);
   num("hals_delta", o.hals_delta);
   num("mu_eps", o.mu_eps);
+  str("extrapolation_requested", extrapolation_name(o.extrapolation));
+  str("extrapolation", extrapolation_name(r.extrapolation));
+  integer("extrapolation_restarts", r.restarts);
+  num("extrap_beta0", o.extrap_beta0);
+  num("extrap_eta", o.extrap_eta);
+  num("extrap_gamma", o.extrap_gamma);
+  num("extrap_gamma_bar", o.extrap_gamma_bar);
+  num("sparse_w", o.sparse_w);
+  num("sparse_h", o.sparse_h);
+  num("ns_theta", o.ns_theta);
   str("missing", missing_name(o.missing));
   str_or_null("w_init", args.w_init);
   str_or_null("h_init", args.h_init);

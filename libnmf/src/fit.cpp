@@ -1,6 +1,9 @@
-// The fit driver (see fit.hpp).  One loop serves dense and sparse inputs:
-// every update needs only the products of products.hpp and the k x k Gram
-// matrices, computed once per half-iteration.
+// The fit driver (see fit.hpp).  MU and KL coordinate descent go to the
+// divergence path (fit_divergence.cpp); one loop serves the Frobenius update
+// rules on dense and sparse inputs: a stepper (stepper.hpp, weighted.hpp) computes
+// each half-iteration's products once and hands them to the update rule
+// (update_rule.hpp: HALS, ANLS); the loop adds extrapolation
+// (extrapolation.hpp), stopping, progress and the canonical output.
 #include "nmf/fit.hpp"
 
 #include <omp.h>
@@ -9,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -16,88 +20,27 @@
 #include "nmf/canonical.hpp"
 #include "nmf/divergence.hpp"
 #include "nmf/entries.hpp"
+#include "nmf/extrapolation.hpp"
 #include "nmf/hals.hpp"
 #include "nmf/init.hpp"
 #include "nmf/products.hpp"
+#include "nmf/smoothing.hpp"
+#include "nmf/solver_choice.hpp"
+#include "nmf/stepper.hpp"
+#include "nmf/update_rule.hpp"
 #include "nmf/validate.hpp"
+#include "nmf/weighted.hpp"
+#include "nmf/work.hpp"
 
 namespace nmf {
 
 namespace {
-
-// Everything the loop works on, in internal units: A is multiplied by
-// `scale` = 1 / max(A), both factors by `root` = sqrt(scale) (so that the
-// iterates do not depend on the units of A: fitting cA gives c^(1/2) W and
-// c^(1/2) H in the caller's units, the balance NNDSVD and random starts
-// have), and W is held transposed (wt, k x m) so that both factor updates are
-// column sweeps.
-template <class T>
-struct Work {
-  int64_t m, n, k;
-  int threads;
-  double scale = 1;   // A_internal = scale * A
-  double root = 1;    // W_internal = root * W, H_internal = root * H
-  double frob2 = 0;   // ||A_internal||_F^2
-  double mean = 0;    // mean(A_internal)
-  std::vector<T> wt;  // k x m
-  std::vector<T> h;   // k x n
-  std::vector<T> prod;  // k x max(m, n): H A^T or W^T A
-  std::vector<double> gw, gh;  // W^T W and H H^T (k x k)
-  double l1_w, l1_h, l2_w, l2_h;  // penalties in internal units
-};
-
-template <class T>
-double dot(const T* a, const T* b, int64_t len) {
-  double s = 0;
-  for (int64_t t = 0; t < len; ++t) s += double(a[t]) * double(b[t]);
-  return s;
-}
-
-template <class T>
-double sum(const T* a, int64_t len) {
-  double s = 0;
-  for (int64_t t = 0; t < len; ++t) s += double(a[t]);
-  return s;
-}
-
-double trace(const std::vector<double>& g, int64_t k) {
-  double s = 0;
-  for (int64_t j = 0; j < k; ++j) s += g[size_t(j + j * k)];
-  return s;
-}
-
-// Objective in internal units from <A, WH> and the two Gram matrices (the
-// trace identity: WH is never formed).  Sets the relative error.
-template <class T>
-double objective(const Work<T>& wk, double cross, double* rel_error) {
-  const int64_t kk = wk.k * wk.k;
-  const double quad = std::inner_product(wk.gw.begin(), wk.gw.begin() + kk,
-                                         wk.gh.begin(), 0.0);
-  // Clamped at 0 against rounding, but a NaN (Inf - Inf from overflowing
-  // products) must stay NaN for the caller's finiteness checks: std::max
-  // would turn it into 0, a perfect fit.
-  double resid2 = wk.frob2 - 2 * cross + quad;
-  if (resid2 < 0) resid2 = 0;
-  *rel_error = wk.frob2 > 0 ? std::sqrt(resid2 / wk.frob2) : 0.0;
-  double f = 0.5 * resid2;
-  if (wk.l1_w > 0) f += wk.l1_w * sum(wk.wt.data(), wk.k * wk.m);
-  if (wk.l1_h > 0) f += wk.l1_h * sum(wk.h.data(), wk.k * wk.n);
-  if (wk.l2_w > 0) f += 0.5 * wk.l2_w * trace(wk.gw, wk.k);
-  if (wk.l2_h > 0) f += 0.5 * wk.l2_h * trace(wk.gh, wk.k);
-  return f;
-}
 
 // Loss in the caller's units.
 template <class T>
 double external_loss(const Work<T>& wk, double internal) {
   // Divided twice: scale^2 underflows to 0 for max(A) above 1e154.
   return internal / wk.scale / wk.scale;
-}
-
-template <class T>
-void write_canonical(const Work<T>& wk, T* w, T* d, T* h) {
-  nmf::write_canonical(wk.m, wk.n, wk.k, wk.wt.data(), wk.h.data(), wk.scale,
-                       w, d, h);
 }
 
 // The products overflowed (entries of A or of a start near the largest
@@ -112,8 +55,21 @@ Status non_finite_loss(int64_t it) {
           "large entries, divide it by a constant)");
 }
 
-template <class Ops, class T>
-Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
+// The canonical output (canonical.hpp).  For nsNMF the H written is S H,
+// so that A ≈ W diag(d) H still holds.
+template <class T>
+void write_canonical(Work<T>& wk, T* w, T* d, T* h) {
+  if (wk.theta > 0) smooth_columns(wk.h.data(), wk.k, wk.n, wk.theta, wk.threads);
+  nmf::write_canonical(wk.m, wk.n, wk.k, wk.wt.data(), wk.h.data(), wk.scale,
+                       w, d, h);
+}
+
+// The driver.  `data` summarises A (max, norms, non-zeros: the ops
+// themselves, or the weighted problem), `ops` serves NNDSVD, `stepper` the
+// half-iterations.
+template <class Data, class Ops, class T>
+Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
+           bool weighted, int64_t k, T* w, T* d, T* h, const Options& opt,
            Result& res) {
   const auto t0 = std::chrono::steady_clock::now();
   res = Result();
@@ -129,23 +85,29 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   // finite for extreme magnitudes (1e-300 .. 1e300) and tiny entries can be
   // flushed to zero at a fixed threshold (hals.hpp); results are reported in
   // the caller's units.
-  const double amax = ops.max_abs(threads);
+  const double amax = data.max_abs(threads);
   if (amax == 0)
     return Status::error(kErrInvalidArgument,
-                         "A is entirely zero: there is nothing to factor");
+                         weighted ? "every observed entry of A is zero (or has "
+                                    "weight 0): there is nothing to factor"
+                                  : "A is entirely zero: there is nothing to factor");
   wk.scale = 1.0 / amax;
-  double asum = 0;
-  ops.norms(wk.scale, &wk.frob2, &asum, threads);
-  wk.mean = asum / (double(m) * double(n));
+  double asum = 0, count = 0;
+  data.norms(wk.scale, &wk.frob2, &asum, &count, threads);
+  wk.mean = count > 0 ? asum / count : 0;
   const double s = wk.scale, r = std::sqrt(s);
   wk.root = r;
   // Penalties in internal units.  With A' = sA, W' = rW and H' = rH (r^2 = s)
   // the internal objective is s^2 times the caller's when l1' = s r l1 and
-  // l2' = s l2, for W and H alike.
+  // l2' = s l2 (and the quadratic sparse_w, sparse_h likewise), for W and H
+  // alike.
   wk.l1_w = opt.l1_w * s * r;
   wk.l1_h = opt.l1_h * s * r;
   wk.l2_w = opt.l2_w * s;
   wk.l2_h = opt.l2_h * s;
+  wk.sparse_w = opt.sparse_w * s;
+  wk.sparse_h = opt.sparse_h * s;
+  wk.theta = opt.ns_theta;
 
   wk.wt.assign(size_t(k * m), T(0));
   wk.h.assign(size_t(k * n), T(0));
@@ -162,39 +124,33 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   if (have_h)
     for (int64_t t = 0; t < k * n; ++t) wk.h[size_t(t)] = T(double(h[t]) * r);
 
-  res.solver = kSolverHals;
+  const int64_t nonzeros = data.count_nonzero(threads);
+  res.solver = choose_solver(opt);
   res.init = (have_w || have_h) ? kInitUser : opt.init;
 
   auto finish_time = [&] {
     res.seconds = std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - t0).count();
   };
+  // Exact solves (a fixed factor, a start from one given factor) use ANLS.
+  AnlsRule<T> exact;
 
   // ---- One factor fixed: the other is the exact NNLS solution.
   if (opt.fix_w || opt.fix_h) {
-    double cross;
+    double f;
     if (opt.fix_w) {
-      ops.left(wk.wt.data(), k, wk.prod.data(), threads, s);
-      blas::gram(wk.wt.data(), k, m, wk.gw.data());
-      nnls_solve(wk.h.data(), wk.prod.data(), wk.gw.data(), k, n, wk.l1_h,
-                 wk.l2_h, threads);
-      blas::gram(wk.h.data(), k, n, wk.gh.data());
-      cross = dot(wk.prod.data(), wk.h.data(), k * n);
+      f = stepper.update_h(wk, exact, &res.rel_error);
     } else {
-      ops.right(wk.h.data(), k, wk.prod.data(), threads, s);
       blas::gram(wk.h.data(), k, n, wk.gh.data());
-      nnls_solve(wk.wt.data(), wk.prod.data(), wk.gh.data(), k, m, wk.l1_w,
-                 wk.l2_w, threads);
-      blas::gram(wk.wt.data(), k, m, wk.gw.data());
-      cross = dot(wk.prod.data(), wk.wt.data(), k * m);
+      f = stepper.update_w(wk, exact, true, &res.rel_error);
     }
-    const double f = objective(wk, cross, &res.rel_error);
     if (!std::isfinite(f)) return non_finite_loss(0);
     res.loss = external_loss(wk, f);
     res.iterations = 1;
     res.history.push_back(res.loss);
     res.stop_reason = kStopExact;
     if (opt.fix_w) {
+      if (wk.theta > 0) smooth_columns(wk.h.data(), k, n, wk.theta, threads);
       for (int64_t t = 0; t < k * n; ++t) h[t] = T(double(wk.h[size_t(t)]) / r);
     } else {
       for (int64_t j = 0; j < k; ++j)
@@ -207,6 +163,7 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   }
 
   // ---- Initialisation.
+  double unused_rel;
   if (!have_w && !have_h) {
     if (opt.init == kInitRandom) {
       init_random(m, n, k, wk.mean, opt.seed, wk.wt.data(), wk.h.data());
@@ -218,23 +175,15 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
       if (!st.ok()) return st;
     }
   } else if (have_w && !have_h) {
-    ops.left(wk.wt.data(), k, wk.prod.data(), threads, s);
-    blas::gram(wk.wt.data(), k, m, wk.gw.data());
-    nnls_solve(wk.h.data(), wk.prod.data(), wk.gw.data(), k, n, wk.l1_h,
-               wk.l2_h, threads);
+    stepper.update_h(wk, exact, &unused_rel);
   } else if (!have_w && have_h) {
-    ops.right(wk.h.data(), k, wk.prod.data(), threads, s);
     blas::gram(wk.h.data(), k, n, wk.gh.data());
-    nnls_solve(wk.wt.data(), wk.prod.data(), wk.gh.data(), k, m, wk.l1_w,
-               wk.l2_w, threads);
+    stepper.update_w(wk, exact, false, &unused_rel);
   }
-  blas::gram(wk.h.data(), k, n, wk.gh.data());
+  stepper.h_changed(wk);
 
   if (opt.maxit == 0) {
-    ops.left(wk.wt.data(), k, wk.prod.data(), threads, s);
-    blas::gram(wk.wt.data(), k, m, wk.gw.data());
-    const double f =
-        objective(wk, dot(wk.prod.data(), wk.h.data(), k * n), &res.rel_error);
+    const double f = stepper.evaluate(wk, wk.wt.data(), wk.h.data(), &res.rel_error);
     if (!std::isfinite(f)) return non_finite_loss(0);
     res.loss = external_loss(wk, f);
     res.stop_reason = kStopNone;
@@ -243,15 +192,41 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
     return Status();
   }
 
-  // ---- Alternating accelerated HALS.
-  const int64_t nonzeros = ops.count_nonzero(threads);
-  const int sweeps_w = hals_max_sweeps(opt.hals_alpha, nonzeros, n, m, k);
-  const int sweeps_h = hals_max_sweeps(opt.hals_alpha, nonzeros, m, n, k);
+  // ---- The alternating updates.
+  std::unique_ptr<UpdateRule<T>> rule;
+  if (res.solver == kSolverAnls)
+    rule = std::make_unique<AnlsRule<T>>();
+  else
+    rule = std::make_unique<HalsRule<T>>(
+        hals_max_sweeps(opt.hals_alpha, nonzeros, n, m, k),
+        hals_max_sweeps(opt.hals_alpha, nonzeros, m, n, k), opt.hals_delta);
+  const bool extrapolate_on =
+      choose_extrapolation(opt, res.solver, weighted,
+                           sizeof(T) < sizeof(double) && !weighted) ==
+      kExtrapolationOn;
+  res.extrapolation = extrapolate_on ? kExtrapolationOn : kExtrapolationOff;
+  Extrapolator ex(ExtrapolationParams{opt.extrap_beta0, opt.extrap_eta,
+                                       opt.extrap_gamma, opt.extrap_gamma_bar});
+  // Extrapolation state: the previous (non-extrapolated) factor updates,
+  // and the last accepted pair with its objective.
+  std::vector<T> w_prev, h_prev, w_good, h_good;
+  double f_good = std::numeric_limits<double>::infinity(), rel_good = 0;
+  // Extrapolation stops for good once an undone step changed the loss by no
+  // more than the rounding of the loss itself (the trace identity's
+  // cancellation, ~eps ||A||^2): its accept/undo decisions would be noise,
+  // and the plain steps that follow converge further.
+  bool extrapolating = extrapolate_on;
+  const double noise = 100.0 * std::numeric_limits<T>::epsilon() * wk.frob2;
+  // The first iteration is a plain one: it gives the first accepted
+  // iterate (and its loss) to compare against, and the first difference
+  // X_{n+1} - X_n to extrapolate along, independent of how the start was
+  // scaled.
+
   double prev = std::numeric_limits<double>::infinity();
   // float: the loss from the float product W^T A carries rounding noise of
   // about 1e-7 ||A||^2, which can exceed tol times a small loss.  A stop on
   // tol is then confirmed from the loss with the cross term taken in double
-  // (cross_exact): the average decrease per iteration since the previous
+  // (evaluate): the average decrease per iteration since the previous
   // confirmation must be below tol.  Confirmations are at least
   // kConfirmEvery iterations apart, bounding their cost.
   constexpr bool kConfirm = sizeof(T) < sizeof(double);
@@ -261,20 +236,45 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
   Status status;
   res.stop_reason = kStopMaxit;
   for (int64_t it = 1; it <= opt.maxit; ++it) {
-    // W given H: P = H A^T (k x m), G = H H^T (already current).
-    ops.right(wk.h.data(), k, wk.prod.data(), threads, s);
-    hals_update(wk.wt.data(), wk.prod.data(), wk.gh.data(), k, m, wk.l1_w,
-                wk.l2_w, sweeps_w, opt.hals_delta, threads);
-    // H given W: B = W^T A (k x n), G = W^T W.
-    ops.left(wk.wt.data(), k, wk.prod.data(), threads, s);
-    blas::gram(wk.wt.data(), k, m, wk.gw.data());
-    hals_update(wk.h.data(), wk.prod.data(), wk.gw.data(), k, n, wk.l1_h,
-                wk.l2_h, sweeps_h, opt.hals_delta, threads);
-    blas::gram(wk.h.data(), k, n, wk.gh.data());
-
-    const double f =
-        objective(wk, dot(wk.prod.data(), wk.h.data(), k * n), &res.rel_error);
+    double rel = 0;
+    stepper.update_w(wk, *rule, false, &rel);
+    if (extrapolating && it > 1)
+      extrapolate(wk.wt.data(), w_prev.data(), k * m, ex.beta(), threads);
+    double f = stepper.update_h(wk, *rule, &rel);
     if (!std::isfinite(f)) return non_finite_loss(it);
+    bool restarted = false;
+    double rejected = 0;
+    if (extrapolating) {
+      if (it == 1) {
+        w_good = w_prev = wk.wt;
+        h_good = h_prev = wk.h;
+        f_good = f;
+        rel_good = rel;
+      } else if (f <= f_good) {
+        w_good = wk.wt;
+        h_good = wk.h;
+        f_good = f;
+        rel_good = rel;
+        extrapolate(wk.h.data(), h_prev.data(), k * n, ex.beta(), threads);
+        stepper.h_changed(wk);
+        ex.accepted();
+      } else {
+        // Restart from the last accepted pair with a smaller beta.
+        wk.wt = w_good;
+        wk.h = h_good;
+        w_prev = w_good;
+        h_prev = h_good;
+        stepper.h_changed(wk);
+        ex.restarted();
+        ++res.restarts;
+        restarted = true;
+        rejected = f;
+        f = f_good;
+        rel = rel_good;
+        if (rejected - f_good <= noise) extrapolating = false;
+      }
+    }
+    res.rel_error = rel;
     res.loss = external_loss(wk, f);
     res.iterations = it;
     res.history.push_back(res.loss);
@@ -285,31 +285,61 @@ Status run(const Ops& ops, int64_t k, T* w, T* d, T* h, const Options& opt,
       status.code = kCancelled;
       break;
     }
-    if (opt.tol > 0 && prev - f < opt.tol * prev) {
+    // The relative change judged by tol: the decrease of an accepted step,
+    // or for an undone step the increase it would have caused (a step that
+    // changes the loss by less than tol either way means convergence; one
+    // that overshot by more is just retried with a smaller beta).
+    const bool small = restarted ? rejected - f < opt.tol * f
+                                 : prev - f < opt.tol * prev;
+    if (opt.tol > 0 && small) {
       if (!kConfirm) {
         res.stop_reason = kStopTol;
         break;
       }
       if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
         double unused;
-        const double exact = objective(
-            wk, ops.cross_exact(wk.wt.data(), wk.h.data(), k, s, threads),
-            &unused);
+        const T* cw = extrapolating ? w_good.data() : wk.wt.data();
+        const T* ch = extrapolating ? h_good.data() : wk.h.data();
+        const double exact_f = stepper.evaluate(wk, cw, ch, &unused);
         if (confirmed_it > 0 &&
-            confirmed_loss - exact <
+            confirmed_loss - exact_f <
                 opt.tol * confirmed_loss * double(it - confirmed_it)) {
           res.stop_reason = kStopTol;
           break;
         }
-        confirmed_loss = exact;
+        confirmed_loss = exact_f;
         confirmed_it = it;
       }
     }
     prev = f;
   }
+  if (extrapolating && !w_good.empty()) {
+    wk.wt = w_good;
+    wk.h = h_good;
+  }
   write_canonical(wk, w, d, h);
   finish_time();
   return status;
+}
+
+// Unweighted data summary over the ops (every entry observed).
+template <class Ops>
+struct PlainData {
+  const Ops& ops;
+  double max_abs(int threads) const { return ops.max_abs(threads); }
+  void norms(double scale, double* frob2, double* sum, double* count,
+             int threads) const {
+    ops.norms(scale, frob2, sum, threads);
+    *count = double(ops.m()) * double(ops.n());
+  }
+  int64_t count_nonzero(int threads) const { return ops.count_nonzero(threads); }
+};
+
+template <class Ops, class T>
+Status run_plain(const Ops& ops, int64_t k, T* w, T* d, T* h,
+                 const Options& opt, Result& res) {
+  ProductStepper<Ops, T> stepper(ops);
+  return run(PlainData<Ops>{ops}, ops, stepper, false, k, w, d, h, opt, res);
 }
 
 }  // namespace
@@ -323,8 +353,6 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
   if (!st.ok()) return st;
   st = validate_problem(a.m, a.n, k, sizeof(T), opt);
   if (!st.ok()) return st;
-  st = validate_weights(opt, false, a.m, a.n, a.m * a.n);
-  if (!st.ok()) return st;
   if (opt.user_w || opt.fix_w) {
     st = validate_factor(w, a.m, k, 'W');
     if (!st.ok()) return st;
@@ -333,13 +361,25 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
     st = validate_factor(h, k, a.n, 'H');
     if (!st.ok()) return st;
   }
+  st = validate_weights(a, opt, threads);
+  if (!st.ok()) return st;
   blas::ThreadScope scope;
+  const bool nan_missing = opt.missing == kMissingNan;
   if (uses_divergence_path(opt))
     return fit_divergence(DenseOps<T>(a),
-                          DenseEntries<T>(a, opt.weights, opt.weights_ld,
-                                          opt.missing == kMissingNan),
+                          DenseEntries<T>(a, opt.weights, opt.weights_ld, nan_missing),
                           k, w, d, h, opt, res);
-  return run(DenseOps<T>(a), k, w, d, h, opt, res);
+  if (is_weighted(opt)) {
+    DenseWeighted<T> data(a, opt.weights, opt.weights_ld, nan_missing);
+    WeightedStepper<DenseWeighted<T>, T> stepper(data);
+    // NNDSVD starts from A with its missing entries (NaN, weight 0) zeroed.
+    const std::vector<T> masked =
+        starts_from_nndsvd(opt) ? data.entries.masked_values() : std::vector<T>();
+    const DenseView<T> start =
+        masked.empty() ? a : DenseView<T>{masked.data(), a.m, a.n, a.m};
+    return run(data, DenseOps<T>(start), stepper, true, k, w, d, h, opt, res);
+  }
+  return run_plain(DenseOps<T>(a), k, w, d, h, opt, res);
 }
 
 template <class T, class I>
@@ -352,8 +392,6 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
   if (!st.ok()) return st;
   st = validate_problem(a.m, a.n, k, sizeof(T), opt);
   if (!st.ok()) return st;
-  st = validate_weights(opt, true, a.m, a.n, a.nnz());
-  if (!st.ok()) return st;
   if (opt.user_w || opt.fix_w) {
     st = validate_factor(w, a.m, k, 'W');
     if (!st.ok()) return st;
@@ -362,14 +400,27 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
     st = validate_factor(h, k, a.n, 'H');
     if (!st.ok()) return st;
   }
+  st = validate_weights(a, opt, threads);
+  if (!st.ok()) return st;
   blas::ThreadScope scope;
   CscOps<T, I> ops(a, row_nnz, threads);
+  const bool unstored_missing = opt.missing == kMissingUnstored;
   if (uses_divergence_path(opt))
     return fit_divergence(ops,
-                          CscEntries<T, I>(a, opt.weights,
-                                           opt.missing == kMissingUnstored, row_nnz),
+                          CscEntries<T, I>(a, opt.weights, unstored_missing, row_nnz),
                           k, w, d, h, opt, res);
-  return run(ops, k, w, d, h, opt, res);
+  if (is_weighted(opt)) {
+    CscWeighted<T, I> data(a, opt.weights, unstored_missing, row_nnz);
+    WeightedStepper<CscWeighted<T, I>, T> stepper(data);
+    // NNDSVD starts from A with its stored entries of weight 0 zeroed.
+    const std::vector<T> masked =
+        starts_from_nndsvd(opt) ? data.entries.masked_values() : std::vector<T>();
+    CscView<T, I> start = a;
+    if (!masked.empty()) start.values = masked.data();
+    return run(data, CscOps<T, I>(start, row_nnz, threads), stepper, true, k, w,
+               d, h, opt, res);
+  }
+  return run_plain(ops, k, w, d, h, opt, res);
 }
 
 template Status fit(const DenseView<double>&, int64_t, double*, double*,

@@ -1,7 +1,7 @@
 // The divergence path (divergence.hpp): multiplicative updates for the
 // Frobenius, KL and beta losses and coordinate descent for KL, with entry
-// weights and missing values.  Separate from the HALS driver (fit.cpp),
-// which never looks at single entries.
+// weights and missing values.  Separate from the Frobenius driver (fit.cpp),
+// which works on shared products (or, weighted, per-column Gram matrices).
 #include <omp.h>
 
 #include <algorithm>
@@ -19,18 +19,9 @@
 #include "nmf/kl_cd.hpp"
 #include "nmf/mu.hpp"
 #include "nmf/products.hpp"
+#include "nmf/solver_choice.hpp"
 
 namespace nmf {
-
-int32_t resolve_solver(const Options& opt) {
-  if (opt.solver != kSolverAuto) return opt.solver;
-  const bool weighted = opt.weights != nullptr || opt.missing != kMissingNone;
-  const double beta = opt.loss == kLossFrobenius ? 2.0
-                      : opt.loss == kLossKl       ? 1.0
-                                                  : opt.beta;
-  if (beta == 2.0) return weighted ? kSolverMu : kSolverHals;
-  return beta == 1.0 ? kSolverCd : kSolverMu;
-}
 
 namespace {
 
@@ -166,7 +157,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
   const int64_t m = ops.m(), n = ops.n();
   const Divergence dv = Divergence::of(opt.loss, opt.beta);
-  const int32_t solver = resolve_solver(opt);
+  const int32_t solver = choose_solver(opt);
   Entries ent = entries;
   const bool bg = ent.background();
 
@@ -186,8 +177,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                                "weight > 0) is zero: there is nothing to factor"
                              : "A is entirely zero: there is nothing to factor");
   const double s = 1.0 / amax, r = std::sqrt(s);
-  const bool nndsvd = opt.init != kInitRandom && !opt.user_w && !opt.user_h &&
-                      !opt.fix_w && !opt.fix_h;
+  const bool nndsvd = starts_from_nndsvd(opt);
   const std::vector<T> masked = nndsvd ? ent.masked_values() : std::vector<T>();
   ent.set_scale(s);
   const EntryStats stats = ent.stats(threads);

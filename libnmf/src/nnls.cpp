@@ -51,6 +51,23 @@ bool polish_column(double* x, const double* b, const double* g, int64_t k,
   return true;
 }
 
+// Coordinate descent to a tight tolerance, then the passive-set polish;
+// up to 40 rounds.
+void nnls_column_impl(double* xd, const double* bd, const double* g, int64_t k,
+                      double l1, double l2, std::vector<double>& gp,
+                      std::vector<double>& rhs, std::vector<int64_t>& idx) {
+  bool done = false;
+  for (int round = 0; round < 40 && !done; ++round) {
+    for (int s = 0; s < 50; ++s) {
+      double norm = 0;
+      for (int64_t j = 0; j < k; ++j) norm += xd[j] * xd[j];
+      const double ch = hals_sweep_column(xd, bd, g, k, l1, l2);
+      if (ch <= 1e-30 * norm || (norm == 0 && ch == 0)) break;
+    }
+    done = polish_column(xd, bd, g, k, l1, l2, gp, rhs, idx);
+  }
+}
+
 template <class T>
 void nnls_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
                double l1, double l2, int threads) {
@@ -64,17 +81,7 @@ void nnls_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
         xd[size_t(j)] = double(x[c * k + j]);
         bd[size_t(j)] = double(b[c * k + j]);
       }
-      bool done = false;
-      for (int round = 0; round < 40 && !done; ++round) {
-        for (int s = 0; s < 50; ++s) {
-          double norm = 0;
-          for (int64_t j = 0; j < k; ++j) norm += xd[size_t(j)] * xd[size_t(j)];
-          const double ch =
-              hals_sweep_column(xd.data(), bd.data(), g, k, l1, l2);
-          if (ch <= 1e-30 * norm || (norm == 0 && ch == 0)) break;
-        }
-        done = polish_column(xd.data(), bd.data(), g, k, l1, l2, gp, rhs, idx);
-      }
+      nnls_column_impl(xd.data(), bd.data(), g, k, l1, l2, gp, rhs, idx);
       for (int64_t j = 0; j < k; ++j) x[c * k + j] = T(xd[size_t(j)]);
     }
   }
@@ -82,6 +89,12 @@ void nnls_impl(T* x, const T* b, const double* g, int64_t k, int64_t len,
 
 }  // namespace
 
+void nnls_column(double* x, const double* b, const double* g, int64_t k,
+                 double l1, double l2) {
+  std::vector<double> gp, rhs;
+  std::vector<int64_t> idx;
+  nnls_column_impl(x, b, g, k, l1, l2, gp, rhs, idx);
+}
 void nnls_solve(double* x, const double* b, const double* g, int64_t k,
                 int64_t len, double l1, double l2, int threads) {
   nnls_impl(x, b, g, k, len, l1, l2, threads);

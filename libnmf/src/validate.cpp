@@ -13,6 +13,7 @@
 #include <string>
 
 #include "nmf/blas.hpp"
+#include "nmf/solver_choice.hpp"
 
 namespace nmf {
 
@@ -129,7 +130,7 @@ int64_t available_memory_bytes() {
 }
 
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads, bool nan_missing) {
+Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan) {
   if (a.m < 1 || a.n < 1)
     return Status::error(kErrDimension,
                          "A is empty (m = " + std::to_string(a.m) +
@@ -151,7 +152,7 @@ Status validate_dense(const DenseView<T>& a, int threads, bool nan_missing) {
     return Status::error(kErrTooLarge, "lda * n overflows int64");
   if (!a.data) return Status::error(kErrNullPointer, "A is NULL");
   // Under NMF_MISSING_NAN a NaN marks a missing entry.
-  auto bad_value = [nan_missing](T v) { return is_bad(v) && !(nan_missing && v != v); };
+  auto bad_value = [&](T v) { return is_bad(v) && !(allow_nan && std::isnan(v)); };
   const int64_t j = first_bad_column(a.n, threads, [&](int64_t c) {
     const T* col = a.data + c * a.ld;
     bool bad = false;
@@ -297,39 +298,73 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
   if (opt.loss < kLossFrobenius || opt.loss > kLossBeta)
     return bad("unknown loss " + std::to_string(opt.loss) +
                " (NMF_LOSS_FROBENIUS = 0, NMF_LOSS_KL = 1, NMF_LOSS_BETA = 2)");
-  if (opt.solver < kSolverAuto || opt.solver > kSolverCd)
+  if (opt.solver < kSolverAuto || opt.solver > kSolverAnls)
     return bad("unknown solver " + std::to_string(opt.solver) +
                " (NMF_SOLVER_AUTO = 0, NMF_SOLVER_HALS = 1, NMF_SOLVER_MU = 2, "
-               "NMF_SOLVER_CD = 3)");
+               "NMF_SOLVER_CD = 3, NMF_SOLVER_ANLS = 4)");
   if (opt.loss == kLossBeta && !std::isfinite(opt.beta))
     return bad("beta = " + num(opt.beta) + " must be finite");
   if (!(opt.mu_eps >= 0) || !std::isfinite(opt.mu_eps))
     return bad("mu_eps = " + num(opt.mu_eps) + " must be finite and >= 0");
   if (opt.missing < kMissingNone || opt.missing > kMissingUnstored)
-    return bad("unknown missing " + std::to_string(opt.missing) +
+    return bad("unknown missing = " + std::to_string(opt.missing) +
                " (NMF_MISSING_NONE = 0, NMF_MISSING_NAN = 1, "
                "NMF_MISSING_UNSTORED = 2)");
+  if (opt.extrapolation < kExtrapolationAuto ||
+      opt.extrapolation > kExtrapolationOn)
+    return bad("unknown extrapolation = " + std::to_string(opt.extrapolation) +
+               " (NMF_EXTRAPOLATION_AUTO = -1, NMF_EXTRAPOLATION_OFF = 0, "
+               "NMF_EXTRAPOLATION_ON = 1)");
+  if (!(opt.extrap_beta0 >= 0 && opt.extrap_beta0 <= 1))
+    return bad("extrap_beta0 = " + num(opt.extrap_beta0) + " must be in [0, 1]");
+  if (!(opt.extrap_eta > 1) || !std::isfinite(opt.extrap_eta))
+    return bad("extrap_eta = " + num(opt.extrap_eta) +
+               " must be finite and > 1 (beta is divided by it on a restart)");
+  if (!(opt.extrap_gamma >= 1) || !std::isfinite(opt.extrap_gamma))
+    return bad("extrap_gamma = " + num(opt.extrap_gamma) +
+               " must be finite and >= 1");
+  if (!(opt.extrap_gamma_bar >= 1) || !std::isfinite(opt.extrap_gamma_bar))
+    return bad("extrap_gamma_bar = " + num(opt.extrap_gamma_bar) +
+               " must be finite and >= 1");
+  if (!(opt.ns_theta >= 0 && opt.ns_theta <= 1))
+    return bad("ns_theta = " + num(opt.ns_theta) + " must be in [0, 1]");
   {
+    // Which loss each solver minimizes: HALS and ANLS (the Frobenius
+    // driver) the Frobenius loss, CD the KL divergence, MU every beta.
     const char* loss_names[] = {"frobenius", "kl", "beta"};
     const std::string loss = loss_names[opt.loss];
-    const bool weighted = opt.weights != nullptr || opt.missing != kMissingNone;
-    if (opt.solver == kSolverHals && opt.loss != kLossFrobenius &&
-        !(opt.loss == kLossBeta && opt.beta == 2.0))
-      return bad("solver hals minimizes the Frobenius loss only (loss "
-                 "frobenius, or beta with beta = 2), not loss " + loss +
-                 (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "") + " (use solver mu" +
-                 (opt.loss == kLossKl ? std::string(" or cd") : std::string()) +
+    const double beta = loss_beta(opt);
+    const std::string loss_desc =
+        loss + (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "");
+    const bool frobenius_rule = opt.solver == kSolverHals || opt.solver == kSolverAnls;
+    const char* name = opt.solver == kSolverHals ? "hals" : "anls";
+    if (frobenius_rule && beta != 2.0)
+      return bad(std::string("solver ") + name +
+                 " minimizes the Frobenius loss only (loss frobenius, or beta "
+                 "with beta = 2), not loss " + loss_desc + " (use solver mu" +
+                 (beta == 1.0 ? std::string(" or cd") : std::string()) +
                  ", or auto)");
-    if (opt.solver == kSolverHals && weighted)
-      return bad(std::string("solver hals does not support ") +
-                 (opt.weights ? "weights" : "missing values") +
-                 " (use solver mu, or auto)");
-    if (opt.solver == kSolverCd &&
-        !(opt.loss == kLossKl || (opt.loss == kLossBeta && opt.beta == 1.0)))
+    if (opt.solver == kSolverCd && beta != 1.0)
       return bad("solver cd minimizes the KL divergence only (loss kl, or beta "
-                 "with beta = 1), not loss " + loss +
-                 (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "") +
+                 "with beta = 1), not loss " + loss_desc +
                  " (use solver mu, or auto)");
+    // The divergence path (MU, CD) has no extrapolation, sparse NMF or
+    // nsNMF; only the Frobenius driver's rules do.
+    const int32_t solver = choose_solver(opt);
+    if (solver == kSolverMu || solver == kSolverCd) {
+      const std::string sv = solver == kSolverMu ? "mu" : "cd";
+      auto unsupported = [&](const std::string& what) {
+        return bad(what + " is not available with solver " + sv +
+                   (opt.solver == kSolverAuto ? " (auto for loss " + loss_desc + ")"
+                                              : std::string()) +
+                   "; it applies to solvers hals and anls (Frobenius loss)");
+      };
+      if (opt.extrapolation == kExtrapolationOn)
+        return unsupported("extrapolation");
+      if (opt.sparse_w > 0) return unsupported("sparse_w (sparse NMF)");
+      if (opt.sparse_h > 0) return unsupported("sparse_h (sparse NMF)");
+      if (opt.ns_theta > 0) return unsupported("ns_theta (nsNMF)");
+    }
   }
   if (opt.init < kInitRandom || opt.init > kInitNndsvdar)
     return bad("unknown init " + std::to_string(opt.init) +
@@ -350,6 +385,8 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
                          {opt.l1_h, "l1_h"},
                          {opt.l2_w, "l2_w"},
                          {opt.l2_h, "l2_h"},
+                         {opt.sparse_w, "sparse_w"},
+                         {opt.sparse_h, "sparse_h"},
                          {opt.hals_alpha, "hals_alpha"}}) {
     Status s = nonneg(v, name);
     if (!s.ok()) return s;
@@ -376,6 +413,93 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
   return Status();
 }
 
+namespace {
+
+// What the weighted loss does not support.
+Status weighted_combinations(const Options& opt) {
+  const bool weighted = opt.weights != nullptr || opt.missing != kMissingNone;
+  if (!weighted) return Status();
+  const std::string what = opt.weights ? "entry weights" : "missing values";
+  auto bad = [&](const std::string& opt_name) {
+    return Status::error(kErrInvalidArgument,
+                         opt_name + " is not supported with " + what +
+                             " (the weighted loss has no shared Gram matrix "
+                             "to fold it into); unset one of them");
+  };
+  if (opt.sparse_w > 0) return bad("sparse_w (sparse NMF)");
+  if (opt.sparse_h > 0) return bad("sparse_h (sparse NMF)");
+  if (opt.ns_theta > 0) return bad("ns_theta (nsNMF)");
+  return Status();
+}
+
+Status bad_weight(int64_t i, int64_t j, double v, const std::string& where) {
+  std::ostringstream msg;
+  msg << "weights has " << (std::isnan(v) ? "a NaN" : std::isinf(v) ? "an infinite" : "a negative")
+      << " entry (" << num(v) << ") " << where
+      << "; weights must be finite and >= 0 (0 = missing)";
+  return Status::at(kErrInvalidArgument, msg.str(), 0, i, j);
+}
+
+}  // namespace
+
+template <class T>
+Status validate_weights(const DenseView<T>& a, const Options& opt, int threads) {
+  if (opt.missing == kMissingUnstored)
+    return Status::error(kErrInvalidArgument,
+                         "missing = NMF_MISSING_UNSTORED needs a sparse (CSC) "
+                         "input; a dense A stores every entry (use "
+                         "NMF_MISSING_NAN or weights 0)");
+  if (opt.weights) {
+    if (opt.weights_ld < a.m)
+      return Status::error(kErrDimension,
+                           "weights_ld = " + std::to_string(opt.weights_ld) +
+                               " is smaller than m = " + std::to_string(a.m) +
+                               " (the weights are an m x n column-major array)");
+    if (a.n > 1 && opt.weights_ld > std::numeric_limits<int64_t>::max() / a.n)
+      return Status::error(kErrTooLarge, "weights_ld * n overflows int64");
+    const double* w = opt.weights;
+    const int64_t ld = opt.weights_ld;
+    const int64_t j = first_bad_column(a.n, threads, [&](int64_t c) {
+      bool bad = false;
+      for (int64_t i = 0; i < a.m; ++i) bad |= is_bad(w[i + c * ld]);
+      return bad;
+    });
+    if (j >= 0)
+      for (int64_t i = 0; i < a.m; ++i)
+        if (is_bad(w[i + j * ld]))
+          return bad_weight(i, j, w[i + j * ld],
+                            "at row " + std::to_string(i + 1) + ", column " +
+                                std::to_string(j + 1) + " (1-based)");
+  }
+  return weighted_combinations(opt);
+}
+
+template <class T, class I>
+Status validate_weights(const CscView<T, I>& a, const Options& opt, int threads) {
+  if (opt.missing == kMissingNan)
+    return Status::error(kErrInvalidArgument,
+                         "missing = NMF_MISSING_NAN needs a dense input; for a "
+                         "sparse (CSC) input use NMF_MISSING_UNSTORED "
+                         "(entries not stored are missing) or weights 0");
+  if (opt.weights) {
+    const double* w = opt.weights;
+    const int64_t j = first_bad_column(a.n, threads, [&](int64_t c) {
+      bool bad = false;
+      for (int64_t q = a.col_ptr[c]; q < a.col_ptr[c + 1]; ++q) bad |= is_bad(w[q]);
+      return bad;
+    });
+    if (j >= 0)
+      for (int64_t q = a.col_ptr[j]; q < a.col_ptr[j + 1]; ++q)
+        if (is_bad(w[q]))
+          return bad_weight(int64_t(a.row_ind[q]), j, w[q],
+                            "at stored position " + std::to_string(q) +
+                                " (row " + std::to_string(int64_t(a.row_ind[q]) + 1) +
+                                ", column " + std::to_string(j + 1) +
+                                ", 1-based)");
+  }
+  return weighted_combinations(opt);
+}
+
 template <class T>
 Status validate_factor(const T* x, int64_t rows, int64_t cols, char name) {
   if (!x) return Status::error(kErrNullPointer, std::string(1, name) + " is NULL");
@@ -391,6 +515,12 @@ Status validate_factor(const T* x, int64_t rows, int64_t cols, char name) {
 
 template Status validate_dense(const DenseView<double>&, int, bool);
 template Status validate_dense(const DenseView<float>&, int, bool);
+template Status validate_weights(const DenseView<double>&, const Options&, int);
+template Status validate_weights(const DenseView<float>&, const Options&, int);
+template Status validate_weights(const CscView<double, int32_t>&, const Options&, int);
+template Status validate_weights(const CscView<double, int64_t>&, const Options&, int);
+template Status validate_weights(const CscView<float, int32_t>&, const Options&, int);
+template Status validate_weights(const CscView<float, int64_t>&, const Options&, int);
 template Status validate_csc(const CscView<double, int32_t>&,
                              std::vector<int64_t>&, int);
 template Status validate_csc(const CscView<double, int64_t>&,

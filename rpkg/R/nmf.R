@@ -4,8 +4,9 @@
 # Values of the C ABI's #defines (nmf.h); pinned there, so fixed here.
 .nmf_codes <- list(
   loss = c(frobenius = 0L, kl = 1L, beta = 2L),
-  solver = c(auto = 0L, hals = 1L, mu = 2L, cd = 3L),
+  solver = c(auto = 0L, hals = 1L, mu = 2L, cd = 3L, anls = 4L),
   missing = c(none = 0L, na = 1L, unstored = 2L),
+  extrapolation = c(auto = -1L, off = 0L, on = 1L),
   init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
   status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
              rank = -4L, negative = -5L, not_finite = -6L,
@@ -19,9 +20,9 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                 verbose = interactive(), assay = NULL,
                 loss = c("frobenius", "kl", "beta"),
-                solver = c("auto", "hals", "mu", "cd"), beta = 1,
+                solver = c("auto", "anls", "hals", "mu", "cd"), beta = 1,
                 missing = c("none", "na", "unstored"), weights = NULL,
-                control = list(), nrun = 1L) {
+                sparse = c(0, 0), theta = 0, control = list(), nrun = 1L) {
   call <- match.call()
   loss <- match.arg(loss)
   solver <- match.arg(solver)
@@ -30,9 +31,11 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
   # Brunet et al. 2004), from random starts unless init says otherwise.
   if (length(k) != 1L || !identical(nrun, 1L) && !identical(nrun, 1)) {
     nrun <- check_count(nrun, "nrun", min = 1)
-    if (!is.null(weights) || missing != "none")
-      stop("'weights' and 'missing' apply to a single fit, not to a consensus ",
-           "or rank survey (nrun > 1 or several ranks)", call. = FALSE)
+    if (!is.null(weights) || missing != "none" || any(sparse != 0) ||
+        any(theta != 0))
+      stop("'weights', 'missing', 'sparse' and 'theta' apply to a single fit, ",
+           "not to a consensus or rank survey (nrun > 1 or several ranks)",
+           call. = FALSE)
     args <- list(x = x, k = k, nrun = nrun, seed = seed,
                  init = if (missing(init)) "random" else init,
                  maxit = maxit, tol = tol, L1 = L1, L2 = L2, threads = threads,
@@ -49,6 +52,8 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
   start <- resolve_init(init, m, n, k, input$x)
   beta <- check_finite(beta, "beta")
   weights <- check_weights(weights, input)
+  sparse <- check_penalty(sparse, "sparse")
+  theta <- check_nonneg(theta, "theta")
   maxit <- check_count(maxit, "maxit", min = 0)
   tol <- check_nonneg(tol, "tol")
   L1 <- check_penalty(L1, "L1")
@@ -66,6 +71,11 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
     beta = beta, mu_eps = control$mu_eps,
     missing = .nmf_codes$missing[[missing]], weights = weights,
     weights_ld = as.double(m),
+    extrapolation = .nmf_codes$extrapolation[[control$extrapolation]],
+    extrap_beta0 = control$extrap_beta0, extrap_eta = control$extrap_eta,
+    extrap_gamma = control$extrap_gamma,
+    extrap_gamma_bar = control$extrap_gamma_bar,
+    sparse_w = sparse[1L], sparse_h = sparse[2L], ns_theta = theta,
     user_w = as.integer(!is.null(start$w)),
     user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
     show_bar = isTRUE(verbose) && interactive(),
@@ -80,15 +90,18 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
   fit <- new_fit(res, dimnames(input$x), k, call,
                  init = start$method %||% "user", seed = seed,
                  options = list(loss = loss, solver = solver,
-                               solver_used = names(.nmf_codes$solver)[
-                                 match(res$solver, .nmf_codes$solver)],
-                               beta = if (loss == "beta") beta,
-                               missing = missing,
-                               weighted = !is.null(weights),
-                               mu_eps = control$mu_eps, maxit = maxit,
+                                solver_used = names(.nmf_codes$solver)[
+                                  match(res$solver, .nmf_codes$solver)],
+                                extrapolation_used = res$extrapolation,
+                                restarts = res$restarts,
+                                beta = if (loss == "beta") beta,
+                                missing = missing,
+                                weighted = !is.null(weights) || missing != "none",
+                                mu_eps = control$mu_eps, maxit = maxit,
                                 tol = tol, L1 = L1, L2 = L2, threads = threads,
                                 hals_alpha = control$hals_alpha,
-                                hals_delta = control$hals_delta))
+                                hals_delta = control$hals_delta,
+                                sparse = sparse, theta = theta))
   if (isTRUE(res$interrupted)) signal_interrupt(fit, call)
   fit
 }
@@ -183,38 +196,12 @@ check_finite <- function(v, name) {
   as.double(v)
 }
 
-# Entry weights: for a dense x a numeric matrix of the same dimensions; for
-# a dgCMatrix x a numeric vector with one weight per stored entry (as x@x),
-# or a matrix of the dimensions of x (its values at the stored entries are
-# used).  Signs and finiteness are checked by the library.
-check_weights <- function(weights, input) {
-  if (is.null(weights)) return(NULL)
-  x <- input$x
-  if (methods::is(weights, "Matrix")) weights <- as.matrix(weights)
-  if (!is.numeric(weights))
-    stop("'weights' must be numeric, not ", class(weights)[1L], call. = FALSE)
-  if (input$kind == "csc" && is.null(dim(weights))) {
-    if (length(weights) != length(x@x))
-      stop("'weights' for a sparse x must have one value per stored entry (",
-           length(x@x), "), not ", length(weights), call. = FALSE)
-    return(as.double(weights))
-  }
-  if (!identical(as.integer(dim(weights)), as.integer(dim(x))))
-    stop("'weights' must be a ", nrow(x), " x ", ncol(x),
-         " matrix (the dimensions of x), not ",
-         paste(dim(weights) %||% length(weights), collapse = " x "),
-         call. = FALSE)
-  if (input$kind == "csc") {
-    j <- rep.int(seq_len(ncol(x)), diff(x@p))
-    return(as.double(weights[cbind(x@i + 1L, j)]))
-  }
-  storage.mode(weights) <- "double"
-  weights
-}
-
 check_control <- function(control) {
   defaults <- list(hals_alpha = 0.5, hals_delta = 0.1,
-                   mu_eps = 2.220446049250313e-16)
+                   mu_eps = 2.220446049250313e-16,
+                   extrapolation = "auto", extrap_beta0 = 0.5,
+                   extrap_eta = 1.5, extrap_gamma = 1.05,
+                   extrap_gamma_bar = 1.01)
   if (!is.list(control) || (length(control) && is.null(names(control))))
     stop("'control' must be a named list", call. = FALSE)
   unknown <- setdiff(names(control), names(defaults))
@@ -226,7 +213,58 @@ check_control <- function(control) {
   control$hals_alpha <- check_nonneg(control$hals_alpha, "control$hals_alpha")
   control$hals_delta <- check_nonneg(control$hals_delta, "control$hals_delta")
   control$mu_eps <- check_nonneg(control$mu_eps, "control$mu_eps")
+  ex <- control$extrapolation
+  if (!is.character(ex) || length(ex) != 1L ||
+      !ex %in% names(.nmf_codes$extrapolation))
+    stop("'control$extrapolation' must be \"auto\", \"on\" or \"off\", not ",
+         deparse1(ex), call. = FALSE)
+  for (name in c("extrap_beta0", "extrap_eta", "extrap_gamma",
+                 "extrap_gamma_bar"))
+    control[[name]] <- check_nonneg(control[[name]], paste0("control$", name))
   control
+}
+
+# Entry weights: for a dense x an nrow(x) x ncol(x) numeric matrix, for a
+# dgCMatrix one weight per stored entry (a numeric vector of length
+# length(x@x), or a dgCMatrix with the pattern of x).  The library checks
+# the values (finite, >= 0); NULL means none.
+# Entry weights: for a dense x a numeric matrix (or data frame, or Matrix)
+# of the dimensions of x; for a dgCMatrix x one weight per stored entry, as
+# a vector aligned with x@x, a dgCMatrix with the sparsity pattern of x, or
+# a matrix of the dimensions of x (its values at the stored entries are
+# used).  Signs and finiteness are checked by the library.
+check_weights <- function(weights, input) {
+  if (is.null(weights)) return(NULL)
+  x <- input$x
+  if (input$kind == "csc") {
+    if (inherits(weights, "dgCMatrix")) {
+      if (!identical(weights@p, x@p) || !identical(weights@i, x@i))
+        stop("'weights' as a sparse matrix must have the sparsity pattern of x",
+             call. = FALSE)
+      return(as.double(weights@x))
+    }
+    if (is.null(dim(weights))) {
+      if (!is.numeric(weights) || length(weights) != length(x@x))
+        stop("'weights' for a sparse x must be a numeric vector with one ",
+             "weight per stored entry (length(x@x) = ", length(x@x), "), not ",
+             length(weights), call. = FALSE)
+      return(as.double(weights))
+    }
+  }
+  if (is.data.frame(weights) || methods::is(weights, "Matrix"))
+    weights <- as.matrix(weights)
+  if (!is.numeric(weights) ||
+      !identical(as.integer(dim(weights)), as.integer(dim(x))))
+    stop("'weights' must be a numeric ", nrow(x), " x ", ncol(x),
+         " matrix (the dimensions of x), not ",
+         paste(dim(weights) %||% length(weights), collapse = " x "),
+         call. = FALSE)
+  if (input$kind == "csc") {
+    j <- rep.int(seq_len(ncol(x)), diff(x@p))
+    return(as.double(weights[cbind(x@i + 1L, j)]))
+  }
+  storage.mode(weights) <- "double"
+  weights
 }
 
 check_seed <- function(seed) {
@@ -273,6 +311,8 @@ stop_core <- function(res, call, matrices, m, n) {
                     locate(res$row, dn[[1L]]), ", column ",
                     locate(res$col, dn[[2L]]),
                     "; NMF needs finite, non-negative values")
+      if (is.na(value) && res$matrix == "A")
+        msg <- paste0(msg, " (or missing = \"na\" to leave NA entries out)")
     }
   } else if (code == "rank") {
     msg <- paste0(msg, " (x has ", m, " rows and ", n, " columns)")

@@ -120,10 +120,25 @@ void read_options(const List& o, nmf_options& opts) {
   opts.user_h = int_option(o, "user_h");
   opts.fix_w = int_option(o, "fix_w");
   opts.fix_h = int_option(o, "fix_h");
-  // The divergence options (nmf() sets them; project() keeps the defaults).
-  if (o.containsElementNamed("beta")) opts.beta = double_option(o, "beta");
-  if (o.containsElementNamed("mu_eps")) opts.mu_eps = double_option(o, "mu_eps");
-  if (o.containsElementNamed("missing")) opts.missing = int_option(o, "missing");
+  // The options only nmf() sets; project() leaves them at the library's
+  // defaults by not listing them.
+  auto set_int = [&](const char* name, int32_t* field) {
+    if (o.containsElementNamed(name)) *field = int_option(o, name);
+  };
+  auto set_double = [&](const char* name, double* field) {
+    if (o.containsElementNamed(name)) *field = double_option(o, name);
+  };
+  set_int("missing", &opts.missing);
+  set_double("beta", &opts.beta);
+  set_double("mu_eps", &opts.mu_eps);
+  set_int("extrapolation", &opts.extrapolation);
+  set_double("extrap_beta0", &opts.extrap_beta0);
+  set_double("extrap_eta", &opts.extrap_eta);
+  set_double("extrap_gamma", &opts.extrap_gamma);
+  set_double("extrap_gamma_bar", &opts.extrap_gamma_bar);
+  set_double("sparse_w", &opts.sparse_w);
+  set_double("sparse_h", &opts.sparse_h);
+  set_double("ns_theta", &opts.ns_theta);
   // Entry weights: a double vector that lives in the options list for the
   // whole call (dense: m x n, leading dimension weights_ld; CSC: one per
   // stored entry).
@@ -210,8 +225,10 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
       Rcpp::Named("stop_reason") = std::string(stop_reason_name(res.stop_reason)),
       Rcpp::Named("interrupted") = progress.interrupted,
       Rcpp::Named("seconds") = res.seconds,
+      Rcpp::Named("loss_history") = history,
       Rcpp::Named("solver") = res.solver,
-      Rcpp::Named("loss_history") = history);
+      Rcpp::Named("extrapolation") = res.extrapolation == NMF_EXTRAPOLATION_ON,
+      Rcpp::Named("restarts") = double(res.restarts));
 }
 
 }  // namespace

@@ -331,7 +331,15 @@ static void test_layout(void) {
             offsetof(nmf_options, weights_ld) == 136 &&
             offsetof(nmf_options, beta) == 144 &&
             offsetof(nmf_options, mu_eps) == 152 &&
-            sizeof(nmf_options) >= 160,
+            offsetof(nmf_options, extrapolation) == 160 &&
+            offsetof(nmf_options, extrap_beta0) == 168 &&
+            offsetof(nmf_options, extrap_eta) == 176 &&
+            offsetof(nmf_options, extrap_gamma) == 184 &&
+            offsetof(nmf_options, extrap_gamma_bar) == 192 &&
+            offsetof(nmf_options, sparse_w) == 200 &&
+            offsetof(nmf_options, sparse_h) == 208 &&
+            offsetof(nmf_options, ns_theta) == 216 &&
+            sizeof(nmf_options) >= 224,
         "nmf_options layout pinned (LP64)");
   check(offsetof(nmf_result, iterations) == 8 &&
             offsetof(nmf_result, loss) == 16 &&
@@ -340,7 +348,9 @@ static void test_layout(void) {
             offsetof(nmf_result, seconds) == 40 &&
             offsetof(nmf_result, loss_history) == 48 &&
             offsetof(nmf_result, history_length) == 64 &&
-            sizeof(nmf_result) >= 72,
+            offsetof(nmf_result, extrapolation) == 72 &&
+            offsetof(nmf_result, restarts) == 80 &&
+            sizeof(nmf_result) >= 88,
         "nmf_result layout pinned (LP64)");
 #else
   diag("skip: layout pinned only for LP64");
@@ -816,8 +826,8 @@ static void test_fit(void) {
   check(r.iterations == MAXIT && r.stop_reason == NMF_STOP_MAXIT,
         "fit: tol = 0 runs maxit iterations (%ld, stop %d)", (long)r.iterations,
         (int)r.stop_reason);
-  check(r.solver == NMF_SOLVER_HALS && r.init == NMF_INIT_RANDOM,
-        "fit: solver auto resolves to HALS (%d), init random (%d)",
+  check(r.solver == NMF_SOLVER_ANLS && r.init == NMF_INIT_RANDOM,
+        "fit: solver auto resolves to ANLS (%d), init random (%d)",
         (int)r.solver, (int)r.init);
   check(r.history_length == r.iterations && hist[r.history_length - 1] == r.loss,
         "fit: loss history has one entry per iteration, ending at the loss");

@@ -14,11 +14,16 @@
   X(nmf_options, progress_data) X(nmf_options, hals_alpha)                   \
   X(nmf_options, hals_delta) X(nmf_options, missing)                         \
   X(nmf_options, weights) X(nmf_options, weights_ld) X(nmf_options, beta)    \
-  X(nmf_options, mu_eps) X(nmf_result, struct_size)                          \
+  X(nmf_options, mu_eps) X(nmf_options, extrapolation)                      \
+  X(nmf_options, extrap_beta0) X(nmf_options, extrap_eta)                    \
+  X(nmf_options, extrap_gamma) X(nmf_options, extrap_gamma_bar)              \
+  X(nmf_options, sparse_w) X(nmf_options, sparse_h) X(nmf_options, ns_theta) \
+  X(nmf_result, struct_size)                                                 \
   X(nmf_result, stop_reason) X(nmf_result, iterations) X(nmf_result, loss)   \
   X(nmf_result, rel_error) X(nmf_result, solver) X(nmf_result, init)         \
   X(nmf_result, seconds) X(nmf_result, loss_history)                         \
-  X(nmf_result, loss_history_capacity) X(nmf_result, history_length)
+  X(nmf_result, loss_history_capacity) X(nmf_result, history_length)        \
+  X(nmf_result, extrapolation) X(nmf_result, restarts)
 
 #define OFFSET(type, field) offsetof(type, field),
 const size_t nmf_test_c_offsets[] = {NMF_LAYOUT_FIELDS(OFFSET)

@@ -159,7 +159,9 @@ class TestUsage(CliTestCase):
                        "--out", "--quiet", "--progress", "--no-progress",
                        "--transpose", "--hals-alpha", "--hals-delta", "--beta",
                        "--mu-eps", "--missing", "kl", "beta", "mu", "cd",
-                       "unstored"):
+                       "anls", "unstored", "--extrapolation", "--extrap-beta0",
+                       "--extrap-eta", "--extrap-gamma", "--extrap-gamma-bar",
+                       "--sparse-w", "--sparse-h", "--ns-theta"):
             self.assertIn(option, p.stdout)
 
     def test_version(self):
@@ -194,7 +196,12 @@ class TestUsage(CliTestCase):
             (["fit", good, "-k", "3", "--beta", "nan"], "--beta"),
             (["fit", good, "-k", "3", "--beta", "x"], "--beta"),
             (["fit", good, "-k", "3", "--mu-eps", "-1"], "--mu-eps"),
-            (["fit", good, "-k", "3", "--missing", "na"], "--missing"),
+            (["fit", good, "-k", "3", "--missing", "nan"], "--missing"),
+            (["fit", good, "-k", "3", "--missing", "zero"], "--missing"),
+            (["fit", good, "-k", "3", "--extrapolation", "maybe"], "--extrapolation"),
+            (["fit", good, "-k", "3", "--extrap-eta", "-1"], "--extrap-eta"),
+            (["fit", good, "-k", "3", "--sparse-h", "x"], "--sparse-h"),
+            (["fit", good, "-k", "3", "--ns-theta", "-0.1"], "--ns-theta"),
             (["fit", good, "-k", "3", "--l1-w", "-1"], "--l1-w"),
             (["fit", good, "-k", "3", "--l2-h", "abc"], "--l2-h"),
             (["fit", good, "-k", "3", "--frobnicate"], "unknown option"),
@@ -241,7 +248,7 @@ class TestFit(CliTestCase):
         self.assertEqual((s["m"], s["n"], s["k"]), (M, N, K))
         self.assertEqual(s["input"], self.input)
         self.assertEqual(s["format"], "tsv")
-        self.assertEqual(s["solver"], "hals")
+        self.assertEqual(s["solver"], "anls")  # what auto picks (nmf.h)
         self.assertEqual(s["init"], "random")
         self.assertEqual((s["seed"], s["maxit"], s["tol"]), (42, 2000, 1e-12))
         self.assertIn(s["stop_reason"], ("tol", "maxit"))
@@ -366,8 +373,11 @@ class TestFormats(CliTestCase):
         # sweeps by the cost of the products, which depends on nnz, so a
         # sparse and a dense copy take different (equally valid) paths.
         # One thread keeps these many small fits quick on a loaded machine.
+        # Extrapolation is on by default in double and off in float; off
+        # here, so that the float fits run the same algorithm as the double
+        # reference.
         self.args = ("-k", K, "--maxit", 50, "--tol", 0, "--init", "nndsvd",
-                     "--hals-alpha", 0, "--threads", 1)
+                     "--hals-alpha", 0, "--extrapolation", "off", "--threads", 1)
 
     def reference(self):
         return self.fit(write(self.path("ref.tsv"),
@@ -587,7 +597,7 @@ class TestMalformed(CliTestCase):
             ("text.tsv", ok + "g3\t1\tabc\t3\n", ["text.tsv:4:", "column 3",
                                                   "'S2'", "not a number", "'abc'"]),
             ("na.tsv", ok + "g3\t1\tNA\t3\n", ["na.tsv:4:", "column 3", "missing value",
-                                               "--missing nan"]),
+                                               "--missing na"]),
             ("empty_cell.tsv", ok + "g3\t1\t\t3\n", ["empty_cell.tsv:4:", "empty cell"]),
             ("negative.tsv", ok + "g3\t1\t2\t-3.5\n", ["negative.tsv:4:", "column 4",
                                                        "negative value '-3.5'", "'g3'"]),
@@ -740,10 +750,10 @@ class TestDivergence(CliTestCase):
             text[i + 1] = "\t".join(cells)
             missing[i, j] = True
         path = write(self.path("holes.tsv"), "\n".join(text) + "\n")
-        self.assert_fails(["fit", path, "-k", "2"], 1, "--missing nan")
-        fit = self.fit(path, "-k", 3, "--loss", "kl", "--missing", "nan",
+        self.assert_fails(["fit", path, "-k", "2"], 1, "--missing na")
+        fit = self.fit(path, "-k", 3, "--loss", "kl", "--missing", "na",
                        "--maxit", 30, "--tol", 0, "--threads", 1)
-        self.assertEqual(fit.summary["missing"], "nan")
+        self.assertEqual(fit.summary["missing"], "na")
         self.check_loss(fit, np.where(missing, 0.0, self.a), 1, ~missing)
 
     def test_unstored_entries_of_matrix_market(self):
@@ -761,11 +771,91 @@ class TestDivergence(CliTestCase):
                 ([self.input, "--loss", "kl", "--solver", "hals"], "solver hals"),
                 ([self.input, "--solver", "cd"], "solver cd"),
                 ([self.input, "--loss", "beta", "--beta", "0"], "positive"),
-                ([mtx, "--missing", "nan"], "NMF_MISSING_NAN"),
-                ([self.input, "--missing", "unstored"], "NMF_MISSING_UNSTORED")):
+                ([mtx, "--missing", "na"], "NMF_MISSING_NAN"),
+                ([self.input, "--missing", "unstored"], "NMF_MISSING_UNSTORED"),
+                ([self.input, "--loss", "kl", "--extrapolation", "on"],
+                 "extrapolation is not available with solver cd"),
+                ([self.input, "--loss", "beta", "--beta", "1.5", "--sparse-h", "0.1"],
+                 "sparse_h (sparse NMF) is not available with solver mu")):
             with self.subTest(args=args):
                 self.assert_fails(["fit"] + args + ["-k", "2", "--out",
                                                     self.path("x")], 3, fragment)
+
+
+class TestSolvers(CliTestCase):
+    """--solver, --extrapolation, sparse NMF, nsNMF and --missing."""
+
+    def setUp(self):
+        super().setUp()
+        self.w0, self.h0, self.a = planted()
+        self.input = write(self.path("planted.tsv"),
+                           table_text(self.a, gene_names(M), sample_names(N)))
+
+    def test_solvers_recover_the_planted_matrix(self):
+        for solver in ("hals", "anls"):
+            for ex in ("off", "on"):
+                with self.subTest(solver=solver, extrapolation=ex):
+                    fit = self.fit(self.input, "-k", K, "--solver", solver,
+                                   "--extrapolation", ex, "--maxit", 2000,
+                                   "--tol", 1e-12, prefix=solver + ex)
+                    s = fit.summary
+                    self.assertEqual(s["solver"], solver)
+                    self.assertEqual(s["extrapolation"], ex)
+                    self.assertLess(rel_error(self.a, fit.reconstruction()), 1e-3)
+                    h = s["loss_history"]
+                    self.assertTrue(all(b <= a * (1 + 1e-9) + 1e-12
+                                        for a, b in zip(h, h[1:])))
+
+    def test_sparse_and_smoothing_options_reach_the_summary(self):
+        fit = self.fit(self.input, "-k", K, "--sparse-h", 0.01, "--l2-w", 1,
+                       "--ns-theta", 0.2, "--extrap-beta0", 0.3,
+                       "--extrap-eta", 2, "--extrap-gamma", 1.1,
+                       "--extrap-gamma-bar", 1.02, "--maxit", 20)
+        s = fit.summary
+        self.assertEqual((s["sparse_h"], s["sparse_w"], s["ns_theta"]), (0.01, 0, 0.2))
+        self.assertEqual((s["extrap_beta0"], s["extrap_eta"], s["extrap_gamma"],
+                          s["extrap_gamma_bar"]), (0.3, 2, 1.1, 1.02))
+        self.assertTrue((fit.W >= 0).all() and (fit.H >= 0).all())
+
+    def test_na_cells_are_missing_values(self):
+        a = self.a.copy()
+        text = table_text(a, gene_names(M), sample_names(N)).splitlines()
+        # Blank out a few cells as NA (row r, sample c) and fit without them.
+        holes = [(2, 1), (5, 7), (17, 3), (30, 11)]
+        rows = [line.split("\t") for line in text]
+        for r, c in holes:
+            rows[r + 1][c + 1] = "NA"
+        path = write(self.path("holes.tsv"), "\n".join("\t".join(x) for x in rows) + "\n")
+        self.assert_fails(["fit", path, "-k", K], 1, "missing value")
+        fit = self.fit(path, "-k", K, "--missing", "na", "--maxit", 3000, "--tol", 1e-13)
+        self.assertEqual(fit.summary["missing"], "na")
+        self.assertEqual(fit.summary["solver"], "anls")
+        # The planted matrix is exactly rank K: the missing cells are
+        # predicted from the rest.
+        rec = fit.reconstruction()
+        for r, c in holes:
+            self.assertAlmostEqual(rec[r, c], a[r, c], delta=1e-3 * a.max())
+
+    def test_unstored_entries_are_missing(self):
+        a = self.a.copy()
+        rng = np.random.default_rng(3)
+        hidden = rng.uniform(size=a.shape) < 0.2
+        b = np.where(hidden, 0.0, a)
+        path = write(self.path("obs.mtx"), mtx_text(b))
+        fit = self.fit(path, "-k", K, "--missing", "unstored", "--maxit", 3000,
+                       "--tol", 1e-13)
+        self.assertEqual(fit.summary["missing"], "unstored")
+        rec = fit.reconstruction()
+        # The hidden entries are predicted (not fitted as zeros).
+        self.assertLess(np.abs(rec - a)[hidden].max(), 1e-2 * a.max())
+
+    def test_invalid_combinations_are_library_errors(self):
+        self.assert_fails(["fit", self.input, "-k", K, "--missing", "unstored"], 3,
+                          "NMF_MISSING_UNSTORED")
+        self.assert_fails(["fit", self.input, "-k", K, "--extrap-eta", "0.5"], 3,
+                          "extrap_eta")
+        self.assert_fails(["fit", self.input, "-k", K, "--ns-theta", "2"], 3,
+                          "ns_theta")
 
 
 class TestInterrupt(CliTestCase):

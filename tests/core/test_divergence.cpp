@@ -509,7 +509,9 @@ TEST(Missing, MaskedEntriesAreIgnored) {
   for (auto [loss, solver, beta] : {std::tuple<int32_t, int32_t, double>{NMF_LOSS_KL, NMF_SOLVER_MU, 0},
                                     {NMF_LOSS_KL, NMF_SOLVER_CD, 0},
                                     {NMF_LOSS_BETA, NMF_SOLVER_MU, 0.5},
-                                    {NMF_LOSS_FROBENIUS, NMF_SOLVER_MU, 0}})
+                                    {NMF_LOSS_FROBENIUS, NMF_SOLVER_MU, 0},
+                                    {NMF_LOSS_FROBENIUS, NMF_SOLVER_HALS, 0},
+                                    {NMF_LOSS_FROBENIUS, NMF_SOLVER_ANLS, 0}})
     for (int32_t init : {NMF_INIT_RANDOM, NMF_INIT_NNDSVDA}) {
       SCOPED_TRACE("loss " + std::to_string(loss) + " solver " + std::to_string(solver) +
                    " init " + std::to_string(init));
@@ -770,13 +772,13 @@ TEST(Solver, AutoRule) {
     bool weighted;
     int32_t expect;
   };
-  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, NMF_SOLVER_HALS},
-                     S{NMF_LOSS_FROBENIUS, 0, true, NMF_SOLVER_MU},
+  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, NMF_SOLVER_ANLS},
+                     S{NMF_LOSS_FROBENIUS, 0, true, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_KL, 0, false, NMF_SOLVER_CD},
                      S{NMF_LOSS_KL, 0, true, NMF_SOLVER_CD},
                      S{NMF_LOSS_BETA, 1, false, NMF_SOLVER_CD},
-                     S{NMF_LOSS_BETA, 2, false, NMF_SOLVER_HALS},
-                     S{NMF_LOSS_BETA, 2, true, NMF_SOLVER_MU},
+                     S{NMF_LOSS_BETA, 2, false, NMF_SOLVER_ANLS},
+                     S{NMF_LOSS_BETA, 2, true, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_BETA, 0.5, false, NMF_SOLVER_MU}}) {
     nmf_options o = test_options();
     o.loss = s.loss;
@@ -817,7 +819,12 @@ TEST(Errors, EveryNewOptionIsValidated) {
       {"unstored with dense", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.missing = NMF_MISSING_UNSTORED; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"nmf_missing_unstored", "csc"}},
       {"hals with kl", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_HALS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"hals", "kl"}},
       {"hals with beta", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 1.5; o.solver = NMF_SOLVER_HALS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"hals", "beta", "1.5"}},
-      {"hals with missing", [](nmf_options &o) { o.solver = NMF_SOLVER_HALS; o.missing = NMF_MISSING_NAN; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"hals", "missing"}},
+      {"anls with kl", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_ANLS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"anls", "kl", "cd"}},
+      {"anls with beta", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 0.5; o.solver = NMF_SOLVER_ANLS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"anls", "beta", "0.5"}},
+      {"mu with extrapolation", [](nmf_options &o) { o.solver = NMF_SOLVER_MU; o.extrapolation = NMF_EXTRAPOLATION_ON; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"extrapolation", "mu", "hals", "anls"}},
+      {"auto kl with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "cd", "auto"}},
+      {"cd with ns_theta", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_CD; o.ns_theta = 0.5; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"ns_theta", "cd"}},
+      {"mu with sparse_w", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 1.5; o.sparse_w = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_w", "mu"}},
       {"cd with frobenius", [](nmf_options &o) { o.solver = NMF_SOLVER_CD; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"cd", "frobenius"}},
       {"cd with beta 1.5", [](nmf_options &o) { o.solver = NMF_SOLVER_CD; o.loss = NMF_LOSS_BETA; o.beta = 1.5; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"cd", "beta", "1.5"}},
       {"itakura-saito with zeros", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 0; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"beta", "positive", "row", "column"}},

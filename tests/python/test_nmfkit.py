@@ -137,21 +137,30 @@ class TestLibrary(unittest.TestCase):
              O.progress.offset, O.progress_data.offset, O.hals_alpha.offset,
              O.hals_delta.offset, O.missing.offset, O.weights.offset,
              O.weights_ld.offset, O.beta.offset, O.mu_eps.offset,
-             ctypes.sizeof(O)],
-            [24, 32, 40, 72, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160])
+             O.extrapolation.offset, O.extrap_beta0.offset,
+             O.extrap_eta.offset, O.extrap_gamma.offset,
+             O.extrap_gamma_bar.offset, O.sparse_w.offset, O.sparse_h.offset,
+             O.ns_theta.offset, ctypes.sizeof(O)],
+            [24, 32, 40, 72, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160,
+             168, 176, 184, 192, 200, 208, 216, 224])
         self.assertEqual(
             [R.iterations.offset, R.loss.offset, R.rel_error.offset,
              R.solver.offset, R.seconds.offset, R.loss_history.offset,
-             R.history_length.offset, ctypes.sizeof(R)],
-            [8, 16, 24, 32, 40, 48, 64, 72])
+             R.history_length.offset, R.extrapolation.offset,
+             R.restarts.offset, ctypes.sizeof(R)],
+            [8, 16, 24, 32, 40, 48, 64, 72, 80, 88])
         # nmf_options_init accepts our size and fills the documented defaults.
         o = O()
         self.assertEqual(nmfkit._load().nmf_options_init(ctypes.byref(o),
                                                          ctypes.sizeof(o)), 0)
         self.assertEqual((o.struct_size, o.maxit, o.tol, o.seed),
-                         (160, 200, 1e-5, 42))
+                         (224, 200, 1e-5, 42))
         self.assertEqual((o.missing, o.beta, o.mu_eps, bool(o.weights)),
                          (0, 1.0, 2.220446049250313e-16, False))
+        self.assertEqual((o.extrapolation, o.extrap_beta0, o.extrap_eta,
+                          o.extrap_gamma, o.extrap_gamma_bar, o.sparse_w,
+                          o.sparse_h, o.ns_theta),
+                         (-1, 0.5, 1.5, 1.05, 1.01, 0.0, 0.0, 0.0))
 
 
 class TestRecovery(unittest.TestCase):
@@ -269,6 +278,14 @@ class TestLayouts(unittest.TestCase):
         self.assertEqual(p.data_ptr, A.ctypes.data)
         self.assertEqual((p.m, p.n, p.ld, p.transposed, p.copied),
                          (24, 30, 24, True, False))
+
+    def test_solver_names_round_trip(self):
+        # The result names the solver used; auto resolves to ANLS (nmf.h).
+        for asked, used in (("auto", "anls"), ("hals", "hals"), ("anls", "anls"),
+                            ("mu", "mu")):
+            f = nmfkit.fit(np.asfortranarray(self.A), 3, solver=asked, maxit=20)
+            self.assertEqual(f.solver, used)
+            self.assertTrue((f.W >= 0).all() and (f.H >= 0).all())
 
     def test_row_and_column_major_give_the_same_factors(self):
         F = np.asfortranarray(self.A)

@@ -109,13 +109,4 @@ template <class Ops, class Entries, class T>
 Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                       T* d, T* h, const Options& opt, Result& res);
 
-// The solver NMF_SOLVER_AUTO resolves to for these options (nmf.h).
-int32_t resolve_solver(const Options& opt);
-
-// True when the options go to fit_divergence rather than the HALS driver.
-inline bool uses_divergence_path(const Options& opt) {
-  const int32_t s = resolve_solver(opt);
-  return s == kSolverMu || s == kSolverCd;
-}
-
 }  // namespace nmf

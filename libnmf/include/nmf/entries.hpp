@@ -1,8 +1,10 @@
-// Entry-wise access to A for the divergence path (fit_divergence.cpp): the
-// entries that enter the loss, each with its value a and weight w, visited
-// column by column or, for a block of rows, column after column.  Missing
-// entries (NaN under NMF_MISSING_NAN, unstored under NMF_MISSING_UNSTORED,
-// weight 0) are never visited, except as noted for the CSC "background".
+// Entry-wise access to A for the divergence path (fit_divergence.cpp; also
+// the data summary and NNDSVD mask of the weighted Frobenius loss,
+// weighted.hpp): the entries that enter the loss, each with its value a and
+// weight w, visited column by column or, for a block of rows, column after
+// column.  Missing entries (NaN under NMF_MISSING_NAN, unstored under
+// NMF_MISSING_UNSTORED, weight 0) are never visited, except as noted for
+// the CSC "background".
 //
 // CSC input with NMF_MISSING_NONE has a background: every entry not stored
 // is an observed zero of weight 1.  The solvers then add the contribution of

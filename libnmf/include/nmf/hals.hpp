@@ -97,5 +97,8 @@ void nnls_solve(double* x, const double* b, const double* g, int64_t k,
                 int64_t len, double l1, double l2, int threads);
 void nnls_solve(float* x, const float* b, const double* g, int64_t k,
                 int64_t len, double l1, double l2, int threads);
+// The same for one column in double (x in/out: warm start, then solution).
+void nnls_column(double* x, const double* b, const double* g, int64_t k,
+                 double l1, double l2);
 
 }  // namespace nmf

@@ -13,6 +13,12 @@
 
 namespace nmf {
 
+// True when a fit starts from the NNDSVD family (no user factor given).
+inline bool starts_from_nndsvd(const Options& opt) {
+  return opt.init != kInitRandom && !opt.user_w && !opt.user_h && !opt.fix_w &&
+         !opt.fix_h;
+}
+
 // Uniform [0, 1) entries times sqrt(mean(A) / k), so that WH has the scale
 // of A.  W is drawn first (column by column, as the m x k output is laid
 // out), then H (column by column); wt is W transposed (k x m).

@@ -10,13 +10,19 @@ enum Loss : int32_t { kLossFrobenius = 0, kLossKl = 1, kLossBeta = 2 };
 enum Solver : int32_t {
   kSolverAuto = 0,
   kSolverHals = 1,
-  kSolverMu = 2,  // multiplicative updates (divergence.hpp)
-  kSolverCd = 3,  // coordinate descent for KL (kl_cd.hpp)
+  kSolverMu = 2,    // multiplicative updates (divergence.hpp)
+  kSolverCd = 3,    // coordinate descent for KL (kl_cd.hpp)
+  kSolverAnls = 4,  // ANLS, block principal pivoting (bpp.hpp)
 };
 enum Missing : int32_t {
   kMissingNone = 0,
   kMissingNan = 1,       // NaN entries of a dense A are missing
   kMissingUnstored = 2,  // CSC: entries not stored are missing
+};
+enum Extrapolation : int32_t {
+  kExtrapolationAuto = -1,
+  kExtrapolationOff = 0,
+  kExtrapolationOn = 1,
 };
 enum Init : int32_t {
   kInitRandom = 0,
@@ -60,6 +66,17 @@ struct Options {
   double beta = 1.0;
   // Multiplicative updates: floor of the factor entries in internal units.
   double mu_eps = 2.220446049250313e-16;
+  // Extrapolation (Ang & Gillis 2019) and its parameters.
+  int32_t extrapolation = kExtrapolationAuto;
+  double extrap_beta0 = 0.5;
+  double extrap_eta = 1.5;
+  double extrap_gamma = 1.05;
+  double extrap_gamma_bar = 1.01;
+  // Sparse NMF (Kim & Park 2007): 1/2 sparse_h sum_j (sum_i H_ij)^2 and
+  // 1/2 sparse_w sum_i (sum_j W_ij)^2; nsNMF smoothing theta.
+  double sparse_w = 0;
+  double sparse_h = 0;
+  double ns_theta = 0;
 };
 
 struct Result {
@@ -70,6 +87,8 @@ struct Result {
   int32_t solver = kSolverHals;
   int32_t init = kInitRandom;
   double seconds = 0;
+  int32_t extrapolation = kExtrapolationOff;  // what was used
+  int64_t restarts = 0;                       // extrapolation restarts
   std::vector<double> history;  // loss after each iteration
 };
 

@@ -13,10 +13,19 @@ namespace nmf {
 // Dimensions and leading dimension of a dense view, then every entry:
 // finite and non-negative.  The first offending entry (column-major order)
 // is reported with its 1-based position in the message.
-// With nan_missing (NMF_MISSING_NAN), NaN entries are allowed: they are
-// missing.
+// With allow_nan (NMF_MISSING_NAN), NaN entries are accepted as missing.
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads, bool nan_missing = false);
+Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan = false);
+
+// The missing-value mode and the entry weights against the kind of input
+// (nmf.h): NAN needs dense input, UNSTORED CSC input; dense weights are
+// m x n with leading dimension weights_ld >= m, CSC weights have nnz
+// entries; every weight finite and >= 0.  Also the option combinations the
+// weighted loss does not support.
+template <class T>
+Status validate_weights(const DenseView<T>& a, const Options& opt, int threads);
+template <class T, class I>
+Status validate_weights(const CscView<T, I>& a, const Options& opt, int threads);
 
 // CSC structure (col_ptr[0] = 0, non-decreasing, row indices in range and
 // strictly increasing per column), then values.  Fills row_nnz (length m).
@@ -32,13 +41,6 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
 // non-negative.  name is 'W' or 'H'.
 template <class T>
 Status validate_factor(const T* x, int64_t rows, int64_t cols, char name);
-
-// The missing-value mode and the entry weights against the kind of input
-// (nmf.h): NAN needs dense input, UNSTORED CSC input; dense weights are
-// m x n with leading dimension weights_ld >= m, CSC weights have nnz
-// entries; every weight finite and >= 0.
-Status validate_weights(const Options& opt, bool csc, int64_t m, int64_t n,
-                        int64_t nnz);
 
 // Bytes of memory available to this process, or -1 if unknown: the least of
 // MemAvailable (else physical memory), the container's cgroup memory limit
