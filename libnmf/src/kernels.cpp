@@ -1,0 +1,156 @@
+// Inner loops compiled per instruction set (see kernels.hpp).
+#include "nmf/kernels.hpp"
+
+#include <algorithm>
+
+#if defined(__clang__)
+// No a*b+c fused into one rounding: every variant must give the same bits.
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+// Function multiversioning: one copy per instruction set, chosen once by the
+// dynamic loader (ifunc).  Only where the toolchain and the loader support
+// it; elsewhere the portable copy alone.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && \
+    !defined(NMF_NO_MULTIVERSIONING)
+#if defined(__clang__)
+#define NMF_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NMF_MULTIVERSION                                         \
+  __attribute__((target_clones("avx512f", "avx2", "default"), \
+                 optimize("fp-contract=off")))
+#endif
+#else
+#define NMF_MULTIVERSION
+#endif
+
+#define NMF_INLINE inline __attribute__((always_inline))
+
+namespace nmf {
+namespace kernels {
+
+namespace {
+
+template <bool kSingle>
+NMF_INLINE void hals_panel_impl(double* xt, const double* bt, const double* g,
+                                int64_t k, double l1, double l2, double flush,
+                                int max_sweeps, double d2, double* active) {
+  constexpr int64_t P = kPanel;
+  double first[P], change[P], gx[P];
+  for (int64_t c = 0; c < P; ++c) first[c] = 0;
+  for (int s = 0; s < std::max(max_sweeps, 1); ++s) {
+    for (int64_t c = 0; c < P; ++c) change[c] = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      const double* gj = g + j * k;  // G is symmetric: column j is row j
+      for (int64_t c = 0; c < P; ++c) gx[c] = 0;
+      for (int64_t l = 0; l < k; ++l) {
+        const double glj = gj[l];
+        const double* xl = xt + l * P;
+        for (int64_t c = 0; c < P; ++c) gx[c] += glj * xl[c];
+      }
+      const double den = gj[j] + l2;
+      double* xj = xt + j * P;
+      const double* bj = bt + j * P;
+      for (int64_t c = 0; c < P; ++c) {
+        const double old = xj[c];
+        double nv = den > 0 ? (bj[c] - l1 - gx[c] - l2 * old) / den + old : 0.0;
+        nv = nv > 0 ? nv : 0.0;
+        nv = nv < flush ? 0.0 : nv;
+        if (kSingle) nv = double(float(nv));
+        const double diff = nv - old;
+        change[c] += diff * diff;
+        xj[c] = active[c] != 0 ? nv : old;
+      }
+    }
+    bool any = false;
+    for (int64_t c = 0; c < P; ++c) {
+      if (active[c] == 0) continue;
+      if (s == 0) {
+        first[c] = change[c];
+        if (change[c] == 0) active[c] = 0;
+      } else if (change[c] <= d2 * first[c]) {
+        active[c] = 0;
+      }
+      any = any || active[c] != 0;
+    }
+    if (!any) break;
+  }
+}
+
+template <class T, class I>
+NMF_INLINE void left_impl(const int64_t* p, const I* ri, const T* x,
+                          const T* wt, int64_t k, double alpha, int64_t j0,
+                          int64_t j1, T* out, double* acc) {
+  for (int64_t j = j0; j < j1; ++j) {
+    for (int64_t r = 0; r < k; ++r) acc[r] = 0;
+    for (int64_t q = p[j]; q < p[j + 1]; ++q) {
+      const T* w = wt + int64_t(ri[q]) * k;
+      const double v = alpha * double(x[q]);
+      for (int64_t r = 0; r < k; ++r) acc[r] += v * double(w[r]);
+    }
+    T* o = out + j * k;
+    for (int64_t r = 0; r < k; ++r) o[r] = T(acc[r]);
+  }
+}
+
+template <class T, class I>
+NMF_INLINE void right_impl(const I* ri, const T* x, const T* h, int64_t k,
+                           double alpha, int64_t n, int64_t r0, int64_t r1,
+                           const int64_t* begin, const int64_t* end,
+                           double* acc, T* out) {
+  const int64_t cnt = (r1 - r0) * k;
+  for (int64_t t = 0; t < cnt; ++t) acc[t] = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t q0 = begin[j], q1 = end[j];
+    if (q0 == q1) continue;
+    const T* hj = h + j * k;
+    for (int64_t q = q0; q < q1; ++q) {
+      const double v = alpha * double(x[q]);
+      double* o = acc + (int64_t(ri[q]) - r0) * k;
+      for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
+    }
+  }
+  T* o = out + r0 * k;
+  for (int64_t t = 0; t < cnt; ++t) o[t] = T(acc[t]);
+}
+
+}  // namespace
+
+NMF_MULTIVERSION
+void hals_panel(double* xt, const double* bt, const double* g, int64_t k,
+                double l1, double l2, double flush, bool single,
+                int max_sweeps, double d2, double* active) {
+  if (single)
+    hals_panel_impl<true>(xt, bt, g, k, l1, l2, flush, max_sweeps, d2, active);
+  else
+    hals_panel_impl<false>(xt, bt, g, k, l1, l2, flush, max_sweeps, d2, active);
+}
+
+#define NMF_LEFT(T, I)                                                        \
+  NMF_MULTIVERSION void csc_left(const int64_t* p, const I* ri, const T* x,   \
+                                 const T* wt, int64_t k, double alpha,        \
+                                 int64_t j0, int64_t j1, T* out, double* acc) { \
+    left_impl(p, ri, x, wt, k, alpha, j0, j1, out, acc);                      \
+  }
+NMF_LEFT(double, int32_t)
+NMF_LEFT(double, int64_t)
+NMF_LEFT(float, int32_t)
+NMF_LEFT(float, int64_t)
+#undef NMF_LEFT
+
+#define NMF_RIGHT(T, I)                                                       \
+  NMF_MULTIVERSION void csc_right(const I* ri, const T* x, const T* h,        \
+                                  int64_t k, double alpha, int64_t n,         \
+                                  int64_t r0, int64_t r1,                     \
+                                  const int64_t* begin, const int64_t* end,   \
+                                  double* acc, T* out) {                      \
+    right_impl(ri, x, h, k, alpha, n, r0, r1, begin, end, acc, out);          \
+  }
+NMF_RIGHT(double, int32_t)
+NMF_RIGHT(double, int64_t)
+NMF_RIGHT(float, int32_t)
+NMF_RIGHT(float, int64_t)
+#undef NMF_RIGHT
+
+}  // namespace kernels
+}  // namespace nmf
