@@ -89,6 +89,10 @@ TEST(Kernels, PanelSweepIsBitwiseTheColumnSweep) {
         }
   check_panel_sweep<double>(20, 50, 10, 0.1, 0.3, 0.2, 99);
   check_panel_sweep<float>(20, 50, 10, 0.1, 0.3, 0.2, 100);
+  // Large enough for the parallel region (kernels::worth_threads).
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * 20 * 20 * 2000 * 10));
+  check_panel_sweep<double>(20, 2000, 10, 0.1, 0.0, 0.0, 101);
+  check_panel_sweep<float>(20, 2000, 10, 0.1, 0.0, 0.0, 102);
 }
 
 // A random CSC with empty columns and rows, as dense reference and CSC.
@@ -170,9 +174,53 @@ TEST(Kernels, SparseProductsMatchDenseAndIgnoreThreadCount) {
     check_sparse_products<float, int32_t>(s, k, 1e-5);
     check_sparse_products<float, int64_t>(s, k, 1e-5);
   }
+  // Large enough for the parallel regions (kernels::worth_threads).
+  const Sparse big = random_sparse(600, 1000, 0.3, 6);
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * double(big.values.size()) * 20));
+  for (int64_t k : {20, 33}) {
+    check_sparse_products<double, int32_t>(big, k, 1e-12);
+    check_sparse_products<float, int64_t>(big, k, 1e-5);
+  }
   // More row blocks than non-empty rows, and a single row.
   check_sparse_products<double, int32_t>(random_sparse(3, 40, 0.5, 4), 4, 1e-12);
   check_sparse_products<double, int32_t>(random_sparse(1, 40, 0.5, 5), 2, 1e-12);
+}
+
+// The dense products: fixed blocks of one BLAS call each, so the same bits
+// for any thread count, and the products they stand for.
+TEST(Kernels, DenseProductsMatchReferenceAndIgnoreThreadCount) {
+  const int64_t m = 700, n = 530, k = 8;
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * m * n * k));
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> a(size_t(m * n)), wt(size_t(k * m)), h(size_t(k * n));
+  for (auto* v : {&a, &wt, &h})
+    for (auto& x : *v) x = u(rng);
+  std::vector<double> left_ref(size_t(k * n), 0.0), right_ref(size_t(k * m), 0.0);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t r = 0; r < k; ++r) {
+        left_ref[size_t(r + j * k)] += wt[size_t(r + i * k)] * a[size_t(i + j * m)];
+        right_ref[size_t(r + i * k)] += h[size_t(r + j * k)] * a[size_t(i + j * m)];
+      }
+  nmf::DenseOps<double> ops(nmf::DenseView<double>{a.data(), m, n, m});
+  std::vector<double> left1, right1;
+  for (int threads : {1, 2, 3}) {
+    std::vector<double> left(left_ref.size()), right(right_ref.size());
+    ops.left(wt.data(), k, left.data(), threads);
+    ops.right(h.data(), k, right.data(), threads);
+    for (size_t t = 0; t < left.size(); ++t)
+      ASSERT_NEAR(left[t], left_ref[t], 1e-12 * left_ref[t]);
+    for (size_t t = 0; t < right.size(); ++t)
+      ASSERT_NEAR(right[t], right_ref[t], 1e-12 * right_ref[t]);
+    if (threads == 1) {
+      left1 = left;
+      right1 = right;
+    } else {
+      EXPECT_EQ(0, std::memcmp(left.data(), left1.data(), left.size() * 8));
+      EXPECT_EQ(0, std::memcmp(right.data(), right1.data(), right.size() * 8));
+    }
+  }
 }
 
 }  // namespace

@@ -81,7 +81,9 @@ void hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
   const double d2 = delta * delta;
   const int64_t panels = (len + P - 1) / P;
   constexpr bool single = sizeof(T) < sizeof(double);
-#pragma omp parallel num_threads(threads) if (panels > 1)
+  // Work bound: every sweep costs about 2 k^2 flops per column.
+  const double work = 2.0 * double(k) * double(k) * double(len) * std::max(max_sweeps, 1);
+#pragma omp parallel num_threads(threads) if (panels > 1 && kernels::worth_threads(work))
   {
     std::vector<double> xt(static_cast<size_t>(k * P)), bt(static_cast<size_t>(k * P));
     double active[P];

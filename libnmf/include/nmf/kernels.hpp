@@ -12,6 +12,13 @@
 namespace nmf {
 namespace kernels {
 
+// Whether work of about `flops` floating-point operations is worth a
+// parallel region: below about 4 million, starting and joining the threads
+// costs more than it saves (and, on a busy machine, waiting for a descheduled
+// thread costs milliseconds).  The split of the work into pieces is fixed
+// whatever the answer, so results do not depend on it.
+inline bool worth_threads(double flops) { return flops >= 4.0e6; }
+
 // Columns swept together by hals_panel (see hals.hpp).
 constexpr int64_t kPanel = 16;
 

@@ -34,7 +34,8 @@ class DenseOps {
   void left(const T* wt, int64_t k, T* out, int threads,
             double alpha = 1.0) const {
     const int64_t nb = (a_.n + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (nb > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
     for (int64_t b = 0; b < nb; ++b) {
       const int64_t c0 = b * kBlock, cn = std::min(kBlock, a_.n - c0);
       blas::gemm('N', 'N', k, cn, a_.m, T(alpha), wt, k, a_.data + c0 * a_.ld,
@@ -45,7 +46,8 @@ class DenseOps {
   void right(const T* h, int64_t k, T* out, int threads,
              double alpha = 1.0) const {
     const int64_t nb = (a_.m + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (nb > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
     for (int64_t b = 0; b < nb; ++b) {
       const int64_t r0 = b * kBlock, rn = std::min(kBlock, a_.m - r0);
       blas::gemm('N', 'T', k, rn, a_.n, T(alpha), h, k, a_.data + r0, a_.ld,
@@ -181,7 +183,8 @@ class CscOps {
             double alpha = 1.0) const {
     constexpr int64_t kCols = 64;
     const int64_t nr = (a_.n + kCols - 1) / kCols;
-#pragma omp parallel num_threads(threads) if (nr > 1)
+#pragma omp parallel num_threads(threads) \
+    if (nr > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
       std::vector<double> acc(static_cast<size_t>(k));
 #pragma omp for schedule(dynamic, 1)
@@ -199,7 +202,8 @@ class CscOps {
   void right(const T* h, int64_t k, T* out, int threads,
              double alpha = 1.0) const {
     const int64_t nb = int64_t(bounds_.size()) - 1;
-#pragma omp parallel num_threads(threads) if (nb > 1)
+#pragma omp parallel num_threads(threads) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
       std::vector<double> acc;
 #pragma omp for schedule(dynamic, 1)
