@@ -3,6 +3,12 @@
 
 #include <algorithm>
 
+#if defined(__GNUC__) && !defined(__clang__)
+// The vector helpers below are always inlined: no vector crosses a call, so
+// the note that AVX-512 vector arguments change the calling convention does
+// not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 #if defined(__clang__)
 // No a*b+c fused into one rounding: every variant must give the same bits.
 #pragma STDC FP_CONTRACT OFF
@@ -31,48 +37,74 @@ namespace kernels {
 
 namespace {
 
+// Generic vectors (GCC/Clang vector extensions): 8 doubles, lowered to
+// whatever the variant's instruction set has (one AVX-512 register, two AVX2
+// or four SSE2 ones).  Lane-wise IEEE arithmetic: the same bits as scalar.
+typedef double vd __attribute__((vector_size(64)));
+typedef float vf __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8;
+constexpr int64_t kVecs = kPanel / kLanes;
+static_assert(kPanel % kLanes == 0, "the panel is a whole number of vectors");
+
+NMF_INLINE vd load(const double* p) {
+  vd v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+NMF_INLINE void store(double* p, vd v) { __builtin_memcpy(p, &v, sizeof v); }
+
 template <bool kSingle>
 NMF_INLINE void hals_panel_impl(double* xt, const double* bt, const double* g,
                                 int64_t k, double l1, double l2, double flush,
                                 int max_sweeps, double d2, double* active) {
   constexpr int64_t P = kPanel;
-  double first[P], change[P], gx[P];
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  double first[P];
   for (int64_t c = 0; c < P; ++c) first[c] = 0;
   for (int s = 0; s < std::max(max_sweeps, 1); ++s) {
-    for (int64_t c = 0; c < P; ++c) change[c] = 0;
+    vd change[kVecs], live[kVecs];
+    for (int64_t v = 0; v < kVecs; ++v) {
+      change[v] = zero;
+      live[v] = load(active + v * kLanes);
+    }
     for (int64_t j = 0; j < k; ++j) {
       const double* gj = g + j * k;  // G is symmetric: column j is row j
-      for (int64_t c = 0; c < P; ++c) gx[c] = 0;
+      // (G x_c)_j for the panel's columns, summed over l = 0..k-1 in order.
+      vd gx[kVecs];
+      for (int64_t v = 0; v < kVecs; ++v) gx[v] = zero;
       for (int64_t l = 0; l < k; ++l) {
         const double glj = gj[l];
         const double* xl = xt + l * P;
-        for (int64_t c = 0; c < P; ++c) gx[c] += glj * xl[c];
+        for (int64_t v = 0; v < kVecs; ++v) gx[v] += glj * load(xl + v * kLanes);
       }
       const double den = gj[j] + l2;
       double* xj = xt + j * P;
       const double* bj = bt + j * P;
-      for (int64_t c = 0; c < P; ++c) {
-        const double old = xj[c];
-        double nv = den > 0 ? (bj[c] - l1 - gx[c] - l2 * old) / den + old : 0.0;
-        nv = nv > 0 ? nv : 0.0;
-        nv = nv < flush ? 0.0 : nv;
-        if (kSingle) nv = double(float(nv));
-        const double diff = nv - old;
-        change[c] += diff * diff;
-        xj[c] = active[c] != 0 ? nv : old;
+      for (int64_t v = 0; v < kVecs; ++v) {
+        const vd old = load(xj + v * kLanes);
+        vd nv = den > 0 ? (load(bj + v * kLanes) - l1 - gx[v] - l2 * old) / den + old
+                        : zero;
+        nv = nv > 0 ? nv : zero;       // also maps NaN to 0
+        nv = nv < flush ? zero : nv;
+        if (kSingle) nv = __builtin_convertvector(__builtin_convertvector(nv, vf), vd);
+        const vd diff = nv - old;
+        change[v] += diff * diff;
+        store(xj + v * kLanes, live[v] != 0 ? nv : old);
       }
     }
     bool any = false;
-    for (int64_t c = 0; c < P; ++c) {
-      if (active[c] == 0) continue;
-      if (s == 0) {
-        first[c] = change[c];
-        if (change[c] == 0) active[c] = 0;
-      } else if (change[c] <= d2 * first[c]) {
-        active[c] = 0;
+    for (int64_t v = 0; v < kVecs; ++v)
+      for (int64_t c = 0; c < kLanes; ++c) {
+        const int64_t cc = v * kLanes + c;
+        if (active[cc] == 0) continue;
+        if (s == 0) {
+          first[cc] = change[v][c];
+          if (change[v][c] == 0) active[cc] = 0;
+        } else if (change[v][c] <= d2 * first[cc]) {
+          active[cc] = 0;
+        }
+        any = any || active[cc] != 0;
       }
-      any = any || active[c] != 0;
-    }
     if (!any) break;
   }
 }
