@@ -109,10 +109,75 @@ NMF_INLINE void hals_panel_impl(double* xt, const double* bt, const double* g,
   }
 }
 
+// Lanes r < k of the row of k values at w as NV vectors.  With `whole`, the
+// values after the row may be read (they exist: it is not the last row of
+// its array); they are set to zero when kZeroTail, else left as they are
+// (finite values the caller ignores).  Without `whole`, the row is copied
+// lane by lane, zeros beyond k.
+template <int NV, bool kZeroTail, class T>
+NMF_INLINE void load_row(const T* w, int64_t k, bool whole, vd* out) {
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (whole) {
+    for (int v = 0; v < NV; ++v) {
+      vd r;
+      if (sizeof(T) == sizeof(double)) {
+        __builtin_memcpy(&r, w + v * kLanes, sizeof r);
+      } else {
+        vf f;
+        __builtin_memcpy(&f, w + v * kLanes, sizeof f);
+        r = __builtin_convertvector(f, vd);
+      }
+      out[v] = r;
+    }
+    if (kZeroTail) {
+      const int64_t last = k - (NV - 1) * kLanes;  // lanes used in the last
+      for (int64_t c = last; c < kLanes; ++c) out[NV - 1][c] = 0;
+    }
+    return;
+  }
+  for (int v = 0; v < NV; ++v) out[v] = zero;
+  for (int64_t r = 0; r < k; ++r) out[r / kLanes][r % kLanes] = double(w[r]);
+}
+
+// Sparse W^T A for ranks k <= 8 NV: the column's sums stay in NV vector
+// registers (lane r of vector v is row 8 v + r of the output), each entry
+// adding alpha x[q] * wt(:, i) lane by lane, in the order of the entries:
+// the same arithmetic as the scalar loop.  Lanes past k pick up values of
+// the next row of wt and are never written out.
+template <int NV, class T, class I>
+NMF_INLINE void left_vec(const int64_t* p, const I* ri, const T* x,
+                         const T* wt, int64_t k, int64_t m, double alpha,
+                         int64_t j0, int64_t j1, T* out) {
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  // Whole vectors from row i stay inside wt (m k values) while
+  // i k + 8 NV <= m k.
+  const int64_t size = m * k;
+  for (int64_t j = j0; j < j1; ++j) {
+    vd a[NV];
+    for (int v = 0; v < NV; ++v) a[v] = zero;
+    for (int64_t q = p[j]; q < p[j + 1]; ++q) {
+      const int64_t i = int64_t(ri[q]);
+      const double s = alpha * double(x[q]);
+      vd w[NV];
+      load_row<NV, false>(wt + i * k, k, i * k + NV * kLanes <= size, w);
+      for (int v = 0; v < NV; ++v) a[v] += s * w[v];
+    }
+    T* o = out + j * k;
+    for (int64_t r = 0; r < k; ++r) o[r] = T(a[r / kLanes][r % kLanes]);
+  }
+}
+
 template <class T, class I>
 NMF_INLINE void left_impl(const int64_t* p, const I* ri, const T* x,
-                          const T* wt, int64_t k, double alpha, int64_t j0,
-                          int64_t j1, T* out, double* acc) {
+                          const T* wt, int64_t k, int64_t m, double alpha,
+                          int64_t j0, int64_t j1, T* out, double* acc) {
+  switch ((k + kLanes - 1) / kLanes) {
+    case 1: return left_vec<1>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 2: return left_vec<2>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 3: return left_vec<3>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 4: return left_vec<4>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    default: break;
+  }
   for (int64_t j = j0; j < j1; ++j) {
     for (int64_t r = 0; r < k; ++r) acc[r] = 0;
     for (int64_t q = p[j]; q < p[j + 1]; ++q) {
@@ -125,22 +190,54 @@ NMF_INLINE void left_impl(const int64_t* p, const I* ri, const T* x,
   }
 }
 
+// Sparse H A^T for ranks k <= 8 NV: column j's h(:, j) is held in NV vector
+// registers with zeros past k, and every entry of the column adds
+// alpha x * h(:, j) to its accumulator row with whole vectors; the lanes past
+// k of a row fall on the next row (or the padding) and add +0, which changes
+// nothing.  Each output entry is summed over j in order, as in the scalar
+// loop.
+template <int NV, class T, class I>
+NMF_INLINE void right_vec(const I* ri, const T* x, const T* h, int64_t k,
+                          double alpha, int64_t n, int64_t r0,
+                          const int64_t* begin, const int64_t* end,
+                          double* acc) {
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t q0 = begin[j], q1 = end[j];
+    if (q0 == q1) continue;
+    vd hv[NV];
+    load_row<NV, true>(h + j * k, k, j * k + NV * kLanes <= n * k, hv);
+    for (int64_t q = q0; q < q1; ++q) {
+      const double s = alpha * double(x[q]);
+      double* o = acc + (int64_t(ri[q]) - r0) * k;
+      for (int v = 0; v < NV; ++v)
+        store(o + v * kLanes, load(o + v * kLanes) + s * hv[v]);
+    }
+  }
+}
+
 template <class T, class I>
 NMF_INLINE void right_impl(const I* ri, const T* x, const T* h, int64_t k,
                            double alpha, int64_t n, int64_t r0, int64_t r1,
                            const int64_t* begin, const int64_t* end,
                            double* acc, T* out) {
   const int64_t cnt = (r1 - r0) * k;
-  for (int64_t t = 0; t < cnt; ++t) acc[t] = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    const int64_t q0 = begin[j], q1 = end[j];
-    if (q0 == q1) continue;
-    const T* hj = h + j * k;
-    for (int64_t q = q0; q < q1; ++q) {
-      const double v = alpha * double(x[q]);
-      double* o = acc + (int64_t(ri[q]) - r0) * k;
-      for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
-    }
+  for (int64_t t = 0; t < cnt + kRightPad; ++t) acc[t] = 0;
+  switch ((k + kLanes - 1) / kLanes) {
+    case 1: right_vec<1>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 2: right_vec<2>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 3: right_vec<3>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 4: right_vec<4>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    default:
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t q0 = begin[j], q1 = end[j];
+        if (q0 == q1) continue;
+        const T* hj = h + j * k;
+        for (int64_t q = q0; q < q1; ++q) {
+          const double v = alpha * double(x[q]);
+          double* o = acc + (int64_t(ri[q]) - r0) * k;
+          for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
+        }
+      }
   }
   T* o = out + r0 * k;
   for (int64_t t = 0; t < cnt; ++t) o[t] = T(acc[t]);
@@ -160,9 +257,10 @@ void hals_panel(double* xt, const double* bt, const double* g, int64_t k,
 
 #define NMF_LEFT(T, I)                                                        \
   NMF_MULTIVERSION void csc_left(const int64_t* p, const I* ri, const T* x,   \
-                                 const T* wt, int64_t k, double alpha,        \
-                                 int64_t j0, int64_t j1, T* out, double* acc) { \
-    left_impl(p, ri, x, wt, k, alpha, j0, j1, out, acc);                      \
+                                 const T* wt, int64_t k, int64_t m,           \
+                                 double alpha, int64_t j0, int64_t j1, T* out, \
+                                 double* acc) {                               \
+    left_impl(p, ri, x, wt, k, m, alpha, j0, j1, out, acc);                   \
   }
 NMF_LEFT(double, int32_t)
 NMF_LEFT(double, int64_t)

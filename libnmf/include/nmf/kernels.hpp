@@ -38,25 +38,28 @@ void hals_panel(double* xt, const double* bt, const double* g, int64_t k,
 
 // out(:, j) = alpha * sum_q x[q] * wt(:, row_ind[q]) for the columns
 // j0 <= j < j1 of a CSC matrix (q over column j's entries, in order),
-// accumulated in double in `acc` (k entries).  wt is k x m.
+// accumulated in double (in registers up to k = 32, else in `acc`, k
+// entries).  wt is k x m.
 void csc_left(const int64_t* col_ptr, const int32_t* row_ind, const double* x,
-              const double* wt, int64_t k, double alpha, int64_t j0,
+              const double* wt, int64_t k, int64_t m, double alpha, int64_t j0,
               int64_t j1, double* out, double* acc);
 void csc_left(const int64_t* col_ptr, const int64_t* row_ind, const double* x,
-              const double* wt, int64_t k, double alpha, int64_t j0,
+              const double* wt, int64_t k, int64_t m, double alpha, int64_t j0,
               int64_t j1, double* out, double* acc);
 void csc_left(const int64_t* col_ptr, const int32_t* row_ind, const float* x,
-              const float* wt, int64_t k, double alpha, int64_t j0,
+              const float* wt, int64_t k, int64_t m, double alpha, int64_t j0,
               int64_t j1, float* out, double* acc);
 void csc_left(const int64_t* col_ptr, const int64_t* row_ind, const float* x,
-              const float* wt, int64_t k, double alpha, int64_t j0,
+              const float* wt, int64_t k, int64_t m, double alpha, int64_t j0,
               int64_t j1, float* out, double* acc);
 
 // The rows r0 <= i < r1 of H A^T for a CSC matrix A (n columns), without a
 // transposed copy: acc ((r1 - r0) x k, zeroed here) receives, for each
 // column j = 0..n-1 in order, alpha * x[q] * h(:, j) in row row_ind[q] for
 // q in [begin[j], end[j]) -- the entries of column j whose rows lie in the
-// block, found once per fit (CscOps) -- then out(:, r0..r1) = acc.
+// block, found once per fit (CscOps) -- then out(:, r0..r1) = acc.  acc
+// must hold (r1 - r0) * k + kRightPad doubles.
+constexpr int64_t kRightPad = 8;
 void csc_right(const int32_t* row_ind, const double* x, const double* h,
                int64_t k, double alpha, int64_t n, int64_t r0, int64_t r1,
                const int64_t* begin, const int64_t* end, double* acc,

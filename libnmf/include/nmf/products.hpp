@@ -189,9 +189,9 @@ class CscOps {
       std::vector<double> acc(static_cast<size_t>(k));
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < nr; ++b)
-        kernels::csc_left(a_.col_ptr, a_.row_ind, a_.values, wt, k, alpha,
-                          b * kCols, std::min(a_.n, (b + 1) * kCols), out,
-                          acc.data());
+        kernels::csc_left(a_.col_ptr, a_.row_ind, a_.values, wt, k, a_.m,
+                          alpha, b * kCols, std::min(a_.n, (b + 1) * kCols),
+                          out, acc.data());
     }
   }
 
@@ -209,7 +209,7 @@ class CscOps {
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < nb; ++b) {
         const int64_t r0 = bounds_[size_t(b)], r1 = bounds_[size_t(b) + 1];
-        acc.resize(size_t((r1 - r0) * k));
+        acc.resize(size_t((r1 - r0) * k + kernels::kRightPad));
         kernels::csc_right(a_.row_ind, a_.values, h, k, alpha, a_.n, r0, r1,
                            cuts_.data() + b * a_.n,
                            cuts_.data() + (b + 1) * a_.n, acc.data(), out);
