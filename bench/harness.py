@@ -66,7 +66,7 @@ def contenders(dataset, kind, threads, build):
         out.append(("nmfkit-1thread", [drv, "--floor", "5", "--threads1"], False))
     out.append(("RcppML", ["Rscript", os.path.join(peers, "rcppml_worker.R")], False))
     if kind == "dense":
-        out.append(("NMF-lee", ["Rscript", os.path.join(peers, "nmfpkg_worker.R")], True))
+        out.append(("NMF-lee", ["Rscript", os.path.join(peers, "nmfpkg_worker.R")], False))
     else:
         out.append(("NMF-lee", None, True))  # skipped, see run_contender
     out.append(("sklearn-cd", [PY, os.path.join(peers, "sklearn_worker.py")], True))
@@ -192,6 +192,9 @@ def main():
     ap.add_argument("--only", default="", help="contenders to run (default all)")
     ap.add_argument("--rerun", default="",
                     help="contenders whose cached results are discarded")
+    ap.add_argument("--budget", type=float, default=0,
+                    help="time budget per contender in seconds (default: "
+                    "per data set, see PLAN)")
     ap.add_argument("--solvers", default="",
                     help="compare these `nmf fit --solver` values instead")
     ap.add_argument("--ks", default="10,30", help="ranks for --solvers")
@@ -212,6 +215,7 @@ def main():
         data_dir = os.path.join(args.data, ds)
         meta = benchdata.read_meta(data_dir)
         limit, budget = PLAN[mode][ds]
+        budget = args.budget or budget
         sched = schedule(limit)
         if args.solvers:
             cases = [("%s k=%d" % (ds, int(k)), int(k),
@@ -256,6 +260,11 @@ def main():
     with open(os.path.join(args.results, "results.md"), "w") as f:
         f.write(md)
     report.plot(summary, os.path.join(args.results, "results.png"))
+    if mode == "full" and os.path.abspath(args.results) == os.path.join(HERE, "results"):
+        report.update_readme(os.path.join(HERE, "README.md"), md,
+                             "bash bench/run.sh" + (
+                                 " --threads %d" % args.threads
+                                 if args.threads != (os.cpu_count() or 1) else ""))
     print(md)
 
 

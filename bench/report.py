@@ -184,7 +184,7 @@ def plot(summary, path):
         ds = summary["datasets"][name]
         best = best_loss(ds)
         for rep in ds["reports"]:
-            runs = sorted(_runs(rep), key=lambda r: r["seconds"])
+            runs = sorted(_runs(rep), key=lambda r: r["iterations"])
             if not runs:
                 continue
             c = colors.setdefault(rep["name"], "C%d" % len(colors))
@@ -214,3 +214,19 @@ def plot(summary, path):
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return os.path.abspath(path)
+
+
+MARKER = "<!-- results: replaced by the latest bench/results/results.md -->"
+
+
+def update_readme(readme, md, command):
+    """Puts the latest table (and the command that made it) under MARKER."""
+    with open(readme) as f:
+        text = f.read()
+    if MARKER not in text:
+        return False
+    head = text.split(MARKER)[0]
+    with open(readme, "w") as f:
+        f.write(head + MARKER + "\n\n`" + command + "`\n\n" + md +
+                "\n![relative error versus time](results/results.png)\n")
+    return True
