@@ -51,7 +51,7 @@ NMF_INLINE vd load(const double* p) {
   __builtin_memcpy(&v, p, sizeof v);
   return v;
 }
-NMF_INLINE void store(double* p, vd v) { __builtin_memcpy(p, &v, sizeof v); }
+NMF_INLINE void store(double* p, const vd& v) { __builtin_memcpy(p, &v, sizeof v); }
 
 template <bool kSingle>
 NMF_INLINE void hals_panel_impl(double* xt, const double* bt, const double* g,
