@@ -61,6 +61,7 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
   threads <- check_count(threads, "threads", min = 0)
   control <- check_control(control)
   seed <- if (is.null(seed)) draw_seed() else check_seed(seed)
+  blas_notice()
 
   options <- list(
     loss = .nmf_codes$loss[[loss]], solver = .nmf_codes$solver[[solver]],

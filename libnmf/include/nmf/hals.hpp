@@ -22,6 +22,8 @@
 #include <limits>
 #include <vector>
 
+#include "nmf/kernels.hpp"
+
 namespace nmf {
 
 template <class T>
@@ -61,19 +63,48 @@ inline double hals_sweep_column(T* x, const T* b, const double* g, int64_t k,
 // once a sweep changes the column by less than delta times the first
 // sweep's change (in norm).  One parallel region, no barrier per sweep, and
 // columns that have converged stop early.
+//
+// The columns are swept kernels::kPanel at a time, transposed into a small
+// buffer so that the inner product (G x)_j of every column of the panel is
+// one vectorisable loop across the panel (lanes = columns) instead of k
+// scalar multiply-adds in one dependency chain per column (kernels.hpp).
+// Each column still sees exactly the arithmetic of hals_sweep_column, in the
+// same order (the sum over l runs l = 0..k-1 in double, the new value is
+// rounded to T before it is used), and a column whose rule has stopped it is
+// left untouched while the rest of its panel goes on: the results are
+// bitwise those of sweeping column by column, for any thread count.
 template <class T>
 void hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
                  double l1, double l2, int max_sweeps, double delta,
                  int threads) {
+  constexpr int64_t P = kernels::kPanel;
   const double d2 = delta * delta;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 32)
-  for (int64_t c = 0; c < len; ++c) {
-    T* xc = x + c * k;
-    const T* bc = b + c * k;
-    const double first = hals_sweep_column(xc, bc, g, k, l1, l2);
-    if (first == 0) continue;
-    for (int s = 1; s < max_sweeps; ++s)
-      if (hals_sweep_column(xc, bc, g, k, l1, l2) <= d2 * first) break;
+  const int64_t panels = (len + P - 1) / P;
+  constexpr bool single = sizeof(T) < sizeof(double);
+  // Work bound: every sweep costs about 2 k^2 flops per column.
+  const double work = 2.0 * double(k) * double(k) * double(len) * std::max(max_sweeps, 1);
+#pragma omp parallel num_threads(threads) if (panels > 1 && kernels::worth_threads(work))
+  {
+    std::vector<double> xt(static_cast<size_t>(k * P)), bt(static_cast<size_t>(k * P));
+    double active[P];
+#pragma omp for schedule(dynamic, 2)
+    for (int64_t p = 0; p < panels; ++p) {
+      const int64_t c0 = p * P, cn = std::min(P, len - c0);
+      // xt[l * P + c] = x(l, c0 + c); unused lanes hold zeros, inactive.
+      for (int64_t c = 0; c < P; ++c) {
+        const bool in = c < cn;
+        active[c] = in ? 1.0 : 0.0;
+        for (int64_t l = 0; l < k; ++l) {
+          xt[size_t(l * P + c)] = in ? double(x[l + (c0 + c) * k]) : 0.0;
+          bt[size_t(l * P + c)] = in ? double(b[l + (c0 + c) * k]) : 0.0;
+        }
+      }
+      kernels::hals_panel(xt.data(), bt.data(), g, k, l1, l2, kFlushBelow<T>,
+                          single, max_sweeps, d2, active);
+      for (int64_t c = 0; c < cn; ++c)
+        for (int64_t l = 0; l < k; ++l)
+          x[l + (c0 + c) * k] = T(xt[size_t(l * P + c)]);
+    }
   }
 }
 

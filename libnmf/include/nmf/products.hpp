@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nmf/blas.hpp"
+#include "nmf/kernels.hpp"
 #include "nmf/views.hpp"
 
 namespace nmf {
@@ -33,7 +34,8 @@ class DenseOps {
   void left(const T* wt, int64_t k, T* out, int threads,
             double alpha = 1.0) const {
     const int64_t nb = (a_.n + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (nb > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
     for (int64_t b = 0; b < nb; ++b) {
       const int64_t c0 = b * kBlock, cn = std::min(kBlock, a_.n - c0);
       blas::gemm('N', 'N', k, cn, a_.m, T(alpha), wt, k, a_.data + c0 * a_.ld,
@@ -44,7 +46,8 @@ class DenseOps {
   void right(const T* h, int64_t k, T* out, int threads,
              double alpha = 1.0) const {
     const int64_t nb = (a_.m + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (nb > 1)
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
     for (int64_t b = 0; b < nb; ++b) {
       const int64_t r0 = b * kBlock, rn = std::min(kBlock, a_.m - r0);
       blas::gemm('N', 'T', k, rn, a_.n, T(alpha), h, k, a_.data + r0, a_.ld,
@@ -151,67 +154,65 @@ class CscOps {
       }
     }
     bounds_.push_back(a_.m);
+    // cuts_[b * n + j]: the position of column j's first entry with row >=
+    // bounds_[b] (one binary search per column and block, once per fit,
+    // instead of once per product); the last boundary is col_ptr[j + 1].
+    // (blocks + 1) * n * 8 bytes: small next to the CSC's 12 bytes per entry.
+    const int64_t nb = int64_t(bounds_.size()) - 1;
+    cuts_.resize(size_t((nb + 1) * a_.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t j = 0; j < a_.n; ++j) {
+      const I* first = a_.row_ind + a_.col_ptr[j];
+      const I* last = a_.row_ind + a_.col_ptr[j + 1];
+      for (int64_t b = 0; b <= nb; ++b)
+        cuts_[size_t(b * a_.n + j)] =
+            b == 0 ? a_.col_ptr[j]
+            : b == nb ? a_.col_ptr[j + 1]
+                      : int64_t(std::lower_bound(first, last, I(bounds_[size_t(b)])) -
+                                a_.row_ind);
+    }
   }
   int64_t m() const { return a_.m; }
   int64_t n() const { return a_.n; }
   int64_t nnz() const { return a_.nnz(); }
 
   // out (k x n) = Wt (k x m) * A: column j of out is the combination of the
-  // columns of Wt selected by column j of A.
+  // columns of Wt selected by column j of A (kernels::csc_left, in fixed
+  // ranges of 64 columns).
   void left(const T* wt, int64_t k, T* out, int threads,
             double alpha = 1.0) const {
-    const int64_t* p = a_.col_ptr;
-    const I* ri = a_.row_ind;
-    const T* x = a_.values;
-#pragma omp parallel num_threads(threads)
+    constexpr int64_t kCols = 64;
+    const int64_t nr = (a_.n + kCols - 1) / kCols;
+#pragma omp parallel num_threads(threads) \
+    if (nr > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
       std::vector<double> acc(static_cast<size_t>(k));
-#pragma omp for schedule(dynamic, 64)
-      for (int64_t j = 0; j < a_.n; ++j) {
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (int64_t q = p[j]; q < p[j + 1]; ++q) {
-          const T* w = wt + int64_t(ri[q]) * k;
-          const double v = alpha * double(x[q]);
-          for (int64_t r = 0; r < k; ++r) acc[size_t(r)] += v * double(w[r]);
-        }
-        T* o = out + j * k;
-        for (int64_t r = 0; r < k; ++r) o[r] = T(acc[size_t(r)]);
-      }
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t b = 0; b < nr; ++b)
+        kernels::csc_left(a_.col_ptr, a_.row_ind, a_.values, wt, k, a_.m,
+                          alpha, b * kCols, std::min(a_.n, (b + 1) * kCols),
+                          out, acc.data());
     }
   }
 
   // out (k x m) = H (k x n) * A^T without a transposed copy of A: each task
   // owns a block of rows and walks every column's entries in that block
-  // (found by binary search, rows being sorted), so each output column is
-  // summed over j = 0..n-1 in order whatever the number of threads.
+  // (located once, in the constructor), so each output column is summed
+  // over j = 0..n-1 in order whatever the number of threads.
   void right(const T* h, int64_t k, T* out, int threads,
              double alpha = 1.0) const {
-    const int64_t* p = a_.col_ptr;
-    const I* ri = a_.row_ind;
-    const T* x = a_.values;
     const int64_t nb = int64_t(bounds_.size()) - 1;
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) \
+    if (nb > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
       std::vector<double> acc;
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < nb; ++b) {
         const int64_t r0 = bounds_[size_t(b)], r1 = bounds_[size_t(b) + 1];
-        acc.assign(size_t((r1 - r0) * k), 0.0);
-        for (int64_t j = 0; j < a_.n; ++j) {
-          const I* first = ri + p[j];
-          const I* last = ri + p[j + 1];
-          if (first == last) continue;
-          if (r0 > 0) first = std::lower_bound(first, last, I(r0));
-          const T* hj = h + j * k;
-          for (const I* it = first; it != last && int64_t(*it) < r1; ++it) {
-            const double v = alpha * double(x[it - ri]);
-            double* o = acc.data() + (int64_t(*it) - r0) * k;
-            for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
-          }
-        }
-        T* o = out + r0 * k;
-        const int64_t cnt = (r1 - r0) * k;
-        for (int64_t t = 0; t < cnt; ++t) o[t] = T(acc[size_t(t)]);
+        acc.resize(size_t((r1 - r0) * k + kernels::kRightPad));
+        kernels::csc_right(a_.row_ind, a_.values, h, k, alpha, a_.n, r0, r1,
+                           cuts_.data() + b * a_.n,
+                           cuts_.data() + (b + 1) * a_.n, acc.data(), out);
       }
     }
   }
@@ -284,6 +285,7 @@ class CscOps {
  private:
   CscView<T, I> a_;
   std::vector<int64_t> bounds_;
+  std::vector<int64_t> cuts_;
 };
 
 }  // namespace nmf

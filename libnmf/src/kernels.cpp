@@ -1,0 +1,286 @@
+// Inner loops compiled per instruction set (see kernels.hpp).
+#include "nmf/kernels.hpp"
+
+#include <algorithm>
+
+#if defined(__GNUC__) && !defined(__clang__)
+// The vector helpers below are always inlined: no vector crosses a call, so
+// the note that AVX-512 vector arguments change the calling convention does
+// not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+#if defined(__clang__)
+// No a*b+c fused into one rounding: every variant must give the same bits.
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+// Function multiversioning: one copy per instruction set, chosen once by the
+// dynamic loader (ifunc).  Only where the toolchain and the loader support
+// it; elsewhere the portable copy alone.
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && \
+    !defined(NMF_NO_MULTIVERSIONING)
+#if defined(__clang__)
+#define NMF_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NMF_MULTIVERSION                                         \
+  __attribute__((target_clones("avx512f", "avx2", "default"), \
+                 optimize("fp-contract=off")))
+#endif
+#else
+#define NMF_MULTIVERSION
+#endif
+
+#define NMF_INLINE inline __attribute__((always_inline))
+
+namespace nmf {
+namespace kernels {
+
+namespace {
+
+// Generic vectors (GCC/Clang vector extensions): 8 doubles, lowered to
+// whatever the variant's instruction set has (one AVX-512 register, two AVX2
+// or four SSE2 ones).  Lane-wise IEEE arithmetic: the same bits as scalar.
+typedef double vd __attribute__((vector_size(64)));
+typedef float vf __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8;
+constexpr int64_t kVecs = kPanel / kLanes;
+static_assert(kPanel % kLanes == 0, "the panel is a whole number of vectors");
+
+NMF_INLINE vd load(const double* p) {
+  vd v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+NMF_INLINE void store(double* p, const vd& v) { __builtin_memcpy(p, &v, sizeof v); }
+
+template <bool kSingle>
+NMF_INLINE void hals_panel_impl(double* xt, const double* bt, const double* g,
+                                int64_t k, double l1, double l2, double flush,
+                                int max_sweeps, double d2, double* active) {
+  constexpr int64_t P = kPanel;
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  double first[P];
+  for (int64_t c = 0; c < P; ++c) first[c] = 0;
+  for (int s = 0; s < std::max(max_sweeps, 1); ++s) {
+    vd change[kVecs], live[kVecs];
+    for (int64_t v = 0; v < kVecs; ++v) {
+      change[v] = zero;
+      live[v] = load(active + v * kLanes);
+    }
+    for (int64_t j = 0; j < k; ++j) {
+      const double* gj = g + j * k;  // G is symmetric: column j is row j
+      // (G x_c)_j for the panel's columns, summed over l = 0..k-1 in order.
+      vd gx[kVecs];
+      for (int64_t v = 0; v < kVecs; ++v) gx[v] = zero;
+      for (int64_t l = 0; l < k; ++l) {
+        const double glj = gj[l];
+        const double* xl = xt + l * P;
+        for (int64_t v = 0; v < kVecs; ++v) gx[v] += glj * load(xl + v * kLanes);
+      }
+      const double den = gj[j] + l2;
+      double* xj = xt + j * P;
+      const double* bj = bt + j * P;
+      for (int64_t v = 0; v < kVecs; ++v) {
+        const vd old = load(xj + v * kLanes);
+        vd nv = den > 0 ? (load(bj + v * kLanes) - l1 - gx[v] - l2 * old) / den + old
+                        : zero;
+        nv = nv > 0 ? nv : zero;       // also maps NaN to 0
+        nv = nv < flush ? zero : nv;
+        if (kSingle) nv = __builtin_convertvector(__builtin_convertvector(nv, vf), vd);
+        const vd diff = nv - old;
+        change[v] += diff * diff;
+        store(xj + v * kLanes, live[v] != 0 ? nv : old);
+      }
+    }
+    bool any = false;
+    for (int64_t v = 0; v < kVecs; ++v)
+      for (int64_t c = 0; c < kLanes; ++c) {
+        const int64_t cc = v * kLanes + c;
+        if (active[cc] == 0) continue;
+        if (s == 0) {
+          first[cc] = change[v][c];
+          if (change[v][c] == 0) active[cc] = 0;
+        } else if (change[v][c] <= d2 * first[cc]) {
+          active[cc] = 0;
+        }
+        any = any || active[cc] != 0;
+      }
+    if (!any) break;
+  }
+}
+
+// Lanes r < k of the row of k values at w as NV vectors.  With `whole`, the
+// values after the row may be read (they exist: it is not the last row of
+// its array); they are set to zero when kZeroTail, else left as they are
+// (finite values the caller ignores).  Without `whole`, the row is copied
+// lane by lane, zeros beyond k.
+template <int NV, bool kZeroTail, class T>
+NMF_INLINE void load_row(const T* w, int64_t k, bool whole, vd* out) {
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (whole) {
+    for (int v = 0; v < NV; ++v) {
+      vd r;
+      if (sizeof(T) == sizeof(double)) {
+        __builtin_memcpy(&r, w + v * kLanes, sizeof r);
+      } else {
+        vf f;
+        __builtin_memcpy(&f, w + v * kLanes, sizeof f);
+        r = __builtin_convertvector(f, vd);
+      }
+      out[v] = r;
+    }
+    if (kZeroTail) {
+      const int64_t last = k - (NV - 1) * kLanes;  // lanes used in the last
+      for (int64_t c = last; c < kLanes; ++c) out[NV - 1][c] = 0;
+    }
+    return;
+  }
+  for (int v = 0; v < NV; ++v) out[v] = zero;
+  for (int64_t r = 0; r < k; ++r) out[r / kLanes][r % kLanes] = double(w[r]);
+}
+
+// Sparse W^T A for ranks k <= 8 NV: the column's sums stay in NV vector
+// registers (lane r of vector v is row 8 v + r of the output), each entry
+// adding alpha x[q] * wt(:, i) lane by lane, in the order of the entries:
+// the same arithmetic as the scalar loop.  Lanes past k pick up values of
+// the next row of wt and are never written out.
+template <int NV, class T, class I>
+NMF_INLINE void left_vec(const int64_t* p, const I* ri, const T* x,
+                         const T* wt, int64_t k, int64_t m, double alpha,
+                         int64_t j0, int64_t j1, T* out) {
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  // Whole vectors from row i stay inside wt (m k values) while
+  // i k + 8 NV <= m k.
+  const int64_t size = m * k;
+  for (int64_t j = j0; j < j1; ++j) {
+    vd a[NV];
+    for (int v = 0; v < NV; ++v) a[v] = zero;
+    for (int64_t q = p[j]; q < p[j + 1]; ++q) {
+      const int64_t i = int64_t(ri[q]);
+      const double s = alpha * double(x[q]);
+      vd w[NV];
+      load_row<NV, false>(wt + i * k, k, i * k + NV * kLanes <= size, w);
+      for (int v = 0; v < NV; ++v) a[v] += s * w[v];
+    }
+    T* o = out + j * k;
+    for (int64_t r = 0; r < k; ++r) o[r] = T(a[r / kLanes][r % kLanes]);
+  }
+}
+
+template <class T, class I>
+NMF_INLINE void left_impl(const int64_t* p, const I* ri, const T* x,
+                          const T* wt, int64_t k, int64_t m, double alpha,
+                          int64_t j0, int64_t j1, T* out, double* acc) {
+  switch ((k + kLanes - 1) / kLanes) {
+    case 1: return left_vec<1>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 2: return left_vec<2>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 3: return left_vec<3>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    case 4: return left_vec<4>(p, ri, x, wt, k, m, alpha, j0, j1, out);
+    default: break;
+  }
+  for (int64_t j = j0; j < j1; ++j) {
+    for (int64_t r = 0; r < k; ++r) acc[r] = 0;
+    for (int64_t q = p[j]; q < p[j + 1]; ++q) {
+      const T* w = wt + int64_t(ri[q]) * k;
+      const double v = alpha * double(x[q]);
+      for (int64_t r = 0; r < k; ++r) acc[r] += v * double(w[r]);
+    }
+    T* o = out + j * k;
+    for (int64_t r = 0; r < k; ++r) o[r] = T(acc[r]);
+  }
+}
+
+// Sparse H A^T for ranks k <= 8 NV: column j's h(:, j) is held in NV vector
+// registers with zeros past k, and every entry of the column adds
+// alpha x * h(:, j) to its accumulator row with whole vectors; the lanes past
+// k of a row fall on the next row (or the padding) and add +0, which changes
+// nothing.  Each output entry is summed over j in order, as in the scalar
+// loop.
+template <int NV, class T, class I>
+NMF_INLINE void right_vec(const I* ri, const T* x, const T* h, int64_t k,
+                          double alpha, int64_t n, int64_t r0,
+                          const int64_t* begin, const int64_t* end,
+                          double* acc) {
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t q0 = begin[j], q1 = end[j];
+    if (q0 == q1) continue;
+    vd hv[NV];
+    load_row<NV, true>(h + j * k, k, j * k + NV * kLanes <= n * k, hv);
+    for (int64_t q = q0; q < q1; ++q) {
+      const double s = alpha * double(x[q]);
+      double* o = acc + (int64_t(ri[q]) - r0) * k;
+      for (int v = 0; v < NV; ++v)
+        store(o + v * kLanes, load(o + v * kLanes) + s * hv[v]);
+    }
+  }
+}
+
+template <class T, class I>
+NMF_INLINE void right_impl(const I* ri, const T* x, const T* h, int64_t k,
+                           double alpha, int64_t n, int64_t r0, int64_t r1,
+                           const int64_t* begin, const int64_t* end,
+                           double* acc, T* out) {
+  const int64_t cnt = (r1 - r0) * k;
+  for (int64_t t = 0; t < cnt + kRightPad; ++t) acc[t] = 0;
+  switch ((k + kLanes - 1) / kLanes) {
+    case 1: right_vec<1>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 2: right_vec<2>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 3: right_vec<3>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    case 4: right_vec<4>(ri, x, h, k, alpha, n, r0, begin, end, acc); break;
+    default:
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t q0 = begin[j], q1 = end[j];
+        if (q0 == q1) continue;
+        const T* hj = h + j * k;
+        for (int64_t q = q0; q < q1; ++q) {
+          const double v = alpha * double(x[q]);
+          double* o = acc + (int64_t(ri[q]) - r0) * k;
+          for (int64_t r = 0; r < k; ++r) o[r] += v * double(hj[r]);
+        }
+      }
+  }
+  T* o = out + r0 * k;
+  for (int64_t t = 0; t < cnt; ++t) o[t] = T(acc[t]);
+}
+
+}  // namespace
+
+NMF_MULTIVERSION
+void hals_panel(double* xt, const double* bt, const double* g, int64_t k,
+                double l1, double l2, double flush, bool single,
+                int max_sweeps, double d2, double* active) {
+  if (single)
+    hals_panel_impl<true>(xt, bt, g, k, l1, l2, flush, max_sweeps, d2, active);
+  else
+    hals_panel_impl<false>(xt, bt, g, k, l1, l2, flush, max_sweeps, d2, active);
+}
+
+#define NMF_LEFT(T, I)                                                        \
+  NMF_MULTIVERSION void csc_left(const int64_t* p, const I* ri, const T* x,   \
+                                 const T* wt, int64_t k, int64_t m,           \
+                                 double alpha, int64_t j0, int64_t j1, T* out, \
+                                 double* acc) {                               \
+    left_impl(p, ri, x, wt, k, m, alpha, j0, j1, out, acc);                   \
+  }
+NMF_LEFT(double, int32_t)
+NMF_LEFT(double, int64_t)
+NMF_LEFT(float, int32_t)
+NMF_LEFT(float, int64_t)
+#undef NMF_LEFT
+
+#define NMF_RIGHT(T, I)                                                       \
+  NMF_MULTIVERSION void csc_right(const I* ri, const T* x, const T* h,        \
+                                  int64_t k, double alpha, int64_t n,         \
+                                  int64_t r0, int64_t r1,                     \
+                                  const int64_t* begin, const int64_t* end,   \
+                                  double* acc, T* out) {                      \
+    right_impl(ri, x, h, k, alpha, n, r0, r1, begin, end, acc, out);          \
+  }
+NMF_RIGHT(double, int32_t)
+NMF_RIGHT(double, int64_t)
+NMF_RIGHT(float, int32_t)
+NMF_RIGHT(float, int64_t)
+#undef NMF_RIGHT
+
+}  // namespace kernels
+}  // namespace nmf

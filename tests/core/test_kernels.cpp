@@ -1,0 +1,226 @@
+// The core's inner kernels against straightforward references written here:
+// the panel HALS sweep (hals.hpp, kernels.hpp) must give bitwise the numbers
+// of sweeping each column on its own, and the sparse products (products.hpp)
+// must match a dense product in double and not depend on the thread count.
+// These reach below the C ABI, so this program links the static archive and
+// the core's internal headers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "nmf/hals.hpp"
+#include "nmf/products.hpp"
+
+namespace {
+
+// One column, sweep by sweep: x_j <- max(0, x_j + (b_j - l1 - (Gx)_j - l2
+// x_j) / (G_jj + l2)), tiny values flushed, rounded to T; stop after a first
+// sweep that changes nothing or once a sweep's squared change is at most
+// delta^2 times the first's.
+template <class T>
+void reference_column(T* x, const T* b, const std::vector<double>& g,
+                      int64_t k, double l1, double l2, int max_sweeps,
+                      double delta) {
+  double first = 0;
+  for (int s = 0; s < max_sweeps; ++s) {
+    double change = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      double gx = 0;
+      for (int64_t l = 0; l < k; ++l) gx += g[size_t(l + j * k)] * double(x[l]);
+      const double old = double(x[j]);
+      const double den = g[size_t(j + j * k)] + l2;
+      double nv = den > 0 ? old + (double(b[j]) - l1 - gx - l2 * old) / den : 0;
+      if (!(nv > 0) || nv < nmf::kFlushBelow<T>) nv = 0;
+      x[j] = T(nv);
+      change += (double(x[j]) - old) * (double(x[j]) - old);
+    }
+    if (s == 0) {
+      first = change;
+      if (change == 0) break;
+    } else if (change <= delta * delta * first) {
+      break;
+    }
+  }
+}
+
+template <class T>
+void check_panel_sweep(int64_t k, int64_t len, int max_sweeps, double delta,
+                       double l1, double l2, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  // G = Z Z^T (k x k, symmetric positive semidefinite), B = Z A-like.
+  std::vector<double> z(size_t(k * 3 * k)), g(size_t(k * k), 0.0);
+  for (auto& v : z) v = u(rng);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      for (int64_t t = 0; t < 3 * k; ++t)
+        g[size_t(i + j * k)] += z[size_t(i + t * k)] * z[size_t(j + t * k)];
+  std::vector<T> x(size_t(k * len)), b(size_t(k * len));
+  for (auto& v : x) v = u(rng) < 0.3 ? T(0) : T(u(rng));
+  for (auto& v : b) v = T(u(rng) * double(k));
+  std::vector<T> want = x;
+  for (int64_t c = 0; c < len; ++c)
+    reference_column(want.data() + c * k, b.data() + c * k, g, k, l1, l2,
+                     max_sweeps, delta);
+  for (int threads : {1, 3}) {
+    std::vector<T> got = x;
+    nmf::hals_update(got.data(), b.data(), g.data(), k, len, l1, l2,
+                     max_sweeps, delta, threads);
+    ASSERT_EQ(0, std::memcmp(got.data(), want.data(), got.size() * sizeof(T)))
+        << "k=" << k << " len=" << len << " sweeps=" << max_sweeps
+        << " delta=" << delta << " threads=" << threads;
+  }
+}
+
+TEST(Kernels, PanelSweepIsBitwiseTheColumnSweep) {
+  // Lengths around the panel width, ranks from 1 to past a vector register,
+  // one sweep, the inner-stopping rule active or not, penalties.
+  uint64_t seed = 1;
+  for (int64_t k : {1, 3, 20, 33})
+    for (int64_t len : {1, 15, 16, 17, 70})
+      for (int sweeps : {1, 4, 60})
+        for (double delta : {0.0, 0.1, 0.6}) {
+          check_panel_sweep<double>(k, len, sweeps, delta, 0.0, 0.0, ++seed);
+          check_panel_sweep<float>(k, len, sweeps, delta, 0.0, 0.0, ++seed);
+        }
+  check_panel_sweep<double>(20, 50, 10, 0.1, 0.3, 0.2, 99);
+  check_panel_sweep<float>(20, 50, 10, 0.1, 0.3, 0.2, 100);
+  // Large enough for the parallel region (kernels::worth_threads).
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * 20 * 20 * 2000 * 10));
+  check_panel_sweep<double>(20, 2000, 10, 0.1, 0.0, 0.0, 101);
+  check_panel_sweep<float>(20, 2000, 10, 0.1, 0.0, 0.0, 102);
+}
+
+// A random CSC with empty columns and rows, as dense reference and CSC.
+struct Sparse {
+  int64_t m, n;
+  std::vector<double> dense;  // column-major m x n
+  std::vector<int64_t> col_ptr{0};
+  std::vector<int64_t> row_ind;
+  std::vector<double> values;
+  std::vector<int64_t> row_nnz;
+};
+
+Sparse random_sparse(int64_t m, int64_t n, double density, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  Sparse s{m, n, std::vector<double>(size_t(m * n), 0.0), {0}, {}, {},
+           std::vector<int64_t>(size_t(m), 0)};
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = 0; i < m; ++i)
+      if (j % 7 != 3 && i % 5 != 2 && u(rng) < density) {
+        const double v = 0.5 + u(rng);
+        s.dense[size_t(i + j * m)] = v;
+        s.row_ind.push_back(i);
+        s.values.push_back(v);
+        ++s.row_nnz[size_t(i)];
+      }
+    s.col_ptr.push_back(int64_t(s.row_ind.size()));
+  }
+  return s;
+}
+
+template <class T, class I>
+void check_sparse_products(const Sparse& s, int64_t k, double tol) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<T> wt(size_t(k * s.m)), h(size_t(k * s.n));
+  for (auto& v : wt) v = T(u(rng));
+  for (auto& v : h) v = T(u(rng));
+  std::vector<I> ri(s.row_ind.begin(), s.row_ind.end());
+  std::vector<T> vals(s.values.begin(), s.values.end());
+  nmf::CscView<T, I> view{s.m, s.n, s.col_ptr.data(), ri.data(), vals.data()};
+  const double alpha = 0.75;
+  // References in double: alpha Wt A (k x n) and alpha H A^T (k x m).
+  std::vector<double> left_ref(size_t(k * s.n), 0.0), right_ref(size_t(k * s.m), 0.0);
+  for (int64_t j = 0; j < s.n; ++j)
+    for (int64_t i = 0; i < s.m; ++i) {
+      const double a = alpha * double(T(s.dense[size_t(i + j * s.m)]));
+      if (a == 0) continue;
+      for (int64_t r = 0; r < k; ++r) {
+        left_ref[size_t(r + j * k)] += double(wt[size_t(r + i * k)]) * a;
+        right_ref[size_t(r + i * k)] += double(h[size_t(r + j * k)]) * a;
+      }
+    }
+  std::vector<T> left1, right1;
+  for (int threads : {1, 2, 3, 8}) {
+    nmf::CscOps<T, I> ops(view, s.row_nnz, threads);
+    std::vector<T> left(size_t(k * s.n)), right(size_t(k * s.m));
+    ops.left(wt.data(), k, left.data(), threads, alpha);
+    ops.right(h.data(), k, right.data(), threads, alpha);
+    for (size_t t = 0; t < left.size(); ++t)
+      ASSERT_NEAR(double(left[t]), left_ref[t], tol * (1 + std::fabs(left_ref[t])));
+    for (size_t t = 0; t < right.size(); ++t)
+      ASSERT_NEAR(double(right[t]), right_ref[t], tol * (1 + std::fabs(right_ref[t])));
+    if (threads == 1) {
+      left1 = left;
+      right1 = right;
+    } else {
+      EXPECT_EQ(0, std::memcmp(left.data(), left1.data(), left.size() * sizeof(T)));
+      EXPECT_EQ(0, std::memcmp(right.data(), right1.data(), right.size() * sizeof(T)));
+    }
+  }
+}
+
+TEST(Kernels, SparseProductsMatchDenseAndIgnoreThreadCount) {
+  const Sparse s = random_sparse(61, 83, 0.15, 3);
+  for (int64_t k : {1, 7, 20}) {
+    check_sparse_products<double, int32_t>(s, k, 1e-12);
+    check_sparse_products<double, int64_t>(s, k, 1e-12);
+    check_sparse_products<float, int32_t>(s, k, 1e-5);
+    check_sparse_products<float, int64_t>(s, k, 1e-5);
+  }
+  // Large enough for the parallel regions (kernels::worth_threads).
+  const Sparse big = random_sparse(600, 1000, 0.3, 6);
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * double(big.values.size()) * 20));
+  for (int64_t k : {20, 33}) {
+    check_sparse_products<double, int32_t>(big, k, 1e-12);
+    check_sparse_products<float, int64_t>(big, k, 1e-5);
+  }
+  // More row blocks than non-empty rows, and a single row.
+  check_sparse_products<double, int32_t>(random_sparse(3, 40, 0.5, 4), 4, 1e-12);
+  check_sparse_products<double, int32_t>(random_sparse(1, 40, 0.5, 5), 2, 1e-12);
+}
+
+// The dense products: fixed blocks of one BLAS call each, so the same bits
+// for any thread count, and the products they stand for.
+TEST(Kernels, DenseProductsMatchReferenceAndIgnoreThreadCount) {
+  const int64_t m = 700, n = 530, k = 8;
+  ASSERT_TRUE(nmf::kernels::worth_threads(2.0 * m * n * k));
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> a(size_t(m * n)), wt(size_t(k * m)), h(size_t(k * n));
+  for (auto* v : {&a, &wt, &h})
+    for (auto& x : *v) x = u(rng);
+  std::vector<double> left_ref(size_t(k * n), 0.0), right_ref(size_t(k * m), 0.0);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t r = 0; r < k; ++r) {
+        left_ref[size_t(r + j * k)] += wt[size_t(r + i * k)] * a[size_t(i + j * m)];
+        right_ref[size_t(r + i * k)] += h[size_t(r + j * k)] * a[size_t(i + j * m)];
+      }
+  nmf::DenseOps<double> ops(nmf::DenseView<double>{a.data(), m, n, m});
+  std::vector<double> left1, right1;
+  for (int threads : {1, 2, 3}) {
+    std::vector<double> left(left_ref.size()), right(right_ref.size());
+    ops.left(wt.data(), k, left.data(), threads);
+    ops.right(h.data(), k, right.data(), threads);
+    for (size_t t = 0; t < left.size(); ++t)
+      ASSERT_NEAR(left[t], left_ref[t], 1e-12 * left_ref[t]);
+    for (size_t t = 0; t < right.size(); ++t)
+      ASSERT_NEAR(right[t], right_ref[t], 1e-12 * right_ref[t]);
+    if (threads == 1) {
+      left1 = left;
+      right1 = right;
+    } else {
+      EXPECT_EQ(0, std::memcmp(left.data(), left1.data(), left.size() * 8));
+      EXPECT_EQ(0, std::memcmp(right.data(), right1.data(), right.size() * 8));
+    }
+  }
+}
+
+}  // namespace
