@@ -80,7 +80,31 @@ void fill_default_options(nmf_options* o) {
   o->ns_theta = def.ns_theta;
 }
 
-// Reads the caller's options (only the struct_size bytes it declares).
+// The bytes of nmf_options up to the end of the last field that lies wholly
+// within `size`: a struct_size that ends inside a field (no header ever had
+// one, but a corrupt or uninitialised value can) must not splice the first
+// bytes of the caller's pointer onto the default's (a wild progress_data).
+size_t whole_fields(size_t size) {
+#define NMF_FIELD_END(f) offsetof(nmf_options, f) + sizeof(((nmf_options*)0)->f)
+  static const size_t ends[] = {
+      NMF_FIELD_END(struct_size), NMF_FIELD_END(loss),   NMF_FIELD_END(solver),
+      NMF_FIELD_END(init),        NMF_FIELD_END(n_threads), NMF_FIELD_END(maxit),
+      NMF_FIELD_END(tol),         NMF_FIELD_END(seed),   NMF_FIELD_END(l1_w),
+      NMF_FIELD_END(l1_h),        NMF_FIELD_END(l2_w),   NMF_FIELD_END(l2_h),
+      NMF_FIELD_END(user_w),      NMF_FIELD_END(user_h), NMF_FIELD_END(fix_w),
+      NMF_FIELD_END(fix_h),       NMF_FIELD_END(progress), NMF_FIELD_END(progress_data),
+      NMF_FIELD_END(hals_alpha),  NMF_FIELD_END(hals_delta)};
+  static_assert(NMF_FIELD_END(hals_delta) == sizeof(nmf_options),
+                "a field appended to nmf_options must be added to whole_fields()");
+#undef NMF_FIELD_END
+  size_t n = 0;
+  for (size_t e : ends)
+    if (e <= size && e > n) n = e;
+  return n;
+}
+
+// Reads the caller's options (only the whole fields within the struct_size
+// bytes it declares).
 int32_t read_options(const nmf_options* in, nmf::Options& out) {
   nmf_options o;
   fill_default_options(&o);
@@ -92,8 +116,7 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
                            " is too small (at least " +
                            std::to_string(kMinOptionsSize) +
                            "); initialise the options with nmf_options_init");
-    const size_t n = in->struct_size < sizeof o ? in->struct_size : sizeof o;
-    std::memcpy(&o, in, n);
+    std::memcpy(&o, in, whole_fields(in->struct_size));
   }
   out.loss = o.loss;
   out.solver = o.solver;

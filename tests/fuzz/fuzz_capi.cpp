@@ -32,11 +32,17 @@ double value(fuzz::Bytes &in) {
 struct Cancel {
   int64_t at;
 };
+const Cancel *g_cancel = nullptr;  // the progress_data of the current call
+
+// progress_data is the caller's pointer, or NULL when struct_size leaves it
+// out (the library then uses the default); never anything else (a
+// struct_size ending inside the field once spliced half a pointer).
 int32_t cancel_cb(int64_t it, int64_t, double loss, double rel, void *data) {
   FUZZ_CHECK(std::isfinite(rel) && rel >= 0, "rel_error " + std::to_string(rel));
   FUZZ_CHECK(!std::isnan(loss), "loss NaN");
+  FUZZ_CHECK(data == nullptr || data == g_cancel, "progress_data is a wild pointer");
   const auto *c = static_cast<const Cancel *>(data);
-  return c->at > 0 && it >= c->at;
+  return c && c->at > 0 && it >= c->at;
 }
 
 template <class T>
@@ -94,6 +100,7 @@ void run(fuzz::Bytes &in, uint8_t mode) {
     o.hals_delta = kOptionValues[in.u8() % 10];
   }
   Cancel cancel{int64_t(in.u8() % 8)};
+  g_cancel = &cancel;
   if (cancel.at) {
     o.progress = cancel_cb;
     o.progress_data = &cancel;

@@ -282,6 +282,29 @@ TYPED_TEST(Hostile, CancelAtEveryIterationReturnsThatIterate) {
 
 // ------------------------------------------------------ threads and races
 
+// A struct_size that ends inside a field (corrupt or uninitialised: no
+// header has one) makes the library ignore that field, not splice the first
+// bytes of the caller's value onto the default.  Found by the C ABI fuzzer:
+// half of progress_data read as a pointer, dereferenced by the callback.
+int32_t expect_null_data(int64_t, int64_t, double, double, void *data) {
+  EXPECT_EQ(data, nullptr) << "progress_data was read from a partial field";
+  return 0;
+}
+TEST(StructSize, FieldCutByStructSizeIsNotRead) {
+  Dense A = uniform(20, 15, 909);
+  int marker = 0;
+  for (size_t cut : {size_t(1), size_t(4), sizeof(void *) - 1}) {
+    SCOPED_TRACE("struct_size ends " + std::to_string(cut) + " bytes into progress_data");
+    nmf_options o = fixed_iterations(2);
+    o.progress = expect_null_data;
+    o.progress_data = &marker;
+    o.struct_size = uint32_t(offsetof(nmf_options, progress_data) + cut);
+    auto f = fit_dense<double>(A, 2, o);
+    EXPECT_EQ(f.status, NMF_OK) << f.msg;
+    EXPECT_EQ(f.res.iterations, 2);
+  }
+}
+
 // An uneven problem (odd sizes, empty rows and columns, a few dense rows)
 // gives bitwise the same factors with 1, 2, 3 and 4 threads and on repeated
 // runs: a data race or a thread-count-dependent reduction would show.  Every
