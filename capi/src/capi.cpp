@@ -93,8 +93,14 @@ size_t whole_fields(size_t size) {
       NMF_FIELD_END(l1_h),        NMF_FIELD_END(l2_w),   NMF_FIELD_END(l2_h),
       NMF_FIELD_END(user_w),      NMF_FIELD_END(user_h), NMF_FIELD_END(fix_w),
       NMF_FIELD_END(fix_h),       NMF_FIELD_END(progress), NMF_FIELD_END(progress_data),
-      NMF_FIELD_END(hals_alpha),  NMF_FIELD_END(hals_delta)};
-  static_assert(NMF_FIELD_END(hals_delta) == sizeof(nmf_options),
+      NMF_FIELD_END(hals_alpha),  NMF_FIELD_END(hals_delta),
+      NMF_FIELD_END(missing),     NMF_FIELD_END(weights), NMF_FIELD_END(weights_ld),
+      NMF_FIELD_END(beta),        NMF_FIELD_END(mu_eps),
+      NMF_FIELD_END(extrapolation), NMF_FIELD_END(extrap_beta0),
+      NMF_FIELD_END(extrap_eta),  NMF_FIELD_END(extrap_gamma),
+      NMF_FIELD_END(extrap_gamma_bar), NMF_FIELD_END(sparse_w),
+      NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta)};
+  static_assert(NMF_FIELD_END(ns_theta) == sizeof(nmf_options),
                 "a field appended to nmf_options must be added to whole_fields()");
 #undef NMF_FIELD_END
   size_t n = 0;
