@@ -15,6 +15,7 @@ PACKAGES=(
   python3 python3-numpy python3-scipy
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix
   r-bioc-biobase r-bioc-summarizedexperiment
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
