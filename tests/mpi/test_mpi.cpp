@@ -3,6 +3,7 @@
 // Every process builds the same matrix from a seed, keeps its block of
 // columns, and also fits the whole matrix serially for reference.
 #include <mpi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -238,11 +239,38 @@ void projection() {
 
 }  // namespace
 
+// With --die: the last process exits in the middle of a fit (from the
+// progress callback at iteration 5) while the others wait in a reduction;
+// the job must end (mpiexec's exit status non-zero), not hang.
+int die_at_iteration(int64_t it, int64_t, double, double, void*) {
+  if (it == 5 && g_rank == g_size - 1) _exit(3);
+  return 0;
+}
+
+void die_in_the_middle() {
+  const int64_t m = 40, n = 30, k = 3;
+  std::vector<double> a = planted(m, n, k, 0.0);
+  const std::vector<int64_t> st = block_starts(n, false);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], nl = st[static_cast<size_t>(g_rank) + 1] - c0;
+  std::vector<double> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)),
+      H(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
+  nmf_options o = base_options();
+  o.maxit = 100000;
+  o.progress = die_at_iteration;
+  nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(), d.data(), H.data(), &o,
+                      nullptr);
+}
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &g_size);
   kComm = MPI_Comm_c2f(MPI_COMM_WORLD);
+  if (argc > 1 && std::strcmp(argv[1], "--die") == 0) {
+    die_in_the_middle();
+    MPI_Finalize();
+    return 0;  // not reached by the job as a whole: its status is the dead process's
+  }
   const int64_t m = 60, n = 47, k = 4;
   const std::vector<double> dense = planted(m, n, k, 0.0);
   const std::vector<double> sparse = planted(m, n, k, 0.6);
