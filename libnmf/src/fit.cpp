@@ -443,7 +443,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
            const Options& opt, Result& res, const Collective* comm) {
   const Across across(comm);
   const int threads = thread_count(opt);
-  std::vector<int64_t> row_nnz(static_cast<size_t>(std::max<int64_t>(a.m, 0)), 0);
+  std::vector<int64_t> row_nnz;
   Status st = validate_start(a, w, h, across,
                              [&] { return validate_csc(a, row_nnz, threads); });
   if (st.ok())
@@ -451,6 +451,8 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
                        across.distributed(), threads);
   st = across.agree(st);
   if (!st.ok()) return st;
+  // A process of a distributed fit without columns: no entries in any row.
+  if (row_nnz.empty()) row_nnz.assign(size_t(a.m), 0);
   blas::ThreadScope scope;
   CscOps<T, I> ops(a, row_nnz, threads);
   if (is_weighted(opt)) {
