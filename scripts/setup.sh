@@ -16,6 +16,7 @@ PACKAGES=(
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix
   r-bioc-biobase r-bioc-summarizedexperiment
   valgrind clang libclang-rt-14-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -196,6 +196,32 @@ typedef int32_t (*nmf_progress_fn)(int64_t iteration, int64_t maxit,
                                    double loss, double rel_error,
                                    void *user_data);
 
+/* Reductions across the processes of a distributed fit, supplied by the
+ * host (libnmf_mpi's nmf_mpi.h supplies them over MPI; any other transport
+ * may).  Each process holds a block of columns of A (and the matching
+ * columns of H) and calls the same nmf_fit_* function with its block and
+ * the same options; W is replicated.  Every callback is collective: all
+ * processes call it in the same order.
+ *   sum:   in-place sum over processes of len values; every process must
+ *          receive bitwise the same result.
+ *   max:   in-place maximum over processes of one value.
+ *   agree: on entry *code and message (NUL-terminated, capacity bytes) are
+ *          this process's status; on exit every process holds the same
+ *          status: the error of the lowest-ranked failing process (its
+ *          message), or NMF_OK.
+ * Failures of the transport itself are the transport's to handle (MPI's
+ * default error handler ends the job). */
+typedef struct nmf_collective {
+  uint32_t struct_size; /* sizeof(nmf_collective) */
+  int64_t n_global;     /* columns of the whole matrix */
+  int64_t col_offset;   /* global index of this process's first column */
+  void *ctx;            /* passed to the callbacks */
+  void (*sum_d)(void *ctx, double *x, int64_t len);
+  void (*sum_f)(void *ctx, float *x, int64_t len);
+  void (*max_d)(void *ctx, double *x);
+  void (*agree)(void *ctx, int32_t *code, char *message, int64_t capacity);
+} nmf_collective;
+
 /* Options.  Initialise with nmf_options_init(&o, sizeof o) and then set the
  * fields you need.  Fields are only ever appended; the library reads only the
  * first struct_size bytes and uses defaults for the rest. */
@@ -329,6 +355,16 @@ typedef struct nmf_options {
    * (plain NMF).  The H returned is S H (so that A ≈ W diag(d) H holds as
    * for every other fit); W is the sparse basis. */
   double ns_theta;
+  /* NULL (default): a serial fit.  Otherwise this call is one process's
+   * part of a distributed fit (see nmf_collective): A is this process's
+   * block of n columns (n may be 0), H its k x n block of H (and d, W are
+   * replicated).  The result equals the serial fit of the whole matrix to
+   * rounding.  Available: the Frobenius loss with HALS or ANLS (with
+   * extrapolation, penalties, sparse_w/sparse_h, ns_theta), random or
+   * user-supplied starts, fix_w/fix_h; not weights or missing values,
+   * nor the KL and beta losses or the MU and CD solvers.  The progress callback runs on every
+   * process; any process asking to stop stops all. */
+  const nmf_collective *collective;
 } nmf_options;
 
 /* Fill *opts with the defaults and set opts->struct_size = size.  size must

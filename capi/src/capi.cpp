@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <new>
 #include <string>
 
 #include "nmf/blas.hpp"
+#include "nmf/collective.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
 #include "capi_internal.hpp"
@@ -99,8 +101,8 @@ size_t whole_fields(size_t size) {
       NMF_FIELD_END(extrapolation), NMF_FIELD_END(extrap_beta0),
       NMF_FIELD_END(extrap_eta),  NMF_FIELD_END(extrap_gamma),
       NMF_FIELD_END(extrap_gamma_bar), NMF_FIELD_END(sparse_w),
-      NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta)};
-  static_assert(NMF_FIELD_END(ns_theta) == sizeof(nmf_options),
+      NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta), NMF_FIELD_END(collective)};
+  static_assert(NMF_FIELD_END(collective) == sizeof(nmf_options),
                 "a field appended to nmf_options must be added to whole_fields()");
 #undef NMF_FIELD_END
   size_t n = 0;
@@ -156,6 +158,66 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
   out.sparse_w = o.sparse_w;
   out.sparse_h = o.sparse_h;
   out.ns_theta = o.ns_theta;
+  return NMF_OK;
+}
+
+// The core's Collective over the host's nmf_collective callbacks.
+class HostCollective final : public nmf::Collective {
+ public:
+  explicit HostCollective(const nmf_collective& c) : c_(c) {}
+  int64_t n_global() const override { return c_.n_global; }
+  int64_t col_offset() const override { return c_.col_offset; }
+  void sum(double* x, int64_t len) const override { c_.sum_d(c_.ctx, x, len); }
+  void sum(float* x, int64_t len) const override { c_.sum_f(c_.ctx, x, len); }
+  double max(double v) const override {
+    c_.max_d(c_.ctx, &v);
+    return v;
+  }
+  bool any(bool flag) const override { return max(flag ? 1.0 : 0.0) > 0; }
+  nmf::Status agree(const nmf::Status& local) const override {
+    std::string text = local.message;
+    // Entry locations are within this process's block: give the global
+    // column too.
+    if (!local.ok() && local.col >= 0 && (local.matrix == 'A' || local.matrix == 'H'))
+      text += " (global column " + std::to_string(local.col + c_.col_offset + 1) + ")";
+    char msg[1024];
+    std::snprintf(msg, sizeof msg, "%s", text.c_str());
+    int32_t code = local.code;
+    c_.agree(c_.ctx, &code, msg, int64_t(sizeof msg));
+    msg[sizeof msg - 1] = 0;
+    if (code == local.code && text == msg) {
+      nmf::Status same = local;
+      same.message = msg;
+      return same;
+    }
+    return nmf::Status::error(code, msg);
+  }
+
+ private:
+  nmf_collective c_;
+};
+
+// Checks the caller's nmf_collective (NULL: a serial fit).
+int32_t check_collective(const nmf_collective* c) {
+  if (!c) return NMF_OK;
+  if (c->struct_size < sizeof(nmf_collective))
+    return set_error(NMF_ERR_STRUCT_SIZE,
+                     "nmf_collective.struct_size = " +
+                         std::to_string(c->struct_size) + " is not " +
+                         std::to_string(sizeof(nmf_collective)));
+  if (!c->sum_d || !c->sum_f || !c->max_d || !c->agree)
+    return set_error(NMF_ERR_NULL_POINTER,
+                     "an nmf_collective callback (sum_d, sum_f, max_d, agree) is NULL");
+  return NMF_OK;
+}
+
+// This process's block against the collective's global column count.
+int32_t check_block(const nmf_collective& c, int64_t n) {
+  if (n < 0 || c.col_offset < 0 || c.n_global < c.col_offset + n)
+    return set_error(NMF_ERR_DIMENSION,
+                     "this process's columns [" + std::to_string(c.col_offset) +
+                         ", " + std::to_string(c.col_offset + n) +
+                         ") do not fit in n_global = " + std::to_string(c.n_global));
   return NMF_OK;
 }
 
@@ -232,6 +294,13 @@ int32_t check_outputs_finite(int64_t m, int64_t n, int64_t k, const T* W,
   return NMF_OK;
 }
 
+// The collective of the options (only when the caller's struct has it).
+const nmf_collective* collective_of(const nmf_options* opts) {
+  if (!opts || opts->struct_size < offsetof(nmf_options, collective) + sizeof(void*))
+    return nullptr;
+  return opts->collective;
+}
+
 template <class View, class T>
 int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
                 const nmf_options* opts, nmf_result* result) {
@@ -239,12 +308,26 @@ int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
     nmf::Options o;
     int32_t rc = read_options(opts, o);
     if (rc != NMF_OK) return rc;
-    rc = check_result(result);
+    const nmf_collective* coll = collective_of(opts);
+    rc = check_collective(coll);
     if (rc != NMF_OK) return rc;
-    if (!W) return set_error(NMF_ERR_NULL_POINTER, "W is NULL (an m x k output buffer is required)");
-    if (!H) return set_error(NMF_ERR_NULL_POINTER, "H is NULL (a k x n output buffer is required)");
+    std::unique_ptr<HostCollective> host;
+    if (coll) host.reset(new HostCollective(*coll));
+    rc = check_result(result);
+    if (host && rc == NMF_OK) rc = check_block(*coll, view.n);
+    if (host) {
+      // Every check of a distributed fit is agreed among the processes (the
+      // core's too): none may return on one process only.
+      const nmf::Status agreed = host->agree(
+          rc == NMF_OK ? nmf::Status() : nmf::Status::error(rc, g_last.message));
+      if (!agreed.ok()) return set_error(agreed);
+    } else {
+      if (rc != NMF_OK) return rc;
+      if (!W) return set_error(NMF_ERR_NULL_POINTER, "W is NULL (an m x k output buffer is required)");
+      if (!H) return set_error(NMF_ERR_NULL_POINTER, "H is NULL (a k x n output buffer is required)");
+    }
     nmf::Result res;
-    const nmf::Status st = nmf::fit(view, k, W, d, H, o, res);
+    const nmf::Status st = nmf::fit(view, k, W, d, H, o, res, host.get());
     if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
     rc = check_outputs_finite(view.m, view.n, k, W, d, H);
     if (rc != NMF_OK) return rc;
@@ -257,7 +340,7 @@ template <class T>
 int32_t fit_dense(const T* A, int64_t m, int64_t n, int64_t lda, int64_t k,
                   T* W, T* d, T* H, const nmf_options* opts,
                   nmf_result* result) {
-  if (!A)
+  if (!A && !collective_of(opts))
     return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "A is NULL"); });
   return fit_any(nmf::DenseView<T>{A, m, n, lda}, k, W, d, H, opts, result);
 }
@@ -268,7 +351,7 @@ int32_t fit_csc(int64_t m, int64_t n, const int64_t* col_ptr, const I* row_ind,
                 const nmf_options* opts, nmf_result* result) {
   if (!col_ptr)
     return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "col_ptr is NULL"); });
-  if (n < 1 || m < 1)
+  if ((n < 1 && !collective_of(opts)) || m < 1)
     return guarded([&] {
       return set_error(NMF_ERR_DIMENSION,
                        "A is empty (m = " + std::to_string(m) + ", n = " +

@@ -183,6 +183,7 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--float", [&] { a.use_float = true; }},
       {"--transpose", [&] { a.transpose = true; }},
       {"--quiet", [&] { a.quiet = true; }},
+      {"--distributed", [&] { a.distributed = true; }},
       {"--progress", [&] { a.progress = ProgressMode::kAlways; }},
       {"--no-progress", [&] { a.progress = ProgressMode::kNever; }},
       {"--help", [&] { a.help = true; }},

@@ -20,6 +20,7 @@ struct FitArgs {
   bool use_float = false;
   bool transpose = false;
   bool quiet = false;
+  bool distributed = false;  // --distributed: one process's part of an MPI job
   ProgressMode progress = ProgressMode::kAuto;
   std::string out_prefix;  // "" = default_prefix(input)
   bool help = false;       // -h/--help: print usage and stop

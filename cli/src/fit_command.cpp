@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "distributed_fit.hpp"
 #include "cli_error.hpp"
 #include "factor_files.hpp"
 #include "load_input.hpp"
@@ -19,8 +20,6 @@
 #include "write_outputs.hpp"
 
 namespace nmfcli {
-
-namespace {
 
 // Sets *k from a factor file, checking it against -k and the other file.
 void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
@@ -43,6 +42,8 @@ Progress::Style progress_style(const FitArgs &args) {
   }
   return terminal && !args.quiet ? Progress::Style::kBar : Progress::Style::kNone;
 }
+
+namespace {
 
 template <typename T>
 int fit_with(const FitArgs &args, const OutputPaths &paths) {
@@ -114,6 +115,7 @@ int fit_command(const std::vector<std::string> &argv) {
       args.out_prefix.empty() ? default_prefix(args.input) : args.out_prefix;
   check_output_location(prefix);
   const OutputPaths paths = output_paths(prefix);
+  if (args.distributed) return distributed_fit(args, paths);
   return args.use_float ? fit_with<float>(args, paths) : fit_with<double>(args, paths);
 }
 

@@ -1,10 +1,22 @@
 // `nmf fit`: read, factor, write.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "args.hpp"
+#include "progress.hpp"
+
 namespace nmfcli {
+
+// Sets *k from a factor file (`option` PATH holding from_file factors),
+// checking it against -k and the other factor file.
+void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
+                const std::string &path);
+
+// The progress display the arguments and stderr ask for.
+Progress::Style progress_style(const FitArgs &args);
 
 // Runs `nmf fit` with the arguments after "fit"; returns the exit status
 // (0, or 130 after Ctrl-C) or throws CliError.

@@ -45,12 +45,17 @@ std::vector<std::string> numbered(const char *stem, int64_t count) {
   return names;
 }
 
+// The whole matrix, or with last >= 0 only the columns [first, last) (the
+// names too; all_col_names, if given, receives every column's name).
 template <typename T>
 LabeledMatrix<T> load_mtx(const MtxFiles &files, bool transpose,
-                          InputInfo *info) {
-  LabeledMatrix<T> a = read_mtx<T>(files.matrix, transpose);
-  const int64_t file_rows = transpose ? a.cols : a.rows;
-  const int64_t file_cols = transpose ? a.rows : a.cols;
+                          InputInfo *info, int64_t first = 0, int64_t last = -1,
+                          std::vector<std::string> *all_col_names = nullptr) {
+  LabeledMatrix<T> a = last < 0 ? read_mtx<T>(files.matrix, transpose)
+                                : read_mtx_columns<T>(files.matrix, transpose, first, last);
+  int64_t file_rows, file_cols;
+  mtx_dimensions(files.matrix, transpose, &file_rows, &file_cols);
+  if (transpose) std::swap(file_rows, file_cols);
   std::vector<std::string> rows, cols;
   if (!files.features.empty()) {
     rows = read_name_file(files.features, true, file_rows, files.matrix, "rows");
@@ -63,7 +68,33 @@ LabeledMatrix<T> load_mtx(const MtxFiles &files, bool transpose,
   }
   a.row_names = transpose ? std::move(cols) : std::move(rows);
   a.col_names = transpose ? std::move(rows) : std::move(cols);
+  if (last >= 0) {
+    if (all_col_names) *all_col_names = a.col_names;
+    a.col_names = std::vector<std::string>(a.col_names.begin() + first,
+                                           a.col_names.begin() + last);
+  }
   return a;
+}
+
+// The Matrix Market file and its name files behind INPUT, or an error for
+// other formats.
+MtxFiles mtx_files_of(const std::string &input, InputInfo *info) {
+  *info = InputInfo();
+  if (is_directory(input)) {
+    MtxFiles files = find_10x_directory(input);
+    info->format = "10x";
+    info->matrix = files.matrix;
+    return files;
+  }
+  if (format_extension(input) == ".mtx" || (is_regular_file(input) && looks_like_mtx(input))) {
+    MtxFiles files = find_mtx_names(input);
+    info->format = files.features.empty() ? "mtx" : "10x";
+    info->matrix = input;
+    return files;
+  }
+  throw usage_error(input + " is not a Matrix Market file or 10x folder; a "
+                    "distributed fit reads those (each process keeps its "
+                    "block of columns)");
 }
 
 }  // namespace
@@ -106,6 +137,20 @@ LabeledMatrix<T> load_input(const std::string &input, bool transpose,
   return a;
 }
 
+void input_dimensions(const std::string &input, bool transpose, int64_t *rows,
+                      int64_t *cols) {
+  InputInfo info;
+  mtx_dimensions(mtx_files_of(input, &info).matrix, transpose, rows, cols);
+}
+
+template <typename T>
+LabeledMatrix<T> load_input_columns(const std::string &input, bool transpose,
+                                    int64_t first, int64_t last, InputInfo *info,
+                                    std::vector<std::string> *all_col_names) {
+  const MtxFiles files = mtx_files_of(input, info);
+  return load_mtx<T>(files, transpose, info, first, last, all_col_names);
+}
+
 template <typename T>
 LabeledMatrix<T> load_table(const std::string &path) {
   const std::string ext = format_extension(path);
@@ -136,6 +181,10 @@ std::string default_prefix(const std::string &input) {
 template LabeledMatrix<double> load_input<double>(const std::string &, bool, InputInfo *,
                                                   bool);
 template LabeledMatrix<float> load_input<float>(const std::string &, bool, InputInfo *, bool);
+template LabeledMatrix<double> load_input_columns<double>(
+    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *);
+template LabeledMatrix<float> load_input_columns<float>(
+    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *);
 template LabeledMatrix<double> load_table<double>(const std::string &);
 template LabeledMatrix<float> load_table<float>(const std::string &);
 

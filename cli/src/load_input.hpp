@@ -1,7 +1,9 @@
 // Finding out what INPUT is and reading it with the right reader.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "matrix.hpp"
 
@@ -21,6 +23,17 @@ struct InputInfo {
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
                             InputInfo *info, bool missing_ok = false);
+
+// For a distributed fit: the dimensions of a Matrix Market INPUT (file or
+// 10x folder) from its header, and the block of columns [first, last) with
+// its names (all_col_names, if not null, receives every column's name).
+// Other formats are a usage error.
+void input_dimensions(const std::string &input, bool transpose, int64_t *rows,
+                      int64_t *cols);
+template <typename T>
+LabeledMatrix<T> load_input_columns(const std::string &input, bool transpose,
+                                    int64_t first, int64_t last, InputInfo *info,
+                                    std::vector<std::string> *all_col_names);
 
 // Reads a factor table (W or H as nmf writes them; any table works).
 template <typename T>

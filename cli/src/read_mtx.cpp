@@ -211,12 +211,18 @@ std::vector<long long> lines_of_entry(const std::string &path, int64_t i,
   return lines;
 }
 
+// Reads the entries; keeps the columns [first, last) of the result (all of
+// them when last < 0), renumbered from 0.
 template <typename T, typename I>
 LabeledMatrix<T> read_entries(LineReader &reader, const MtxHeader &h,
-                              bool transpose) {
+                              bool transpose, int64_t first = 0,
+                              int64_t last = -1) {
   const std::string &path = reader.path();
   const int64_t rows = transpose ? h.cols : h.rows;
-  const int64_t cols = transpose ? h.rows : h.cols;
+  const int64_t all_cols = transpose ? h.rows : h.cols;
+  if (last < 0) last = all_cols;
+  const int64_t cols = last - first;
+  const bool block = cols != all_cols;
 
   // Triplets in file order (0-based, already transposed if asked).
   std::vector<I> trip_row, trip_col;
@@ -231,9 +237,11 @@ LabeledMatrix<T> read_entries(LineReader &reader, const MtxHeader &h,
                    2.0 * double(h.entries) * double(2 * sizeof(I) + sizeof(T)),
                where);
   try {
-    trip_row.reserve(static_cast<size_t>(h.entries));
-    trip_col.reserve(static_cast<size_t>(h.entries));
-    trip_val.reserve(static_cast<size_t>(h.entries));
+    // A block's share of the entries is not known in advance.
+    const size_t expect = block ? 0 : static_cast<size_t>(h.entries);
+    trip_row.reserve(expect);
+    trip_col.reserve(expect);
+    trip_val.reserve(expect);
     col_ptr.assign(static_cast<size_t>(cols) + 1, 0);
   } catch (const std::exception &) {  // bad_alloc or length_error
     throw file_error(path, h.size_line,
@@ -257,14 +265,15 @@ LabeledMatrix<T> read_entries(LineReader &reader, const MtxHeader &h,
     T v;
     parse_entry<T>(line, reader, h, &i, &j, &v);
     int64_t r = (transpose ? j : i) - 1;
-    int64_t c = (transpose ? i : j) - 1;
+    int64_t c = (transpose ? i : j) - 1 - first;
+    ++found;
+    if (c < 0 || c >= cols) continue;  // another process's column
     trip_row.push_back(static_cast<I>(r));
     trip_col.push_back(static_cast<I>(c));
     trip_val.push_back(v);
     ++col_ptr[static_cast<size_t>(c) + 1];
     if (c < previous_col) sorted_by_column = false;
     previous_col = c;
-    ++found;
   }
   if (found != h.entries) {
     throw input_error(path + ": expected " + std::to_string(h.entries) +
@@ -309,7 +318,7 @@ LabeledMatrix<T> read_entries(LineReader &reader, const MtxHeader &h,
     for (size_t e = 1; e < column.size(); ++e) {
       if (column[e - 1].first == column[e].first) {
         int64_t r = column[e].first;
-        int64_t fi = (transpose ? c : r) + 1, fj = (transpose ? r : c) + 1;
+        int64_t fi = (transpose ? c + first : r) + 1, fj = (transpose ? r : c + first) + 1;
         const std::string entry =
             "entry (" + std::to_string(fi) + ", " + std::to_string(fj) + ")";
         std::vector<long long> lines = lines_of_entry(path, fi, fj);
@@ -360,6 +369,33 @@ LabeledMatrix<T> read_mtx(const std::string &path, bool transpose) {
   return read_entries<T, int64_t>(reader, h, transpose);
 }
 
+template <typename T>
+LabeledMatrix<T> read_mtx_columns(const std::string &path, bool transpose,
+                                  int64_t first, int64_t last) {
+  LineReader reader(path);
+  MtxHeader h = read_header(reader);
+  const int64_t all_cols = transpose ? h.rows : h.cols;
+  if (first < 0 || last < first || last > all_cols)
+    throw input_error(path + ": columns [" + std::to_string(first) + ", " +
+                      std::to_string(last) + ") are not within the " +
+                      std::to_string(all_cols) + " columns");
+  if (std::max(h.rows, h.cols) <= std::numeric_limits<int32_t>::max())
+    return read_entries<T, int32_t>(reader, h, transpose, first, last);
+  return read_entries<T, int64_t>(reader, h, transpose, first, last);
+}
+
+void mtx_dimensions(const std::string &path, bool transpose, int64_t *rows,
+                    int64_t *cols) {
+  LineReader reader(path);
+  const MtxHeader h = read_header(reader);
+  *rows = transpose ? h.cols : h.rows;
+  *cols = transpose ? h.rows : h.cols;
+}
+
+template LabeledMatrix<double> read_mtx_columns<double>(const std::string &, bool,
+                                                        int64_t, int64_t);
+template LabeledMatrix<float> read_mtx_columns<float>(const std::string &, bool,
+                                                      int64_t, int64_t);
 template LabeledMatrix<double> read_mtx<double>(const std::string &, bool);
 template LabeledMatrix<float> read_mtx<float>(const std::string &, bool);
 

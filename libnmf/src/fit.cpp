@@ -20,6 +20,7 @@
 #include "nmf/canonical.hpp"
 #include "nmf/divergence.hpp"
 #include "nmf/entries.hpp"
+#include "nmf/collective.hpp"
 #include "nmf/extrapolation.hpp"
 #include "nmf/hals.hpp"
 #include "nmf/init.hpp"
@@ -61,7 +62,7 @@ template <class T>
 void write_canonical(Work<T>& wk, T* w, T* d, T* h) {
   if (wk.theta > 0) smooth_columns(wk.h.data(), wk.k, wk.n, wk.theta, wk.threads);
   nmf::write_canonical(wk.m, wk.n, wk.k, wk.wt.data(), wk.h.data(), wk.scale,
-                       w, d, h);
+                       w, d, h, wk.across);
 }
 
 // The driver.  `data` summarises A (max, norms, non-zeros: the ops
@@ -70,13 +71,16 @@ void write_canonical(Work<T>& wk, T* w, T* d, T* h) {
 template <class Data, class Ops, class T>
 Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
            bool weighted, int64_t k, T* w, T* d, T* h, const Options& opt,
-           Result& res) {
+           Result& res, const Collective* comm) {
   const auto t0 = std::chrono::steady_clock::now();
   res = Result();
   Work<T> wk;
+  wk.across = Across(comm);
+  const Across& across = wk.across;
   wk.m = ops.m();
   wk.n = ops.n();
   wk.k = k;
+  const int64_t n_global = across.n_global(wk.n);
   wk.threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
   const int threads = wk.threads;
   const int64_t m = wk.m, n = wk.n;
@@ -85,7 +89,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   // finite for extreme magnitudes (1e-300 .. 1e300) and tiny entries can be
   // flushed to zero at a fixed threshold (hals.hpp); results are reported in
   // the caller's units.
-  const double amax = data.max_abs(threads);
+  const double amax = across.max(data.max_abs(threads));
   if (amax == 0)
     return Status::error(kErrInvalidArgument,
                          weighted ? "every observed entry of A is zero (or has "
@@ -94,6 +98,9 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   wk.scale = 1.0 / amax;
   double asum = 0, count = 0;
   data.norms(wk.scale, &wk.frob2, &asum, &count, threads);
+  wk.frob2 = across.sum(wk.frob2);
+  asum = across.sum(asum);
+  count = across.sum(count);
   wk.mean = count > 0 ? asum / count : 0;
   const double s = wk.scale, r = std::sqrt(s);
   wk.root = r;
@@ -124,7 +131,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   if (have_h)
     for (int64_t t = 0; t < k * n; ++t) wk.h[size_t(t)] = T(double(h[t]) * r);
 
-  const int64_t nonzeros = data.count_nonzero(threads);
+  const int64_t nonzeros = int64_t(across.sum(double(data.count_nonzero(threads))));
   res.solver = choose_solver(opt);
   res.init = (have_w || have_h) ? kInitUser : opt.init;
 
@@ -141,7 +148,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
     if (opt.fix_w) {
       f = stepper.update_h(wk, exact, &res.rel_error);
     } else {
-      blas::gram(wk.h.data(), k, n, wk.gh.data());
+      wk.gram_h(wk.h.data(), wk.gh.data());
       f = stepper.update_w(wk, exact, true, &res.rel_error);
     }
     if (!std::isfinite(f)) return non_finite_loss(0);
@@ -166,7 +173,8 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   double unused_rel;
   if (!have_w && !have_h) {
     if (opt.init == kInitRandom) {
-      init_random(m, n, k, wk.mean, opt.seed, wk.wt.data(), wk.h.data());
+      init_random(m, n, k, wk.mean, opt.seed, wk.wt.data(), wk.h.data(),
+                  across.col_offset());
     } else {
       // NNDSVDa fills zeros with mean(A) in the caller's units: r mean(A)
       // = mean(A') / r internally.
@@ -177,7 +185,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   } else if (have_w && !have_h) {
     stepper.update_h(wk, exact, &unused_rel);
   } else if (!have_w && have_h) {
-    blas::gram(wk.h.data(), k, n, wk.gh.data());
+    wk.gram_h(wk.h.data(), wk.gh.data());
     stepper.update_w(wk, exact, false, &unused_rel);
   }
   stepper.h_changed(wk);
@@ -198,8 +206,8 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
     rule = std::make_unique<AnlsRule<T>>();
   else
     rule = std::make_unique<HalsRule<T>>(
-        hals_max_sweeps(opt.hals_alpha, nonzeros, n, m, k),
-        hals_max_sweeps(opt.hals_alpha, nonzeros, m, n, k), opt.hals_delta);
+        hals_max_sweeps(opt.hals_alpha, nonzeros, n_global, m, k),
+        hals_max_sweeps(opt.hals_alpha, nonzeros, m, n_global, k), opt.hals_delta);
   const bool extrapolate_on =
       choose_extrapolation(opt, res.solver, weighted,
                            sizeof(T) < sizeof(double) && !weighted) ==
@@ -278,9 +286,10 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
     res.loss = external_loss(wk, f);
     res.iterations = it;
     res.history.push_back(res.loss);
-    if (opt.progress &&
-        opt.progress(it, opt.maxit, res.loss, res.rel_error,
-                     opt.progress_data) != 0) {
+    const bool stop_requested =
+        opt.progress && opt.progress(it, opt.maxit, res.loss, res.rel_error,
+                                     opt.progress_data) != 0;
+    if (across.any(stop_requested)) {
       res.stop_reason = kStopCancelled;
       status.code = kCancelled;
       break;
@@ -337,31 +346,82 @@ struct PlainData {
 
 template <class Ops, class T>
 Status run_plain(const Ops& ops, int64_t k, T* w, T* d, T* h,
-                 const Options& opt, Result& res) {
+                 const Options& opt, Result& res, const Collective* comm) {
   ProductStepper<Ops, T> stepper(ops);
-  return run(PlainData<Ops>{ops}, ops, stepper, false, k, w, d, h, opt, res);
+  return run(PlainData<Ops>{ops}, ops, stepper, false, k, w, d, h, opt, res, comm);
+}
+
+
+// Checks shared by every input type, after the input itself was checked:
+// the problem (k against the global dimensions, options, memory), the user's
+// factors and the weights.  For a distributed fit this process's n columns
+// may be none.
+template <class View, class T>
+Status validate_rest(const View& a, int64_t n_global, int64_t k, const T* w,
+                     const T* h, const Options& opt, bool distributed,
+                     int threads) {
+  Status st = validate_problem(a.m, n_global, k, sizeof(T), opt);
+  if (!st.ok()) return st;
+  if (distributed) {
+    const bool have_any = opt.user_w || opt.fix_w || opt.user_h || opt.fix_h;
+    if (!have_any && opt.init != kInitRandom)
+      return Status::error(kErrInvalidArgument,
+                           "the NNDSVD initialisations are not available for "
+                           "a distributed fit: use the random one or supply W");
+    if (is_weighted(opt))
+      return Status::error(kErrInvalidArgument,
+                           "weights and missing values are not available for "
+                           "a distributed fit");
+    if (uses_divergence_path(opt))
+      return Status::error(kErrInvalidArgument,
+                           "a distributed fit takes the Frobenius loss with "
+                           "the ANLS or HALS solver (not the KL or beta "
+                           "losses, nor multiplicative updates or CD)");
+  }
+  if (opt.user_w || opt.fix_w) {
+    st = validate_factor(w, a.m, k, 'W');
+    if (!st.ok()) return st;
+  }
+  if ((opt.user_h || opt.fix_h) && a.n > 0) {
+    st = validate_factor(h, k, a.n, 'H');
+    if (!st.ok()) return st;
+  }
+  return a.n > 0 ? validate_weights(a, opt, threads) : Status();
+}
+
+int thread_count(const Options& opt) {
+  return opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+}
+
+// The first checks of a fit: the output pointers, and for a process of a
+// distributed fit without columns only the shared dimension.  `input`
+// validates A itself.
+template <class View, class T, class Check>
+Status validate_start(const View& a, const T* w, const T* h,
+                      const Across& across, Check input) {
+  if (!w || (!h && a.n > 0))
+    return Status::error(kErrNullPointer, !w ? "W is NULL" : "H is NULL");
+  if (a.n == 0 && across.distributed())
+    return a.m < 1 ? Status::error(kErrDimension,
+                                   "A has m = " + std::to_string(a.m) + " rows")
+                   : Status();
+  return input();
 }
 
 }  // namespace
 
 template <class T>
 Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
-           const Options& opt, Result& res) {
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
-  if (!w || !h) return Status::error(kErrNullPointer, !w ? "W is NULL" : "H is NULL");
-  Status st = validate_dense(a, threads, opt.missing == kMissingNan);
-  if (!st.ok()) return st;
-  st = validate_problem(a.m, a.n, k, sizeof(T), opt);
-  if (!st.ok()) return st;
-  if (opt.user_w || opt.fix_w) {
-    st = validate_factor(w, a.m, k, 'W');
-    if (!st.ok()) return st;
-  }
-  if (opt.user_h || opt.fix_h) {
-    st = validate_factor(h, k, a.n, 'H');
-    if (!st.ok()) return st;
-  }
-  st = validate_weights(a, opt, threads);
+           const Options& opt, Result& res, const Collective* comm) {
+  const Across across(comm);
+  const int threads = thread_count(opt);
+  Status st = validate_start(a, w, h, across, [&] {
+    return validate_dense(a, threads, opt.missing == kMissingNan);
+  });
+  if (st.ok())
+    st = validate_rest(a, across.n_global(a.n), k, w, h, opt,
+                       across.distributed(), threads);
+  st = across.agree(st);
   if (!st.ok()) return st;
   blas::ThreadScope scope;
   const bool nan_missing = opt.missing == kMissingNan;
@@ -377,31 +437,26 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
         starts_from_nndsvd(opt) ? data.entries.masked_values() : std::vector<T>();
     const DenseView<T> start =
         masked.empty() ? a : DenseView<T>{masked.data(), a.m, a.n, a.m};
-    return run(data, DenseOps<T>(start), stepper, true, k, w, d, h, opt, res);
+    return run(data, DenseOps<T>(start), stepper, true, k, w, d, h, opt, res, nullptr);
   }
-  return run_plain(DenseOps<T>(a), k, w, d, h, opt, res);
+  return run_plain(DenseOps<T>(a), k, w, d, h, opt, res, comm);
 }
 
 template <class T, class I>
 Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
-           const Options& opt, Result& res) {
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
-  if (!w || !h) return Status::error(kErrNullPointer, !w ? "W is NULL" : "H is NULL");
+           const Options& opt, Result& res, const Collective* comm) {
+  const Across across(comm);
+  const int threads = thread_count(opt);
   std::vector<int64_t> row_nnz;
-  Status st = validate_csc(a, row_nnz, threads);
+  Status st = validate_start(a, w, h, across,
+                             [&] { return validate_csc(a, row_nnz, threads); });
+  if (st.ok())
+    st = validate_rest(a, across.n_global(a.n), k, w, h, opt,
+                       across.distributed(), threads);
+  st = across.agree(st);
   if (!st.ok()) return st;
-  st = validate_problem(a.m, a.n, k, sizeof(T), opt);
-  if (!st.ok()) return st;
-  if (opt.user_w || opt.fix_w) {
-    st = validate_factor(w, a.m, k, 'W');
-    if (!st.ok()) return st;
-  }
-  if (opt.user_h || opt.fix_h) {
-    st = validate_factor(h, k, a.n, 'H');
-    if (!st.ok()) return st;
-  }
-  st = validate_weights(a, opt, threads);
-  if (!st.ok()) return st;
+  // A process of a distributed fit without columns: no entries in any row.
+  if (row_nnz.empty()) row_nnz.assign(size_t(a.m), 0);
   blas::ThreadScope scope;
   CscOps<T, I> ops(a, row_nnz, threads);
   const bool unstored_missing = opt.missing == kMissingUnstored;
@@ -418,22 +473,28 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
     CscView<T, I> start = a;
     if (!masked.empty()) start.values = masked.data();
     return run(data, CscOps<T, I>(start, row_nnz, threads), stepper, true, k, w,
-               d, h, opt, res);
+               d, h, opt, res, nullptr);
   }
-  return run_plain(ops, k, w, d, h, opt, res);
+  return run_plain(ops, k, w, d, h, opt, res, comm);
 }
 
 template Status fit(const DenseView<double>&, int64_t, double*, double*,
-                    double*, const Options&, Result&);
+                    double*, const Options&, Result&,
+                    const Collective*);
 template Status fit(const DenseView<float>&, int64_t, float*, float*, float*,
-                    const Options&, Result&);
+                    const Options&, Result&,
+                    const Collective*);
 template Status fit(const CscView<double, int32_t>&, int64_t, double*, double*,
-                    double*, const Options&, Result&);
+                    double*, const Options&, Result&,
+                    const Collective*);
 template Status fit(const CscView<double, int64_t>&, int64_t, double*, double*,
-                    double*, const Options&, Result&);
+                    double*, const Options&, Result&,
+                    const Collective*);
 template Status fit(const CscView<float, int32_t>&, int64_t, float*, float*,
-                    float*, const Options&, Result&);
+                    float*, const Options&, Result&,
+                    const Collective*);
 template Status fit(const CscView<float, int64_t>&, int64_t, float*, float*,
-                    float*, const Options&, Result&);
+                    float*, const Options&, Result&,
+                    const Collective*);
 
 }  // namespace nmf

@@ -21,14 +21,17 @@ inline bool starts_from_nndsvd(const Options& opt) {
 
 // Uniform [0, 1) entries times sqrt(mean(A) / k), so that WH has the scale
 // of A.  W is drawn first (column by column, as the m x k output is laid
-// out), then H (column by column); wt is W transposed (k x m).
+// out), then H (column by column); wt is W transposed (k x m).  A process
+// of a distributed fit holding columns [col_offset, col_offset + n) draws
+// the same stream and keeps its columns, so the start is the serial one.
 template <class T>
 void init_random(int64_t m, int64_t n, int64_t k, double mean_a, uint64_t seed,
-                 T* wt, T* h) {
+                 T* wt, T* h, int64_t col_offset = 0) {
   Rng rng(seed);
   const double f = std::sqrt(mean_a / double(k));
   for (int64_t j = 0; j < k; ++j)
     for (int64_t i = 0; i < m; ++i) wt[j + i * k] = T(f * rng.uniform());
+  for (int64_t t = 0; t < col_offset * k; ++t) rng.uniform();
   for (int64_t c = 0; c < n; ++c)
     for (int64_t j = 0; j < k; ++j) h[j + c * k] = T(f * rng.uniform());
 }

@@ -46,6 +46,7 @@ class ProductStepper final : public Stepper<T> {
                   double* rel) override {
     const int64_t k = wk.k, m = wk.m;
     ops_.right(wk.h.data(), k, wk.prod.data(), wk.threads, wk.scale);
+    wk.across.sum(wk.prod.data(), k * m);  // A H^T over every process's columns
     if (wk.theta > 0) smooth_columns(wk.prod.data(), k, m, wk.theta, wk.threads);
     const double* g = effective_gram(wk.gh, k, wk.theta, wk.sparse_w, geff_);
     rule.update(kSideW, wk.wt.data(), wk.prod.data(), g, k, m, wk.l1_w,
@@ -65,20 +66,18 @@ class ProductStepper final : public Stepper<T> {
     const double* g = effective_gram(wk.gw, k, wk.theta, wk.sparse_h, geff_);
     rule.update(kSideH, wk.h.data(), wk.prod.data(), g, k, n, wk.l1_h,
                 wk.l2_h, wk.threads);
-    blas::gram(wk.h.data(), k, n, wk.gh.data());
-    const double cross = dot(wk.prod.data(), wk.h.data(), k * n);
+    wk.gram_h(wk.h.data(), wk.gh.data());
+    const double cross = wk.across.sum(dot(wk.prod.data(), wk.h.data(), k * n));
     return finish(wk, cross, rel);
   }
 
-  void h_changed(Work<T>& wk) override {
-    blas::gram(wk.h.data(), wk.k, wk.n, wk.gh.data());
-  }
+  void h_changed(Work<T>& wk) override { wk.gram_h(wk.h.data(), wk.gh.data()); }
 
   double evaluate(Work<T>& wk, const T* wt, const T* h, double* rel) override {
     const int64_t k = wk.k;
     std::vector<double> gw(static_cast<size_t>(k * k)), gh(static_cast<size_t>(k * k));
     blas::gram(wt, k, wk.m, gw.data());
-    blas::gram(h, k, wk.n, gh.data());
+    wk.gram_h(h, gh.data());
     double cross;
     if (wk.theta > 0) {
       std::vector<T> sh(h, h + k * wk.n);
@@ -87,6 +86,7 @@ class ProductStepper final : public Stepper<T> {
     } else {
       cross = ops_.cross_exact(wt, h, k, wk.scale, wk.threads);
     }
+    cross = wk.across.sum(cross);
     return objective_from(wk, wk.frob2 - 2 * cross + quad(wk, gw, gh), wt, h,
                           gw, gh, rel);
   }

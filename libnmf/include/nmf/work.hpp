@@ -7,6 +7,9 @@
 #include <numeric>
 #include <vector>
 
+#include "nmf/blas.hpp"
+#include "nmf/collective.hpp"
+
 namespace nmf {
 
 // A is multiplied by `scale` = 1 / max(A), both factors by `root` =
@@ -29,6 +32,16 @@ struct Work {
   double l1_w = 0, l1_h = 0, l2_w = 0, l2_h = 0;
   double sparse_w = 0, sparse_h = 0;  // Kim & Park's beta on W / on H
   double theta = 0;                   // nsNMF smoothing
+  // Sums over the processes of a distributed fit (this process holds n of
+  // the columns of A and H, W is replicated; collective.hpp); no-ops for a
+  // serial fit.
+  Across across{nullptr};
+
+  // g = X X^T for X = hh (k x n), over every process's columns.
+  void gram_h(const T* hh, double* g) const {
+    blas::gram(hh, k, n, g);
+    across.sum(g, k * k);
+  }
 };
 
 template <class T>
@@ -59,7 +72,7 @@ double penalties(const Work<T>& wk, const T* wt, const T* h,
   const int64_t kk = wk.k * wk.k;
   double f = 0;
   if (wk.l1_w > 0) f += wk.l1_w * sum(wt, wk.k * wk.m);
-  if (wk.l1_h > 0) f += wk.l1_h * sum(h, wk.k * wk.n);
+  if (wk.l1_h > 0) f += wk.l1_h * wk.across.sum(sum(h, wk.k * wk.n));
   if (wk.l2_w > 0) f += 0.5 * wk.l2_w * trace(gw, wk.k);
   if (wk.l2_h > 0) f += 0.5 * wk.l2_h * trace(gh, wk.k);
   // sum_i (sum_j W_ij)^2 = 1^T W^T W 1, and likewise for H.

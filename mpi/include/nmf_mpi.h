@@ -1,0 +1,77 @@
+/*
+ * nmf_mpi.h — distributed NMF over MPI (libnmf_mpi), on top of nmf.h.
+ *
+ * Every process holds a block of columns (samples, cells) of A, dense or
+ * CSC, and the matching columns of H; W (m x k) and d are replicated.  Each
+ * iteration sums over the processes the m x k product A H^T, the k x k Gram
+ * matrix H H^T and a few scalars (Kannan, Ballard & Park 2016, the 1-D
+ * column split of MPI-FAUN): about (m k + k^2) values per process and
+ * iteration, the pattern that suits m << n.  The result equals the serial
+ * fit of the whole matrix from the same seed to rounding.
+ *
+ * The communicator is passed as its Fortran handle (MPI_Comm_c2f(comm)), so
+ * this header needs no mpi.h and fits any MPI implementation.  Every
+ * function here is collective over that communicator: all its processes
+ * call it, with the same k and options, in the same order.  A bad input on
+ * one process makes every process return the same error; the message names
+ * the process ("process 1 of 3: ...").  libnmf itself keeps no MPI
+ * dependency: this library supplies nmf.h's nmf_collective over MPI.
+ *
+ * Thread safety: as MPI's; calls on one communicator must not overlap.
+ */
+#ifndef NMF_MPI_H
+#define NMF_MPI_H
+
+#include <nmf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fills *c for this process's block of n_local columns of a matrix split by
+ * columns over the communicator in rank order: n_global and col_offset are
+ * computed collectively.  Sums are reduced to rank 0 and broadcast, so
+ * every process receives bitwise the same values.  Returns NMF_OK or
+ * NMF_ERR_NULL_POINTER / NMF_ERR_DIMENSION (n_local < 0). */
+NMF_API int32_t nmf_mpi_collective_init(nmf_collective *c, int64_t comm_f,
+                                        int64_t n_local);
+
+/* The fits of nmf.h for one process's block: A is m x n_local (dense,
+ * leading dimension lda) or CSC with n_local columns; W is m x k
+ * (replicated: the same on every process on return), H is k x n_local, d
+ * has k entries.  opts may be NULL; its collective field is ignored (set
+ * from comm_f). */
+NMF_API int32_t nmf_mpi_fit_dense_d(int64_t comm_f, const double *A, int64_t m,
+                                    int64_t n_local, int64_t lda, int64_t k,
+                                    double *W, double *d, double *H,
+                                    const nmf_options *opts, nmf_result *result);
+NMF_API int32_t nmf_mpi_fit_dense_f(int64_t comm_f, const float *A, int64_t m,
+                                    int64_t n_local, int64_t lda, int64_t k,
+                                    float *W, float *d, float *H,
+                                    const nmf_options *opts, nmf_result *result);
+NMF_API int32_t nmf_mpi_fit_csc_d_i32(int64_t comm_f, int64_t m, int64_t n_local,
+                                      const int64_t *col_ptr, const int32_t *row_ind,
+                                      const double *values, int64_t k, double *W,
+                                      double *d, double *H, const nmf_options *opts,
+                                      nmf_result *result);
+NMF_API int32_t nmf_mpi_fit_csc_d_i64(int64_t comm_f, int64_t m, int64_t n_local,
+                                      const int64_t *col_ptr, const int64_t *row_ind,
+                                      const double *values, int64_t k, double *W,
+                                      double *d, double *H, const nmf_options *opts,
+                                      nmf_result *result);
+NMF_API int32_t nmf_mpi_fit_csc_f_i32(int64_t comm_f, int64_t m, int64_t n_local,
+                                      const int64_t *col_ptr, const int32_t *row_ind,
+                                      const float *values, int64_t k, float *W,
+                                      float *d, float *H, const nmf_options *opts,
+                                      nmf_result *result);
+NMF_API int32_t nmf_mpi_fit_csc_f_i64(int64_t comm_f, int64_t m, int64_t n_local,
+                                      const int64_t *col_ptr, const int64_t *row_ind,
+                                      const float *values, int64_t k, float *W,
+                                      float *d, float *H, const nmf_options *opts,
+                                      nmf_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NMF_MPI_H */

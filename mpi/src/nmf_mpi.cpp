@@ -1,0 +1,171 @@
+// libnmf_mpi: nmf.h's nmf_collective over MPI, and the distributed fits of
+// nmf_mpi.h.  The communicator travels as its Fortran handle inside the
+// collective's ctx pointer, so nothing is allocated.
+#include "nmf_mpi.h"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+MPI_Comm comm_of(void* ctx) {
+  return MPI_Comm_f2c(MPI_Fint(reinterpret_cast<intptr_t>(ctx)));
+}
+
+// Sums are reduced to rank 0 in a fixed order and broadcast, so that every
+// process holds bitwise the same values (an all-reduce need not guarantee
+// that, and a replicated W must not drift apart between processes).
+template <class T>
+void sum_impl(void* ctx, T* x, int64_t len, MPI_Datatype type) {
+  MPI_Comm comm = comm_of(ctx);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  constexpr int64_t kChunk = int64_t(1) << 28;  // MPI counts are int
+  std::vector<T> out;
+  for (int64_t off = 0; off < len; off += kChunk) {
+    const int cnt = int(len - off < kChunk ? len - off : kChunk);
+    if (rank == 0) out.resize(size_t(cnt));
+    MPI_Reduce(x + off, rank == 0 ? out.data() : nullptr, cnt, type, MPI_SUM, 0, comm);
+    if (rank == 0) std::memcpy(x + off, out.data(), size_t(cnt) * sizeof(T));
+    MPI_Bcast(x + off, cnt, type, 0, comm);
+  }
+}
+
+void sum_d(void* ctx, double* x, int64_t len) { sum_impl(ctx, x, len, MPI_DOUBLE); }
+void sum_f(void* ctx, float* x, int64_t len) { sum_impl(ctx, x, len, MPI_FLOAT); }
+
+void max_d(void* ctx, double* x) {
+  double in = *x;
+  MPI_Allreduce(&in, x, 1, MPI_DOUBLE, MPI_MAX, comm_of(ctx));
+}
+
+// The error of the lowest-ranked failing process, named, on every process.
+void agree(void* ctx, int32_t* code, char* message, int64_t capacity) {
+  MPI_Comm comm = comm_of(ctx);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const int mine = *code < 0 ? rank : size;
+  int first = size;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == size) {
+    // No error anywhere (a positive code, e.g. cancelled, is not an error).
+    if (*code < 0) *code = 0;
+    return;
+  }
+  std::vector<char> text(size_t(capacity), 0);
+  if (rank == first) {
+    std::snprintf(text.data(), text.size(), "process %d of %d: %s", rank, size,
+                  message);
+  }
+  int32_t agreed = *code;
+  MPI_Bcast(&agreed, 1, MPI_INT32_T, first, comm);
+  MPI_Bcast(text.data(), int(capacity), MPI_CHAR, first, comm);
+  *code = agreed;
+  std::memcpy(message, text.data(), size_t(capacity));
+  message[capacity - 1] = 0;
+}
+
+// Options with the collective set; the caller's struct is read only up to
+// its struct_size (nmf_options_init fills the rest with defaults).
+bool with_collective(const nmf_options* in, const nmf_collective* c,
+                     nmf_options* out) {
+  nmf_options_init(out, sizeof *out);
+  if (in) {
+    if (in->struct_size < sizeof(uint32_t)) return false;
+    const size_t n = in->struct_size < sizeof *out ? in->struct_size : sizeof *out;
+    std::memcpy(out, in, n);
+    out->struct_size = sizeof *out;
+  }
+  out->collective = c;
+  return true;
+}
+
+template <class Call>
+int32_t run(int64_t comm_f, int64_t n_local, const nmf_options* opts, Call call) {
+  nmf_collective c;
+  int32_t rc = nmf_mpi_collective_init(&c, comm_f, n_local);
+  if (rc != NMF_OK) return rc;
+  nmf_options o;
+  // An options struct too small to hold struct_size: let nmf.h report it.
+  if (!with_collective(opts, &c, &o)) return call(opts);
+  return call(&o);
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t nmf_mpi_collective_init(nmf_collective* c, int64_t comm_f, int64_t n_local) {
+  if (!c) return NMF_ERR_NULL_POINTER;
+  std::memset(c, 0, sizeof *c);
+  c->struct_size = sizeof *c;
+  c->ctx = reinterpret_cast<void*>(intptr_t(comm_f));
+  MPI_Comm comm = comm_of(c->ctx);
+  long long mine = n_local, total = 0, offset = 0;
+  MPI_Allreduce(&mine, &total, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  MPI_Exscan(&mine, &offset, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  c->n_global = total;
+  c->col_offset = rank == 0 ? 0 : offset;  // Exscan leaves rank 0 undefined
+  c->sum_d = sum_d;
+  c->sum_f = sum_f;
+  c->max_d = max_d;
+  c->agree = agree;
+  // A negative block is reported by the fit, agreed on every process.
+  return NMF_OK;
+}
+
+int32_t nmf_mpi_fit_dense_d(int64_t comm_f, const double* A, int64_t m, int64_t n_local,
+                            int64_t lda, int64_t k, double* W, double* d, double* H,
+                            const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_dense_d(A, m, n_local, lda, k, W, d, H, o, result);
+  });
+}
+int32_t nmf_mpi_fit_dense_f(int64_t comm_f, const float* A, int64_t m, int64_t n_local,
+                            int64_t lda, int64_t k, float* W, float* d, float* H,
+                            const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_dense_f(A, m, n_local, lda, k, W, d, H, o, result);
+  });
+}
+int32_t nmf_mpi_fit_csc_d_i32(int64_t comm_f, int64_t m, int64_t n_local,
+                              const int64_t* col_ptr, const int32_t* row_ind,
+                              const double* values, int64_t k, double* W, double* d,
+                              double* H, const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_csc_d_i32(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
+  });
+}
+int32_t nmf_mpi_fit_csc_d_i64(int64_t comm_f, int64_t m, int64_t n_local,
+                              const int64_t* col_ptr, const int64_t* row_ind,
+                              const double* values, int64_t k, double* W, double* d,
+                              double* H, const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_csc_d_i64(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
+  });
+}
+int32_t nmf_mpi_fit_csc_f_i32(int64_t comm_f, int64_t m, int64_t n_local,
+                              const int64_t* col_ptr, const int32_t* row_ind,
+                              const float* values, int64_t k, float* W, float* d,
+                              float* H, const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_csc_f_i32(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
+  });
+}
+int32_t nmf_mpi_fit_csc_f_i64(int64_t comm_f, int64_t m, int64_t n_local,
+                              const int64_t* col_ptr, const int64_t* row_ind,
+                              const float* values, int64_t k, float* W, float* d,
+                              float* H, const nmf_options* opts, nmf_result* result) {
+  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
+    return nmf_fit_csc_f_i64(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
+  });
+}
+
+}  // extern "C"

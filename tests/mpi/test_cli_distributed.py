@@ -1,0 +1,92 @@
+"""`nmf fit --distributed` under mpiexec against the serial `nmf fit` of the
+same Matrix Market file.  Usage: test_cli_distributed.py NMF MPIEXEC"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+NMF, MPIEXEC = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("not ok -", what)
+
+
+def write_mtx(path, a):
+    rows, cols = np.nonzero(a.T)  # column-major order, as 10x writes it
+    with open(path, "w") as f:
+        f.write("%%MatrixMarket matrix coordinate real general\n")
+        f.write(f"{a.shape[0]} {a.shape[1]} {len(rows)}\n")
+        for j, i in zip(rows, cols):
+            f.write(f"{i + 1} {j + 1} {a[i, j]!r}\n")
+
+
+def read_table(path):
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")[1:]
+        names, values = [], []
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            names.append(parts[0])
+            values.append([float(x) for x in parts[1:]])
+    return header, names, np.array(values)
+
+
+def run(args, np_=None):
+    cmd = ([MPIEXEC, "-np", str(np_), "--oversubscribe"] if np_ else []) + [NMF] + args
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+rng = np.random.default_rng(5)
+a = rng.random((120, 4)) @ rng.random((4, 53))
+a[rng.random(a.shape) < 0.5] = 0
+with tempfile.TemporaryDirectory() as tmp:
+    mtx = os.path.join(tmp, "m.mtx")
+    write_mtx(mtx, a)
+    with open(os.path.join(tmp, "features.tsv"), "w") as f:
+        f.writelines(f"ENSG{i}\tgene{i}\n" for i in range(a.shape[0]))
+    with open(os.path.join(tmp, "barcodes.tsv"), "w") as f:
+        f.writelines(f"cell{j}\n" for j in range(a.shape[1]))
+    common = ["fit", mtx, "-k", "4", "--seed", "9", "--tol", "0", "--maxit", "150", "-q"]
+    serial = run(common + ["--out", os.path.join(tmp, "serial")])
+    check(serial.returncode == 0, "serial fit: " + serial.stderr)
+    sw = read_table(os.path.join(tmp, "serial_W.tsv"))
+    sh = read_table(os.path.join(tmp, "serial_H.tsv"))
+    for p in (1, 2, 3):
+        out = os.path.join(tmp, f"dist{p}")
+        r = run(common + ["--out", out, "--distributed"], p)
+        check(r.returncode == 0, f"np {p}: exit {r.returncode}: {r.stderr}")
+        if r.returncode != 0:
+            continue
+        dw = read_table(out + "_W.tsv")
+        dh = read_table(out + "_H.tsv")
+        check(dw[1] == sw[1] and dh[0] == sh[0], f"np {p}: gene or cell names differ")
+        check(dh[0] == [f"cell{j}" for j in range(a.shape[1])], f"np {p}: H columns out of order")
+        dev_w = np.abs(dw[2] - sw[2]).max() / np.abs(sw[2]).max()
+        dev_h = np.abs(dh[2] - sh[2]).max() / np.abs(sh[2]).max()
+        check(dev_w < 1e-9 and dev_h < 1e-9, f"np {p}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
+        check((dh[2].argmax(0) == sh[2].argmax(0)).all(), f"np {p}: memberships differ")
+    # Errors: every process ends with the same clear error, no hang.
+    bad = os.path.join(tmp, "bad.mtx")
+    with open(mtx) as f:
+        lines = f.readlines()
+    lines[7] = "3 x 1.0\n"
+    with open(bad, "w") as f:
+        f.writelines(lines)
+    r = run(["fit", bad, "-k", "2", "--distributed", "--out", os.path.join(tmp, "b")], 2)
+    check(r.returncode == 1 and "bad.mtx:8:" in r.stderr, f"malformed line: exit {r.returncode}: {r.stderr}")
+    r = run(["fit", mtx, "-k", "60", "--distributed", "--out", os.path.join(tmp, "b")], 2)
+    check(r.returncode == 2 and "exceeds min" in r.stderr, f"k too large: exit {r.returncode}: {r.stderr}")
+    tsv = os.path.join(tmp, "t.tsv")
+    with open(tsv, "w") as f:
+        f.write("gene\ts1\ts2\ng1\t1\t2\ng2\t3\t4\n")
+    r = run(["fit", tsv, "-k", "1", "--distributed", "--out", os.path.join(tmp, "b")], 2)
+    check(r.returncode == 2 and "Matrix Market" in r.stderr, f"table input: exit {r.returncode}: {r.stderr}")
+
+print(f"{'FAIL' if failures else 'PASS'}: distributed CLI, {len(failures)} failed checks")
+sys.exit(1 if failures else 0)

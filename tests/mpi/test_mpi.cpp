@@ -1,0 +1,314 @@
+// Distributed fits (nmf_mpi.h) against the serial fit of the whole matrix.
+// Run under mpiexec with 1, 2 or 3 processes (tests/mpi/CMakeLists.txt).
+// Every process builds the same matrix from a seed, keeps its block of
+// columns, and also fits the whole matrix serially for reference.
+#include <mpi.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "nmf.h"
+#include "nmf_mpi.h"
+
+namespace {
+
+int g_rank = 0, g_size = 1, g_failures = 0;
+int64_t kComm = 0;  // MPI_COMM_WORLD's Fortran handle, set after MPI_Init
+
+void check(bool ok, const std::string& what) {
+  if (!ok) {
+    ++g_failures;
+    std::printf("not ok [process %d of %d] %s\n", g_rank, g_size, what.c_str());
+  }
+}
+
+// A planted rank-r non-negative matrix plus noise; `sparsity` of the
+// entries set to zero by a fixed pattern.
+std::vector<double> planted(int64_t m, int64_t n, int64_t r, double sparsity) {
+  uint64_t s = 88172645463325252ULL;
+  auto next = [&] {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    return double(s >> 11) * 0x1.0p-53;
+  };
+  std::vector<double> w(static_cast<size_t>(m * r)), h(static_cast<size_t>(r * n)), a(static_cast<size_t>(m * n));
+  for (auto& x : w) x = next();
+  for (auto& x : h) x = next();
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i) {
+      double v = 0.05 * next();
+      for (int64_t l = 0; l < r; ++l) v += w[static_cast<size_t>(i + l * m)] * h[static_cast<size_t>(l + j * r)];
+      a[static_cast<size_t>(i + j * m)] = next() < sparsity ? 0.0 : v;
+    }
+  return a;
+}
+
+// Column blocks: uneven sizes, and with `empty` the last process gets none.
+std::vector<int64_t> block_starts(int64_t n, bool empty) {
+  const int parts = empty && g_size > 1 ? g_size - 1 : g_size;
+  std::vector<int64_t> start(static_cast<size_t>(g_size) + 1, n);
+  int64_t weight_total = 0;
+  for (int p = 0; p < parts; ++p) weight_total += p + 1;
+  int64_t acc = 0;
+  for (int p = 0; p < parts; ++p) {
+    start[static_cast<size_t>(p)] = acc * n / weight_total;
+    acc += p + 1;
+  }
+  return start;  // process p holds [start[p], start[p + 1])
+}
+
+struct Csc {
+  std::vector<int64_t> ptr;
+  std::vector<int32_t> ind;
+  std::vector<double> val;
+};
+Csc to_csc(const std::vector<double>& a, int64_t m, int64_t c0, int64_t c1) {
+  Csc c;
+  c.ptr.push_back(0);
+  for (int64_t j = c0; j < c1; ++j) {
+    for (int64_t i = 0; i < m; ++i)
+      if (a[static_cast<size_t>(i + j * m)] != 0) {
+        c.ind.push_back(int32_t(i));
+        c.val.push_back(a[static_cast<size_t>(i + j * m)]);
+      }
+    c.ptr.push_back(int64_t(c.ind.size()));
+  }
+  return c;
+}
+
+template <class T>
+double max_rel_diff(const std::vector<T>& a, const std::vector<T>& b) {
+  double num = 0, den = 0;
+  for (size_t t = 0; t < a.size(); ++t) {
+    num = std::max(num, std::fabs(double(a[t]) - double(b[t])));
+    den = std::max(den, std::fabs(double(a[t])));
+  }
+  return den > 0 ? num / den : num;
+}
+
+// Cluster of each column: the component with the largest H entry.
+template <class T>
+std::vector<int> membership(const T* h, int64_t k, int64_t n) {
+  std::vector<int> out(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j)
+    out[static_cast<size_t>(j)] = int(std::max_element(h + j * k, h + (j + 1) * k) - (h + j * k));
+  return out;
+}
+
+// W must be bitwise the same on every process.
+template <class T>
+bool same_everywhere(const std::vector<T>& w) {
+  std::vector<T> root(w);
+  MPI_Bcast(root.data(), int(root.size() * sizeof(T)), MPI_BYTE, 0, MPI_COMM_WORLD);
+  int same = std::memcmp(root.data(), w.data(), w.size() * sizeof(T)) == 0, all = 0;
+  MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return all == 1;
+}
+
+nmf_options base_options() {
+  nmf_options o;
+  nmf_options_init(&o, sizeof o);
+  o.maxit = 150;
+  o.tol = 0;  // a stop decided by the last bit of the loss would hide differences
+  o.seed = 7;
+  o.n_threads = 1;
+  return o;
+}
+
+// Distributed fit of a's columns (dense or CSC, double or float) against
+// the serial fit of the whole matrix.
+template <class T>
+void compare_fit(const char* name, const std::vector<double>& a64, int64_t m,
+                 int64_t n, int64_t k, bool sparse, bool empty,
+                 const nmf_options& o, double loss_tol) {
+  const std::vector<int64_t> st = block_starts(n, empty);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], c1 = st[static_cast<size_t>(g_rank) + 1], nl = c1 - c0;
+  std::vector<T> a(a64.begin(), a64.end());
+  // Serial reference.
+  std::vector<T> W0(static_cast<size_t>(m * k)), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
+  nmf_result r0;
+  nmf_result_init(&r0, sizeof r0);
+  int32_t rc0;
+  if constexpr (sizeof(T) == 8)
+    rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, &r0);
+  else
+    rc0 = nmf_fit_dense_f(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, &r0);
+  check(rc0 == NMF_OK, std::string(name) + ": serial fit failed: " + nmf_last_error_message());
+  // Distributed.
+  std::vector<T> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
+  nmf_result r;
+  nmf_result_init(&r, sizeof r);
+  int32_t rc;
+  if (sparse) {
+    Csc c = to_csc(a64, m, c0, c1);
+    std::vector<T> val(c.val.begin(), c.val.end());
+    if constexpr (sizeof(T) == 8)
+      rc = nmf_mpi_fit_csc_d_i32(kComm, m, nl, c.ptr.data(), c.ind.data(), val.data(), k,
+                                 W.data(), d.data(), H.data(), &o, &r);
+    else
+      rc = nmf_mpi_fit_csc_f_i32(kComm, m, nl, c.ptr.data(), c.ind.data(), val.data(), k,
+                                 W.data(), d.data(), H.data(), &o, &r);
+  } else {
+    const T* block = a.data() + c0 * m;
+    if constexpr (sizeof(T) == 8)
+      rc = nmf_mpi_fit_dense_d(kComm, block, m, nl, m, k, W.data(), d.data(), H.data(), &o, &r);
+    else
+      rc = nmf_mpi_fit_dense_f(kComm, block, m, nl, m, k, W.data(), d.data(), H.data(), &o, &r);
+  }
+  check(rc == NMF_OK, std::string(name) + ": distributed fit failed: " + nmf_last_error_message());
+  if (rc != NMF_OK || rc0 != NMF_OK) return;
+  const double rel = std::fabs(r.loss - r0.loss) / r0.loss;
+  check(rel <= loss_tol, std::string(name) + ": loss " + std::to_string(r.loss) + " vs serial " +
+                             std::to_string(r0.loss) + " (relative " + std::to_string(rel) + ")");
+  check(r.iterations == r0.iterations, std::string(name) + ": iteration counts differ");
+  check(same_everywhere(W), std::string(name) + ": W differs between processes");
+  check(same_everywhere(d), std::string(name) + ": d differs between processes");
+  std::vector<int> mine = membership(H.data(), k, nl);
+  std::vector<int> ref = membership(H0.data() + c0 * k, k, nl);
+  check(mine == ref, std::string(name) + ": cluster memberships differ from the serial fit");
+  for (T x : H) check(x >= 0 && std::isfinite(double(x)), std::string(name) + ": bad H entry");
+  const double wdiff = max_rel_diff(W0, W);
+  check(wdiff <= 1e3 * loss_tol, std::string(name) + ": W differs from serial by " + std::to_string(wdiff));
+}
+
+// A bad value on the last process only: every process returns the same
+// error, naming that process.
+void bad_input_on_one_process() {
+  const int64_t m = 20, n = 12, k = 2;
+  std::vector<double> a = planted(m, n, k, 0.0);
+  const std::vector<int64_t> st = block_starts(n, false);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], nl = st[static_cast<size_t>(g_rank) + 1] - c0;
+  std::vector<double> block(a.begin() + c0 * m, a.begin() + (c0 + nl) * m);
+  if (g_rank == g_size - 1) block[3] = -1.0;  // row 4 of its first column
+  std::vector<double> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * nl));
+  nmf_options o = base_options();
+  const int32_t rc = nmf_mpi_fit_dense_d(kComm, block.data(), m, nl, m, k, W.data(), d.data(),
+                                         H.data(), &o, nullptr);
+  check(rc == NMF_ERR_NEGATIVE, "bad input: status " + std::to_string(rc));
+  const std::string msg = nmf_last_error_message();
+  const std::string who = "process " + std::to_string(g_size - 1) + " of " + std::to_string(g_size);
+  check(msg.find(who) != std::string::npos, "bad input: message does not name the process: " + msg);
+  check(msg.find("global column " + std::to_string(c0 + 1)) != std::string::npos || g_rank != g_size - 1,
+        "bad input: message lacks the global column: " + msg);
+  // The same message everywhere.
+  std::vector<char> root(msg.begin(), msg.end());
+  root.resize(512, 0);
+  std::vector<char> mine(root);
+  MPI_Bcast(root.data(), 512, MPI_CHAR, 0, MPI_COMM_WORLD);
+  check(root == mine, "bad input: processes report different messages");
+
+  // k beyond min(m, n_global) while within this process's... everywhere.
+  o = base_options();
+  std::vector<double> Wb(static_cast<size_t>(m * (n + 1)));
+  std::vector<double> Hb(static_cast<size_t>((n + 1) * std::max<int64_t>(nl, 1))), db(static_cast<size_t>(n + 1));
+  const int32_t rk = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, n + 1, Wb.data(),
+                                         db.data(), Hb.data(), &o, nullptr);
+  check(rk == NMF_ERR_RANK, "k > n_global: status " + std::to_string(rk));
+  // NNDSVD is not available distributed: the same clear error everywhere.
+  o.init = NMF_INIT_NNDSVD;
+  const int32_t ri = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(),
+                                         d.data(), H.data(), &o, nullptr);
+  check(ri == NMF_ERR_INVALID_ARGUMENT, "nndsvd distributed: status " + std::to_string(ri));
+  // The divergence path is serial only: the same clear error everywhere.
+  o = base_options();
+  o.loss = NMF_LOSS_KL;
+  const int32_t rl = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(),
+                                         d.data(), H.data(), &o, nullptr);
+  check(rl == NMF_ERR_INVALID_ARGUMENT, "KL distributed: status " + std::to_string(rl));
+}
+
+// Projection with W fixed: H of each block equals the serial projection.
+void projection() {
+  const int64_t m = 40, n = 25, k = 3;
+  std::vector<double> a = planted(m, n, k, 0.2);
+  const std::vector<int64_t> st = block_starts(n, true);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], nl = st[static_cast<size_t>(g_rank) + 1] - c0;
+  std::vector<double> W(static_cast<size_t>(m * k));
+  for (size_t t = 0; t < W.size(); ++t) W[t] = 0.1 + double((t * 7919) % 13) / 13.0;
+  nmf_options o = base_options();
+  o.fix_w = 1;
+  std::vector<double> W0(W), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
+  nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
+  std::vector<double> W1(W), d1(static_cast<size_t>(k)), H1(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
+  const int32_t rc = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W1.data(),
+                                         d1.data(), H1.data(), &o, nullptr);
+  check(rc == NMF_OK, std::string("projection: ") + nmf_last_error_message());
+  std::vector<double> ref(H0.begin() + c0 * k, H0.begin() + (c0 + nl) * k);
+  H1.resize(static_cast<size_t>(k * nl));
+  check(max_rel_diff(ref, H1) <= 1e-12, "projection: H differs from the serial projection");
+}
+
+}  // namespace
+
+// With --die: the last process exits in the middle of a fit (from the
+// progress callback at iteration 5) while the others wait in a reduction;
+// the job must end (mpiexec's exit status non-zero), not hang.
+int die_at_iteration(int64_t it, int64_t, double, double, void*) {
+  if (it == 5 && g_rank == g_size - 1) _exit(3);
+  return 0;
+}
+
+void die_in_the_middle() {
+  const int64_t m = 40, n = 30, k = 3;
+  std::vector<double> a = planted(m, n, k, 0.0);
+  const std::vector<int64_t> st = block_starts(n, false);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], nl = st[static_cast<size_t>(g_rank) + 1] - c0;
+  std::vector<double> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)),
+      H(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
+  nmf_options o = base_options();
+  o.maxit = 100000;
+  o.progress = die_at_iteration;
+  nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(), d.data(), H.data(), &o,
+                      nullptr);
+}
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+  kComm = MPI_Comm_c2f(MPI_COMM_WORLD);
+  if (argc > 1 && std::strcmp(argv[1], "--die") == 0) {
+    die_in_the_middle();
+    MPI_Finalize();
+    return 0;  // not reached by the job as a whole: its status is the dead process's
+  }
+  const int64_t m = 60, n = 47, k = 4;
+  const std::vector<double> dense = planted(m, n, k, 0.0);
+  const std::vector<double> sparse = planted(m, n, k, 0.6);
+  nmf_options o = base_options();
+  compare_fit<double>("dense double, uneven blocks", dense, m, n, k, false, false, o, 1e-9);
+  compare_fit<double>("dense double, one empty block", dense, m, n, k, false, true, o, 1e-9);
+  compare_fit<double>("CSC double, one empty block", sparse, m, n, k, true, true, o, 1e-9);
+  // float: the reductions' different summation order changes last bits that
+  // 150 iterations amplify somewhat.
+  compare_fit<float>("dense float", dense, m, n, k, false, false, o, 1e-3);
+  compare_fit<float>("CSC float", sparse, m, n, k, true, false, o, 1e-3);
+  nmf_options hals = base_options();
+  hals.solver = NMF_SOLVER_HALS;
+  compare_fit<double>("dense double, HALS", dense, m, n, k, false, true, hals, 1e-9);
+  nmf_options smooth = base_options();
+  smooth.ns_theta = 0.3;
+  smooth.sparse_h = 0.01;
+  compare_fit<double>("CSC double, nsNMF and sparse H", sparse, m, n, k, true, false, smooth, 1e-9);
+  nmf_options pen = base_options();
+  pen.l1_h = 0.05;
+  pen.l2_w = 0.1;
+  compare_fit<double>("dense double with penalties", dense, m, n, k, false, false, pen, 1e-9);
+  nmf_options conv = base_options();
+  conv.tol = 1e-6;
+  conv.maxit = 500;
+  compare_fit<double>("dense double, stop on tol", dense, m, n, k, false, false, conv, 1e-9);
+  bad_input_on_one_process();
+  projection();
+  int total = 0;
+  MPI_Allreduce(&g_failures, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  if (g_rank == 0)
+    std::printf("%s: %d processes, %d failed checks\n", total ? "FAIL" : "PASS", g_size, total);
+  MPI_Finalize();
+  return total ? 1 : 0;
+}
