@@ -284,7 +284,9 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
         cross = dot(prod.data(), wt.data(), k * m);
       double quad = 0;
       for (size_t t = 0; t < gw.size(); ++t) quad += gw[t] * gh[t];
-      resid2 = std::max(0.0, stats.weighted2 - 2 * cross + quad);
+      // Clamped at 0 against rounding; a NaN from overflowing products stays.
+      resid2 = stats.weighted2 - 2 * cross + quad;
+      if (resid2 < 0) resid2 = 0;
       f = 0.5 * resid2;
     } else {
       if (bg) {
@@ -325,8 +327,23 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                       .count();
   };
 
+  // The objective and the relative error must both be finite: entries near
+  // the largest value of the type overflow the residual (reported as an
+  // error, never as a success holding Inf).
+  auto non_finite = [&](int64_t it) {
+    return Status::error(
+        kErrNumerical,
+        "the loss became non-finite " +
+            (it > 0 ? "at iteration " + std::to_string(it)
+                    : std::string("at the starting point")) +
+            (eps > 0 ? " (the products overflowed: if A or a supplied factor "
+                       "has very large entries, divide it by a constant)"
+                     : " (mu_eps = 0: a zero of WH where A > 0?)"));
+  };
   if (opt.maxit == 0) {
-    res.loss = objective(&res.rel_error) / unit;
+    const double f = objective(&res.rel_error);
+    if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(0);
+    res.loss = f / unit;
     res.stop_reason = kStopNone;
     finish();
     return Status();
@@ -339,11 +356,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     if (!opt.fix_w) update_w();
     if (!opt.fix_h) update_h();
     const double f = objective(&res.rel_error);
-    if (!std::isfinite(f))
-      return Status::error(kErrNumerical,
-                           "the loss became non-finite at iteration " +
-                               std::to_string(it) +
-                               (eps > 0 ? "" : " (mu_eps = 0: a zero of WH where A > 0?)"));
+    if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(it);
     res.loss = f / unit;
     res.iterations = it;
     res.history.push_back(res.loss);
