@@ -22,20 +22,7 @@ PACKAGES=(build-essential cmake libopenblas-dev liblapack-dev r-base-dev
           r-cran-rcppml r-cran-nmf r-cran-matrix
           python3 python3-numpy python3-scipy python3-sklearn
           python3-matplotlib)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]})); then
-  echo "bench: installing ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$ROOT/scripts/apt-install.sh" "${PACKAGES[@]}"
 
 # Debian's interpreter, which has numpy, scipy and sklearn.
 PYTHON=/usr/bin/python3
