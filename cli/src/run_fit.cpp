@@ -14,39 +14,38 @@ namespace nmfcli {
 
 namespace {
 
-// The nmf.h entry point for each value type and storage.
-int32_t fit_entry(const LabeledMatrix<double> &a, int64_t k, double *W, double *d,
-                  double *H, const nmf_options *o, nmf_result *r) {
-  if (!a.sparse)
-    return nmf_fit_dense_d(a.dense.data(), a.rows, a.cols, a.rows, k, W, d, H, o, r);
-  static const int32_t no_index32 = 0;
-  static const int64_t no_index64 = 0;
-  static const double no_value = 0;
-  const double *values = a.values.empty() ? &no_value : a.values.data();
-  if (a.wide_index) {
-    return nmf_fit_csc_d_i64(a.rows, a.cols, a.col_ptr.data(),
-                             a.row_ind64.empty() ? &no_index64 : a.row_ind64.data(),
-                             values, k, W, d, H, o, r);
-  }
-  return nmf_fit_csc_d_i32(a.rows, a.cols, a.col_ptr.data(),
-                           a.row_ind32.empty() ? &no_index32 : a.row_ind32.data(),
-                           values, k, W, d, H, o, r);
-}
+// The nmf.h entry points of one value type.
+template <typename T>
+struct Entries;
+template <>
+struct Entries<double> {
+  static constexpr auto dense = nmf_fit_dense_d;
+  static constexpr auto csc32 = nmf_fit_csc_d_i32;
+  static constexpr auto csc64 = nmf_fit_csc_d_i64;
+};
+template <>
+struct Entries<float> {
+  static constexpr auto dense = nmf_fit_dense_f;
+  static constexpr auto csc32 = nmf_fit_csc_f_i32;
+  static constexpr auto csc64 = nmf_fit_csc_f_i64;
+};
 
-int32_t fit_entry(const LabeledMatrix<float> &a, int64_t k, float *W, float *d,
-                  float *H, const nmf_options *o, nmf_result *r) {
+// The nmf.h entry point for the value type and storage of a.  An empty
+// matrix's vectors have no data(): the library still gets valid pointers.
+template <typename T>
+int32_t fit_entry(const LabeledMatrix<T> &a, int64_t k, T *W, T *d, T *H,
+                  const nmf_options *o, nmf_result *r) {
   if (!a.sparse)
-    return nmf_fit_dense_f(a.dense.data(), a.rows, a.cols, a.rows, k, W, d, H, o, r);
+    return Entries<T>::dense(a.dense.data(), a.rows, a.cols, a.rows, k, W, d, H, o, r);
   static const int32_t no_index32 = 0;
   static const int64_t no_index64 = 0;
-  static const float no_value = 0;
-  const float *values = a.values.empty() ? &no_value : a.values.data();
-  if (a.wide_index) {
-    return nmf_fit_csc_f_i64(a.rows, a.cols, a.col_ptr.data(),
+  static const T no_value = 0;
+  const T *values = a.values.empty() ? &no_value : a.values.data();
+  if (a.wide_index)
+    return Entries<T>::csc64(a.rows, a.cols, a.col_ptr.data(),
                              a.row_ind64.empty() ? &no_index64 : a.row_ind64.data(),
                              values, k, W, d, H, o, r);
-  }
-  return nmf_fit_csc_f_i32(a.rows, a.cols, a.col_ptr.data(),
+  return Entries<T>::csc32(a.rows, a.cols, a.col_ptr.data(),
                            a.row_ind32.empty() ? &no_index32 : a.row_ind32.data(),
                            values, k, W, d, H, o, r);
 }
