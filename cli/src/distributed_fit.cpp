@@ -68,9 +68,14 @@ void on_every_process(const MpiSession &mpi, const std::string &what, F f) {
   int mine = status ? mpi.rank : mpi.size, first = mpi.size;
   MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (first == mpi.size) return;
-  MPI_Bcast(&status, 1, MPI_INT, first, MPI_COMM_WORLD);
-  if (mpi.rank == first) throw CliError(status, message);
-  throw CliError(status, "process " + std::to_string(first) + " of " + std::to_string(mpi.size) +
+  // A process that failed itself reports its own error (every process
+  // reading the same file finds the same problem, and any of them may be the
+  // one whose output survives when mpiexec ends the job); the others name
+  // the first that failed.
+  int first_status = status;
+  MPI_Bcast(&first_status, 1, MPI_INT, first, MPI_COMM_WORLD);
+  if (!message.empty()) throw CliError(status, message);
+  throw CliError(first_status, "process " + std::to_string(first) + " of " + std::to_string(mpi.size) +
                      " failed " + what + " (see its message)");
 }
 
