@@ -214,13 +214,22 @@ typedef int32_t (*nmf_progress_fn)(int64_t iteration, int64_t maxit,
  * default error handler ends the job). */
 typedef struct nmf_collective {
   uint32_t struct_size; /* sizeof(nmf_collective) */
-  int64_t n_global;     /* columns of the whole matrix */
+  int64_t n_global;     /* columns of the whole matrix; -1 for a collective
+                           that spreads the runs of a multi-start (below) */
   int64_t col_offset;   /* global index of this process's first column */
   void *ctx;            /* passed to the callbacks */
   void (*sum_d)(void *ctx, double *x, int64_t len);
   void (*sum_f)(void *ctx, float *x, int64_t len);
   void (*max_d)(void *ctx, double *x);
   void (*agree)(void *ctx, int32_t *code, char *message, int64_t capacity);
+  /* This process's index (0-based) and the number of processes.  A fit
+   * does not need them (a struct_size that ends before them is accepted by
+   * the fits); the multi-start functions do: given opts->collective with
+   * n_global = -1, nmf_consensus_* and nmf_survey_* spread their runs over
+   * the processes, every process passing the whole matrix (see the
+   * consensus section). */
+  int32_t process;
+  int32_t processes;
 } nmf_collective;
 
 /* Options.  Initialise with nmf_options_init(&o, sizeof o) and then set the
@@ -357,7 +366,8 @@ typedef struct nmf_options {
    * for every other fit); W is the sparse basis. */
   double ns_theta;
   /* NULL (default): a serial fit.  Otherwise this call is one process's
-   * part of a distributed fit (see nmf_collective): A is this process's
+   * part of a distributed fit (see nmf_collective; for the multi-start
+   * functions, a spread multi-start: see the consensus section): A is this process's
    * block of n columns (n may be 0), H its k x n block of H (and d, W are
    * replicated).  The result equals the serial fit of the whole matrix to
    * rounding.  Available: the Frobenius loss with HALS or ANLS (with
@@ -499,6 +509,20 @@ NMF_API const char *nmf_blas_advice(void);
  *   progress(runs completed, runs in total, best loss so far, its relative
  *            error, progress_data);
  * a non-zero return stops all runs.
+ *
+ * Spread over processes: with opts->collective set to a collective whose
+ * n_global is -1 (nmf_mpi.h's nmf_mpi_collective_runs), every process calls
+ * the same function with the whole matrix and the same arguments; process
+ * p runs the runs r with r % processes == p (min(its runs, n_threads) at a
+ * time), the runs' labels and losses are summed over the processes and the
+ * best fit is sent from the process that ran it.  Every process receives
+ * the same handle, equal to the serial one.  Processes holding different
+ * problems (dimensions, rank, runs, seed, solver, loss, ranks or ||A||_F)
+ * all return NMF_ERR_INVALID_ARGUMENT; an error or a cancellation on one
+ * process is returned on every process.  Progress on each process counts
+ * its own runs times the number of processes.  Bi-cross-validation is not
+ * spread (its collective is ignored).
+ *
  * Thread safety: handles are immutable once returned; any number of threads
  * may read one handle concurrently.
  * ==================================================================== */

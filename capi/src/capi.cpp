@@ -12,10 +12,10 @@
 #include <string>
 
 #include "nmf/blas.hpp"
-#include "nmf/collective.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
 #include "capi_internal.hpp"
+#include "host_collective.hpp"
 #include "nmf/validate.hpp"
 
 #define NMF_STR2(x) #x
@@ -161,66 +161,6 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
   return NMF_OK;
 }
 
-// The core's Collective over the host's nmf_collective callbacks.
-class HostCollective final : public nmf::Collective {
- public:
-  explicit HostCollective(const nmf_collective& c) : c_(c) {}
-  int64_t n_global() const override { return c_.n_global; }
-  int64_t col_offset() const override { return c_.col_offset; }
-  void sum(double* x, int64_t len) const override { c_.sum_d(c_.ctx, x, len); }
-  void sum(float* x, int64_t len) const override { c_.sum_f(c_.ctx, x, len); }
-  double max(double v) const override {
-    c_.max_d(c_.ctx, &v);
-    return v;
-  }
-  bool any(bool flag) const override { return max(flag ? 1.0 : 0.0) > 0; }
-  nmf::Status agree(const nmf::Status& local) const override {
-    std::string text = local.message;
-    // Entry locations are within this process's block: give the global
-    // column too.
-    if (!local.ok() && local.col >= 0 && (local.matrix == 'A' || local.matrix == 'H'))
-      text += " (global column " + std::to_string(local.col + c_.col_offset + 1) + ")";
-    char msg[1024];
-    std::snprintf(msg, sizeof msg, "%s", text.c_str());
-    int32_t code = local.code;
-    c_.agree(c_.ctx, &code, msg, int64_t(sizeof msg));
-    msg[sizeof msg - 1] = 0;
-    if (code == local.code && text == msg) {
-      nmf::Status same = local;
-      same.message = msg;
-      return same;
-    }
-    return nmf::Status::error(code, msg);
-  }
-
- private:
-  nmf_collective c_;
-};
-
-// Checks the caller's nmf_collective (NULL: a serial fit).
-int32_t check_collective(const nmf_collective* c) {
-  if (!c) return NMF_OK;
-  if (c->struct_size < sizeof(nmf_collective))
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_collective.struct_size = " +
-                         std::to_string(c->struct_size) + " is not " +
-                         std::to_string(sizeof(nmf_collective)));
-  if (!c->sum_d || !c->sum_f || !c->max_d || !c->agree)
-    return set_error(NMF_ERR_NULL_POINTER,
-                     "an nmf_collective callback (sum_d, sum_f, max_d, agree) is NULL");
-  return NMF_OK;
-}
-
-// This process's block against the collective's global column count.
-int32_t check_block(const nmf_collective& c, int64_t n) {
-  if (n < 0 || c.col_offset < 0 || c.n_global < c.col_offset + n)
-    return set_error(NMF_ERR_DIMENSION,
-                     "this process's columns [" + std::to_string(c.col_offset) +
-                         ", " + std::to_string(c.col_offset + n) +
-                         ") do not fit in n_global = " + std::to_string(c.n_global));
-  return NMF_OK;
-}
-
 int32_t check_result(const nmf_result* r) {
   if (r && r->struct_size < kMinResultSize)
     return set_error(NMF_ERR_STRUCT_SIZE,
@@ -292,13 +232,6 @@ int32_t check_outputs_finite(int64_t m, int64_t n, int64_t k, const T* W,
       return overflow("W (row " + std::to_string(t % m + 1) + ", column " +
                       std::to_string(t / m + 1) + ")");
   return NMF_OK;
-}
-
-// The collective of the options (only when the caller's struct has it).
-const nmf_collective* collective_of(const nmf_options* opts) {
-  if (!opts || opts->struct_size < offsetof(nmf_options, collective) + sizeof(void*))
-    return nullptr;
-  return opts->collective;
 }
 
 template <class View, class T>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capi_internal.hpp"
+#include "host_collective.hpp"
 #include "nmf.h"
 #include "nmf/bicv.hpp"
 #include "nmf/consensus.hpp"
@@ -34,34 +35,55 @@ int32_t null_error(const char* what) {
   return set_error(NMF_ERR_NULL_POINTER, std::string(what) + " is NULL");
 }
 
-// Validates the pointers every input form needs, then runs f.
-template <class F>
-int32_t with_options(const nmf_options* opts, nmf::Options& o, F&& f) {
-  const int32_t rc = read_options(opts, o);
-  if (rc != NMF_OK) return rc;
-  return f();
-}
-
 int32_t dims_error(int64_t m, int64_t n) {
   return set_error(NMF_ERR_DIMENSION,
                    "A is empty (m = " + std::to_string(m) + ", n = " +
                        std::to_string(n) + "); both dimensions must be at least 1");
 }
 
+// The collective that spreads a multi-start's runs (NULL: none), with the
+// checks made so far (`rc`) agreed among the processes when the collective
+// can carry them: no process may return while the others go on.
+int32_t runs_collective(const nmf_options* opts, int32_t rc,
+                        std::unique_ptr<HostCollective>& host) {
+  const nmf_collective* coll = collective_of(opts);
+  if (!coll) return rc;
+  const int32_t own = check_runs_collective(coll);
+  if (rc == NMF_OK) rc = own;
+  if (coll->struct_size < kFitCollectiveSize || check_callbacks(*coll) != NMF_OK)
+    return rc;  // cannot agree: the error is this process's own
+  host = std::make_unique<HostCollective>(*coll);
+  const nmf::Status agreed = host->agree(
+      rc == NMF_OK ? nmf::Status() : nmf::Status::error(rc, nmf_last_error_message()));
+  return agreed.ok() ? NMF_OK : set_error(agreed);
+}
+
+// An input refused before the call reaches the core (a NULL or empty A),
+// agreed among the processes of a spread multi-start.
+template <class Out, class F>
+int32_t refuse(const nmf_options* opts, Out** out, F&& make_error) {
+  return guarded([&]() -> int32_t {
+    if (out) *out = nullptr;
+    std::unique_ptr<HostCollective> host;
+    return runs_collective(opts, make_error(), host);
+  });
+}
+
 template <class View>
 int32_t consensus_any(const View& view, int64_t k, int64_t nrun,
                       const nmf_options* opts, nmf_consensus** out) {
   return guarded([&]() -> int32_t {
-    if (!out) return null_error("out");
-    *out = nullptr;
+    if (out) *out = nullptr;
     nmf::Options o;
-    return with_options(opts, o, [&]() -> int32_t {
-      auto h = std::make_unique<nmf_consensus>();
-      const nmf::Status st = nmf::consensus_fit(view, k, nrun, o, h->c);
-      if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
-      if (h->c.runs_done > 0) *out = h.release();
-      return st.code;
-    });
+    int32_t rc = out ? read_options(opts, o) : null_error("out");
+    std::unique_ptr<HostCollective> host;
+    rc = runs_collective(opts, rc, host);
+    if (rc != NMF_OK) return rc;
+    auto h = std::make_unique<nmf_consensus>();
+    const nmf::Status st = nmf::consensus_fit(view, k, nrun, o, h->c, {}, host.get());
+    if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
+    if (h->c.runs_done > 0) *out = h.release();
+    return st.code;
   });
 }
 
@@ -69,10 +91,7 @@ template <class T>
 int32_t consensus_dense(const T* A, int64_t m, int64_t n, int64_t lda,
                         int64_t k, int64_t nrun, const nmf_options* opts,
                         nmf_consensus** out) {
-  if (!A) return guarded([&] {
-      if (out) *out = nullptr;
-      return null_error("A");
-    });
+  if (!A) return refuse(opts, out, [] { return null_error("A"); });
   return consensus_any(nmf::DenseView<T>{A, m, n, lda}, k, nrun, opts, out);
 }
 
@@ -82,10 +101,8 @@ int32_t consensus_csc(int64_t m, int64_t n, const int64_t* col_ptr,
                       int64_t nrun, const nmf_options* opts,
                       nmf_consensus** out) {
   if (!col_ptr || m < 1 || n < 1)
-    return guarded([&] {
-      if (out) *out = nullptr;
-      return !col_ptr ? null_error("col_ptr") : dims_error(m, n);
-    });
+    return refuse(opts, out,
+                  [&] { return !col_ptr ? null_error("col_ptr") : dims_error(m, n); });
   return consensus_any(nmf::CscView<T, I>{m, n, col_ptr, row_ind, values}, k,
                        nrun, opts, out);
 }
@@ -112,22 +129,25 @@ int32_t survey_any(const View& view, const int64_t* ranks, int64_t n_ranks,
                    const nmf_survey_options* sopts, const nmf_options* opts,
                    nmf_survey** out) {
   return guarded([&]() -> int32_t {
-    if (!out) return null_error("out");
-    *out = nullptr;
-    if (n_ranks < 1)
-      return set_error(NMF_ERR_INVALID_ARGUMENT,
-                       "n_ranks = " + std::to_string(n_ranks) +
-                           ": the list of ranks is empty");
-    if (!ranks) return null_error("ranks");
+    if (out) *out = nullptr;
     nmf::SurveyOptions so;
-    int32_t rc = read_survey_options(sopts, so);
-    if (rc != NMF_OK) return rc;
     nmf::Options o;
-    rc = read_options(opts, o);
+    const int32_t rc0 = [&]() -> int32_t {
+      if (!out) return null_error("out");
+      if (n_ranks < 1)
+        return set_error(NMF_ERR_INVALID_ARGUMENT,
+                         "n_ranks = " + std::to_string(n_ranks) +
+                             ": the list of ranks is empty");
+      if (!ranks) return null_error("ranks");
+      const int32_t r = read_survey_options(sopts, so);
+      return r != NMF_OK ? r : read_options(opts, o);
+    }();
+    std::unique_ptr<HostCollective> host;
+    const int32_t rc = runs_collective(opts, rc0, host);
     if (rc != NMF_OK) return rc;
     nmf::Survey s;
     const nmf::Status st = nmf::rank_survey(
-        view, std::vector<int64_t>(ranks, ranks + n_ranks), so, o, s);
+        view, std::vector<int64_t>(ranks, ranks + n_ranks), so, o, s, host.get());
     if (st.code == NMF_CANCELLED) return NMF_CANCELLED;
     if (!st.ok()) return set_error(st);
     auto h = std::make_unique<nmf_survey>();
@@ -143,10 +163,7 @@ int32_t survey_dense(const T* A, int64_t m, int64_t n, int64_t lda,
                      const int64_t* ranks, int64_t n_ranks,
                      const nmf_survey_options* sopts, const nmf_options* opts,
                      nmf_survey** out) {
-  if (!A) return guarded([&] {
-      if (out) *out = nullptr;
-      return null_error("A");
-    });
+  if (!A) return refuse(opts, out, [] { return null_error("A"); });
   return survey_any(nmf::DenseView<T>{A, m, n, lda}, ranks, n_ranks, sopts, opts, out);
 }
 
@@ -156,10 +173,8 @@ int32_t survey_csc(int64_t m, int64_t n, const int64_t* col_ptr,
                    int64_t n_ranks, const nmf_survey_options* sopts,
                    const nmf_options* opts, nmf_survey** out) {
   if (!col_ptr || m < 1 || n < 1)
-    return guarded([&] {
-      if (out) *out = nullptr;
-      return !col_ptr ? null_error("col_ptr") : dims_error(m, n);
-    });
+    return refuse(opts, out,
+                  [&] { return !col_ptr ? null_error("col_ptr") : dims_error(m, n); });
   return survey_any(nmf::CscView<T, I>{m, n, col_ptr, row_ind, values}, ranks,
                     n_ranks, sopts, opts, out);
 }

@@ -49,6 +49,9 @@ double frob2_of(const CscView<T, I>& a) {
 struct Shared {
   const Options* user = nullptr;
   int64_t offset = 0, total = 0;
+  // A spread multi-start reports this process's runs times the processes
+  // (an estimate of the job's), at most cap.
+  int64_t scale = 1, cap = 0;
   std::atomic<bool> cancel{false};
   std::atomic<int64_t> done{0};
   std::mutex mu;
@@ -68,7 +71,8 @@ int32_t caller_progress(int64_t, int64_t, double, double, void* data) {
     bl = s->best_loss;
     br = s->best_rel;
   }
-  if (s->user->progress(s->offset + s->done.load(), s->total, bl, br,
+  const int64_t runs = std::min(s->offset + s->done.load() * s->scale, s->cap);
+  if (s->user->progress(runs, s->total, bl, br,
                         s->user->progress_data) != 0) {
     s->cancel.store(true);
     return 1;
@@ -79,15 +83,12 @@ int32_t worker_progress(int64_t, int64_t, double, double, void* data) {
   return static_cast<Shared*>(data)->cancel.load() ? 1 : 0;
 }
 
+// The checks made before any run.  With a collective every process must
+// hold the same problem: a difference (a process that read another file,
+// other options) is an error on every process, not a silent mix.
 template <class View, class T>
-Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
-               const Options& opt, Consensus& out, RunCount count) {
-  const auto t0 = std::chrono::steady_clock::now();
-  out = Consensus();
-  out.m = m;
-  out.n = n;
-  out.k = k;
-  out.nrun = nrun;
+Status check_runs(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
+                  const Options& opt, double frob2, const Across& across) {
   if (nrun < 1)
     return Status::error(kErrInvalidArgument,
                          "nrun = " + std::to_string(nrun) + " must be at least 1");
@@ -97,6 +98,19 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
                          "user_h, fix_w and fix_h must be 0");
   Status st = validate_problem(m, n, k, sizeof(T), opt);
   if (!st.ok()) return st;
+  if (across.distributed()) {
+    const double mine[] = {double(m), double(n), double(k), double(nrun),
+                           double(opt.seed >> 32), double(opt.seed & 0xffffffffu),
+                           double(opt.solver), double(opt.loss), frob2};
+    for (double v : mine)
+      if (across.max(v) != -across.max(-v))
+        return Status::error(kErrInvalidArgument,
+                             "the processes of a spread multi-start hold "
+                             "different problems (dimensions, rank, runs, seed, "
+                             "solver, loss or the matrix's sum of squares "
+                             "differ): every process must pass the whole matrix "
+                             "and the same options");
+  }
   // The consensus matrix, its dissimilarity, the cophenetic matrix and the
   // packed working triangle: about 3.5 n^2 doubles.
   const double need = 3.5 * double(n) * double(n) * sizeof(double) +
@@ -109,11 +123,117 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
                              std::to_string(int64_t(need / 1048576.0)) +
                              " MiB, more than the " +
                              std::to_string(avail / 1048576) + " MiB available");
+  (void)a;
+  return Status();
+}
 
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
-  const int outer = int(std::min<int64_t>(threads, nrun));
-  const int inner = std::max(1, threads / outer);
+// argmax_l d_l H_lj for every column j of a k x n H.
+template <class T>
+void assign_labels(const T* d, const T* h, int64_t k, int64_t n, int32_t* lab) {
+  for (int64_t j = 0; j < n; ++j) {
+    int32_t best = 0;
+    double bv = double(d[0]) * double(h[j * k]);
+    for (int64_t l = 1; l < k; ++l) {
+      const double v = double(d[l]) * double(h[l + j * k]);
+      if (v > bv) {
+        bv = v;
+        best = int32_t(l);
+      }
+    }
+    lab[j] = best;
+  }
+}
+
+// A spread multi-start, after every process ran its runs: every run's
+// completion, loss and labels summed over the processes (each run is
+// non-zero on the one process that ran it).
+void gather_runs(const Across& across, int64_t nrun, int64_t n,
+                 std::vector<char>& finished, std::vector<double>& loss,
+                 std::vector<int32_t>& labels) {
+  const int64_t width = n + 2;
+  std::vector<double> buf(size_t(nrun * width), 0.0);
+  for (int64_t r = 0; r < nrun; ++r) {
+    if (!finished[size_t(r)]) continue;
+    double* row = buf.data() + r * width;
+    row[0] = 1;
+    row[1] = loss[size_t(r)];
+    for (int64_t j = 0; j < n; ++j) row[2 + j] = labels[size_t(r * n + j)];
+  }
+  across.sum(buf.data(), int64_t(buf.size()));
+  for (int64_t r = 0; r < nrun; ++r) {
+    const double* row = buf.data() + r * width;
+    finished[size_t(r)] = row[0] > 0;
+    loss[size_t(r)] = row[0] > 0 ? row[1] : std::numeric_limits<double>::quiet_NaN();
+    for (int64_t j = 0; j < n; ++j) labels[size_t(r * n + j)] = int32_t(row[2 + j]);
+  }
+}
+
+// The best run's result and factors, from the process that ran it (`mine`:
+// this process ran it) to every process.
+template <class T>
+void share_best(const Across& across, bool mine, int64_t m, int64_t n, int64_t k,
+                Result& res, std::vector<T>& w, std::vector<T>& d, std::vector<T>& h) {
+  double head[10] = {0};
+  if (mine) {
+    const double v[10] = {double(res.stop_reason), double(res.iterations), res.loss,
+                          res.rel_error, double(res.solver), double(res.init),
+                          res.seconds, double(res.extrapolation), double(res.restarts),
+                          double(res.history.size())};
+    std::copy(v, v + 10, head);
+  }
+  across.sum(head, 10);
+  const int64_t hist = int64_t(head[9]);
+  const int64_t len = m * k + k + k * n + hist;
+  std::vector<double> body(size_t(len), 0.0);
+  if (mine) {
+    double* p = body.data();
+    for (T x : w) *p++ = double(x);
+    for (T x : d) *p++ = double(x);
+    for (T x : h) *p++ = double(x);
+    for (double x : res.history) *p++ = x;
+  }
+  across.sum(body.data(), len);
+  res.stop_reason = int32_t(head[0]);
+  res.iterations = int64_t(head[1]);
+  res.loss = head[2];
+  res.rel_error = head[3];
+  res.solver = int32_t(head[4]);
+  res.init = int32_t(head[5]);
+  res.seconds = head[6];
+  res.extrapolation = int32_t(head[7]);
+  res.restarts = int64_t(head[8]);
+  const double* p = body.data();
+  w.resize(size_t(m * k));
+  d.resize(size_t(k));
+  h.resize(size_t(k * n));
+  for (T& x : w) x = T(*p++);
+  for (T& x : d) x = T(*p++);
+  for (T& x : h) x = T(*p++);
+  res.history.assign(p, p + hist);
+}
+
+template <class View, class T>
+Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
+               const Options& opt, Consensus& out, RunCount count,
+               const Collective* comm) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Across across(comm);
+  const int procs = comm ? std::max(1, comm->processes()) : 1;
+  const int me = comm ? comm->process() : 0;
+  out = Consensus();
+  out.m = m;
+  out.n = n;
+  out.k = k;
+  out.nrun = nrun;
   out.frob2 = frob2_of(a);
+  Status st = across.agree(check_runs<View, T>(a, m, n, k, nrun, opt, out.frob2, across));
+  if (!st.ok()) return st;
+
+  // This process's runs: me, me + procs, ...
+  const int64_t mine = me < nrun ? (nrun - 1 - me) / procs + 1 : 0;
+  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+  const int outer = int(std::max<int64_t>(1, std::min<int64_t>(threads, mine)));
+  const int inner = std::max(1, threads / outer);
   out.run_loss.assign(size_t(nrun), std::numeric_limits<double>::quiet_NaN());
   out.run_labels.assign(size_t(nrun * n), 0);
   std::vector<Result> results(static_cast<size_t>(nrun));
@@ -124,75 +244,72 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
   shared.user = &opt;
   shared.offset = count.offset;
   shared.total = count.total > 0 ? count.total : nrun;
+  shared.scale = procs;
+  shared.cap = count.offset + nrun;
 
   // Each thread keeps its own best fit; the overall best is chosen after.
   std::vector<std::vector<T>> bw(static_cast<size_t>(outer)), bh(static_cast<size_t>(outer)), bd(static_cast<size_t>(outer));
   std::vector<int64_t> brun(static_cast<size_t>(outer), -1);
 
-  blas::ThreadScope scope;
-#pragma omp parallel num_threads(outer)
   {
-    const int tid = omp_get_thread_num();
-    std::vector<T> w(static_cast<size_t>(m * k)), h(static_cast<size_t>(k * n)), d(static_cast<size_t>(k));
-    Options o = opt;
-    o.n_threads = inner;
-    o.progress = opt.progress ? (tid == 0 ? caller_progress : worker_progress)
-                              : nullptr;
-    o.progress_data = &shared;
-    for (int64_t r = tid; r < nrun; r += outer) {
-      if (shared.cancel.load()) break;
-      o.seed = run_seed(opt.seed, r);
-      Result res;
-      Status s;
-      try {
-        s = fit(a, k, w.data(), d.data(), h.data(), o, res);
-      } catch (const std::bad_alloc&) {
-        s = Status::error(kErrOutOfMemory, "out of memory");
-      } catch (const std::exception& e) {
-        s = Status::error(kErrInternal, std::string("internal error: ") + e.what());
-      }
-      if (s.code == kCancelled) break;
-      if (!s.ok()) {
-        errors[size_t(r)] = s;
-        shared.cancel.store(true);
-        break;
-      }
-      out.run_loss[size_t(r)] = res.loss;
-      int32_t* lab = out.run_labels.data() + r * n;
-      for (int64_t j = 0; j < n; ++j) {
-        int32_t best = 0;
-        double bv = double(d[0]) * double(h[size_t(j * k)]);
-        for (int64_t l = 1; l < k; ++l) {
-          const double v = double(d[size_t(l)]) * double(h[size_t(l + j * k)]);
-          if (v > bv) {
-            bv = v;
-            best = int32_t(l);
+    blas::ThreadScope scope;
+#pragma omp parallel num_threads(outer)
+    {
+      const int tid = omp_get_thread_num();
+      std::vector<T> w(static_cast<size_t>(m * k)), h(static_cast<size_t>(k * n)), d(static_cast<size_t>(k));
+      Options o = opt;
+      o.n_threads = inner;
+      o.progress = opt.progress ? (tid == 0 ? caller_progress : worker_progress)
+                                : nullptr;
+      o.progress_data = &shared;
+      for (int64_t t = tid; t < mine; t += outer) {
+        const int64_t r = me + t * procs;
+        if (shared.cancel.load()) break;
+        o.seed = run_seed(opt.seed, r);
+        Result res;
+        Status s;
+        try {
+          s = fit(a, k, w.data(), d.data(), h.data(), o, res);
+        } catch (const std::bad_alloc&) {
+          s = Status::error(kErrOutOfMemory, "out of memory");
+        } catch (const std::exception& e) {
+          s = Status::error(kErrInternal, std::string("internal error: ") + e.what());
+        }
+        if (s.code == kCancelled) break;
+        if (!s.ok()) {
+          errors[size_t(r)] = s;
+          shared.cancel.store(true);
+          break;
+        }
+        out.run_loss[size_t(r)] = res.loss;
+        assign_labels(d.data(), h.data(), k, n, out.run_labels.data() + r * n);
+        const int64_t cur = brun[size_t(tid)];
+        if (cur < 0 || res.loss < out.run_loss[size_t(cur)]) {
+          brun[size_t(tid)] = r;
+          bw[size_t(tid)] = w;
+          bh[size_t(tid)] = h;
+          bd[size_t(tid)] = d;
+        }
+        results[size_t(r)] = std::move(res);
+        finished[size_t(r)] = 1;
+        {
+          std::lock_guard<std::mutex> lock(shared.mu);
+          if (!(results[size_t(r)].loss >= shared.best_loss)) {
+            shared.best_loss = results[size_t(r)].loss;
+            shared.best_rel = results[size_t(r)].rel_error;
           }
         }
-        lab[j] = best;
+        shared.done.fetch_add(1);
       }
-      const int64_t cur = brun[size_t(tid)];
-      if (cur < 0 || res.loss < out.run_loss[size_t(cur)]) {
-        brun[size_t(tid)] = r;
-        bw[size_t(tid)] = w;
-        bh[size_t(tid)] = h;
-        bd[size_t(tid)] = d;
-      }
-      results[size_t(r)] = std::move(res);
-      finished[size_t(r)] = 1;
-      {
-        std::lock_guard<std::mutex> lock(shared.mu);
-        if (!(results[size_t(r)].loss >= shared.best_loss)) {
-          shared.best_loss = results[size_t(r)].loss;
-          shared.best_rel = results[size_t(r)].rel_error;
-        }
-      }
-      shared.done.fetch_add(1);
     }
   }
-  for (int64_t r = 0; r < nrun; ++r)
-    if (!errors[size_t(r)].ok()) return errors[size_t(r)];
-  const bool cancelled = shared.cancel.load();
+  Status failed;
+  for (int64_t r = 0; r < nrun && failed.ok(); ++r)
+    if (!errors[size_t(r)].ok()) failed = errors[size_t(r)];
+  st = across.agree(failed);
+  if (!st.ok()) return st;
+  const bool cancelled = across.any(shared.cancel.load());
+  if (across.distributed()) gather_runs(across, nrun, n, finished, out.run_loss, out.run_labels);
 
   // Keep only the completed runs, in run order (all of them unless cancelled).
   int64_t done = 0;
@@ -205,39 +322,35 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
     ++done;
   }
   out.runs_done = done;
-  int tbest = -1;
-  for (int t = 0; t < outer; ++t) {
-    const int64_t r = brun[size_t(t)];
-    if (r < 0) continue;
-    if (tbest < 0) {
-      tbest = t;
-      continue;
+  // The best run: the lowest loss, ties to the lower run index.
+  int64_t best = -1;
+  for (int64_t r = 0; r < nrun; ++r)
+    if (finished[size_t(r)] &&
+        (best < 0 || out.run_loss[size_t(r)] < out.run_loss[size_t(best)]))
+      best = r;
+  if (best >= 0) {
+    // It is its thread's best (each thread keeps its first lowest loss).
+    const bool here = best % procs == me;
+    int tbest = -1;
+    for (int t = 0; here && t < outer; ++t)
+      if (brun[size_t(t)] == best) tbest = t;
+    out.best_run = best;
+    std::vector<T> w, d, h;
+    Result res;
+    if (tbest >= 0) {
+      res = results[size_t(best)];
+      w = std::move(bw[size_t(tbest)]);
+      d = std::move(bd[size_t(tbest)]);
+      h = std::move(bh[size_t(tbest)]);
     }
-    const int64_t b = brun[size_t(tbest)];
-    const double lr = out.run_loss[size_t(r)], lb = out.run_loss[size_t(b)];
-    if (lr < lb || (lr == lb && r < b)) tbest = t;
-  }
-  if (tbest >= 0) {
-    const int64_t r = brun[size_t(tbest)];
-    out.best_run = r;
-    out.best = results[size_t(r)];
-    out.w.assign(bw[size_t(tbest)].begin(), bw[size_t(tbest)].end());
-    out.h.assign(bh[size_t(tbest)].begin(), bh[size_t(tbest)].end());
-    out.d.assign(bd[size_t(tbest)].begin(), bd[size_t(tbest)].end());
+    if (across.distributed()) share_best(across, tbest >= 0, m, n, k, res, w, d, h);
+    out.best = std::move(res);
+    out.w.assign(w.begin(), w.end());
+    out.h.assign(h.begin(), h.end());
+    out.d.assign(d.begin(), d.end());
     // The best run's labels, from its factors.
     out.best_labels.assign(static_cast<size_t>(n), 0);
-    for (int64_t j = 0; j < n; ++j) {
-      int32_t best = 0;
-      double bv = out.d[0] * out.h[size_t(j * k)];
-      for (int64_t l = 1; l < k; ++l) {
-        const double v = out.d[size_t(l)] * out.h[size_t(l + j * k)];
-        if (v > bv) {
-          bv = v;
-          best = int32_t(l);
-        }
-      }
-      out.best_labels[size_t(j)] = best;
-    }
+    assign_labels(out.d.data(), out.h.data(), k, n, out.best_labels.data());
     const double rel = out.best.rel_error;
     out.rss = rel * rel * out.frob2;
     out.evar = 1.0 - rel * rel;
@@ -284,26 +397,34 @@ void consensus_measures(Consensus& out, int threads) {
 
 template <class T>
 Status consensus_fit(const DenseView<T>& a, int64_t k, int64_t nrun,
-                     const Options& opt, Consensus& out, RunCount count) {
-  return run_all<DenseView<T>, T>(a, a.m, a.n, k, nrun, opt, out, count);
+                     const Options& opt, Consensus& out, RunCount count,
+                     const Collective* comm) {
+  return run_all<DenseView<T>, T>(a, a.m, a.n, k, nrun, opt, out, count, comm);
 }
 template <class T, class I>
 Status consensus_fit(const CscView<T, I>& a, int64_t k, int64_t nrun,
-                     const Options& opt, Consensus& out, RunCount count) {
-  return run_all<CscView<T, I>, T>(a, a.m, a.n, k, nrun, opt, out, count);
+                     const Options& opt, Consensus& out, RunCount count,
+                     const Collective* comm) {
+  return run_all<CscView<T, I>, T>(a, a.m, a.n, k, nrun, opt, out, count, comm);
 }
 
 template Status consensus_fit(const DenseView<double>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 template Status consensus_fit(const DenseView<float>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 template Status consensus_fit(const CscView<double, int32_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 template Status consensus_fit(const CscView<double, int64_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 template Status consensus_fit(const CscView<float, int32_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 template Status consensus_fit(const CscView<float, int64_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount);
+                              const Options&, Consensus&, RunCount,
+                              const Collective*);
 
 }  // namespace nmf

@@ -18,17 +18,38 @@ inline uint64_t below(Rng& rng, uint64_t range) {
   return uint64_t((__uint128_t(rng.next()) * range) >> 64);
 }
 
+// The checks of a survey's arguments; with a collective, agreed by every
+// process, and the ranks, runs and null copy the same on every process (a
+// difference would leave the processes in different collective calls).
+Status check_survey(const std::vector<int64_t>& ranks, const SurveyOptions& so,
+                    int64_t m, int64_t n, const Collective* comm) {
+  const Across across(comm);
+  Status st = validate_ranks(ranks, m, n);
+  if (st.ok() && so.nrun < 1)
+    st = Status::error(kErrInvalidArgument,
+                       "nrun = " + std::to_string(so.nrun) + " must be at least 1");
+  st = across.agree(st);
+  if (!st.ok() || !across.distributed()) return st;
+  std::vector<double> mine = {double(ranks.size()), double(so.nrun),
+                              double(so.randomized), double(so.random_seed >> 32),
+                              double(so.random_seed & 0xffffffffu)};
+  for (int64_t k : ranks) mine.push_back(double(k));
+  // The list's length first: only then are the lists compared entry by entry.
+  for (size_t t = 0; t < mine.size(); ++t)
+    if (across.max(mine[t]) != -across.max(-mine[t]))
+      return Status::error(kErrInvalidArgument,
+                           "the processes of a spread rank survey were given "
+                           "different ranks, runs or null-copy settings");
+  return Status();
+}
+
 template <class View>
 Status survey_impl(const View& a, const std::vector<int64_t>& ranks,
                    const SurveyOptions& so, const Options& opt, Survey& out,
-                   const View* null_view) {
+                   const View* null_view, const Collective* comm) {
   out = Survey();
-  Status st = validate_ranks(ranks, a.m, a.n);
-  if (!st.ok()) return st;
-  if (so.nrun < 1)
-    return Status::error(kErrInvalidArgument,
-                         "nrun = " + std::to_string(so.nrun) + " must be at least 1");
   out.ranks = ranks;
+  Status st;
   const int64_t per = so.nrun;
   const int64_t total = per * int64_t(ranks.size()) * (null_view ? 2 : 1);
   int64_t offset = 0;
@@ -37,7 +58,7 @@ Status survey_impl(const View& a, const std::vector<int64_t>& ranks,
     auto& dest = v == &a ? out.fits : out.randomized;
     for (int64_t k : ranks) {
       dest.emplace_back();
-      st = consensus_fit(*v, k, per, opt, dest.back(), RunCount{offset, total});
+      st = consensus_fit(*v, k, per, opt, dest.back(), RunCount{offset, total}, comm);
       if (!st.ok()) return st;  // errors and cancellation
       offset += per;
     }
@@ -129,24 +150,30 @@ CscCopy<T, I> permute_rows(const CscView<T, I>& a, uint64_t seed) {
 
 template <class T>
 Status rank_survey(const DenseView<T>& a, const std::vector<int64_t>& ranks,
-                   const SurveyOptions& so, const Options& opt, Survey& out) {
-  if (!so.randomized) return survey_impl(a, ranks, so, opt, out, (const DenseView<T>*)nullptr);
-  Status st = validate_ranks(ranks, a.m, a.n);
+                   const SurveyOptions& so, const Options& opt, Survey& out,
+                   const Collective* comm) {
+  out = Survey();
+  Status st = check_survey(ranks, so, a.m, a.n, comm);
   if (!st.ok()) return st;
+  if (!so.randomized)
+    return survey_impl(a, ranks, so, opt, out, (const DenseView<T>*)nullptr, comm);
   const std::vector<T> copy = permute_rows(a, so.random_seed);
   const DenseView<T> nv{copy.data(), a.m, a.n, a.m};
-  return survey_impl(a, ranks, so, opt, out, &nv);
+  return survey_impl(a, ranks, so, opt, out, &nv, comm);
 }
 
 template <class T, class I>
 Status rank_survey(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
-                   const SurveyOptions& so, const Options& opt, Survey& out) {
-  if (!so.randomized) return survey_impl(a, ranks, so, opt, out, (const CscView<T, I>*)nullptr);
-  Status st = validate_ranks(ranks, a.m, a.n);
+                   const SurveyOptions& so, const Options& opt, Survey& out,
+                   const Collective* comm) {
+  out = Survey();
+  Status st = check_survey(ranks, so, a.m, a.n, comm);
   if (!st.ok()) return st;
+  if (!so.randomized)
+    return survey_impl(a, ranks, so, opt, out, (const CscView<T, I>*)nullptr, comm);
   const CscCopy<T, I> copy = permute_rows(a, so.random_seed);
   const CscView<T, I> nv = copy.view();
-  return survey_impl(a, ranks, so, opt, out, &nv);
+  return survey_impl(a, ranks, so, opt, out, &nv, comm);
 }
 
 template std::vector<double> permute_rows(const DenseView<double>&, uint64_t);
@@ -158,7 +185,8 @@ template CscCopy<float, int64_t> permute_rows(const CscView<float, int64_t>&, ui
 
 #define NMF_SURVEY(V)                                                      \
   template Status rank_survey(const V&, const std::vector<int64_t>&,       \
-                              const SurveyOptions&, const Options&, Survey&);
+                              const SurveyOptions&, const Options&, Survey&, \
+                              const Collective*);
 NMF_SURVEY(DenseView<double>)
 NMF_SURVEY(DenseView<float>)
 #define NMF_COMMA ,

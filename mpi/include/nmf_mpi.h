@@ -36,6 +36,16 @@ extern "C" {
 NMF_API int32_t nmf_mpi_collective_init(nmf_collective *c, int64_t comm_f,
                                         int64_t n_local);
 
+/* Fills *c for a multi-start spread over the communicator's processes
+ * (nmf.h's consensus section): n_global = -1, and process / processes are
+ * this process's rank and the communicator's size.  Pass it as
+ * opts->collective to nmf_consensus_* or nmf_survey_* on every process,
+ * each with the whole matrix and the same arguments: process p runs the
+ * runs r with r % processes == p, and every process receives the same
+ * result, equal to the serial one.  Collective; returns NMF_OK or
+ * NMF_ERR_NULL_POINTER. */
+NMF_API int32_t nmf_mpi_collective_runs(nmf_collective *c, int64_t comm_f);
+
 /* The fits of nmf.h for one process's block: A is m x n_local (dense,
  * leading dimension lda) or CSC with n_local columns; W is m x k
  * (replicated: the same on every process on return), H is k x n_local, d

@@ -85,6 +85,18 @@ bool with_collective(const nmf_options* in, const nmf_collective* c,
   return true;
 }
 
+void set_callbacks(nmf_collective* c, MPI_Comm comm) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  c->process = rank;
+  c->processes = size;
+  c->sum_d = sum_d;
+  c->sum_f = sum_f;
+  c->max_d = max_d;
+  c->agree = agree;
+}
+
 template <class Call>
 int32_t run(int64_t comm_f, int64_t n_local, const nmf_options* opts, Call call) {
   nmf_collective c;
@@ -113,11 +125,19 @@ int32_t nmf_mpi_collective_init(nmf_collective* c, int64_t comm_f, int64_t n_loc
   MPI_Comm_rank(comm, &rank);
   c->n_global = total;
   c->col_offset = rank == 0 ? 0 : offset;  // Exscan leaves rank 0 undefined
-  c->sum_d = sum_d;
-  c->sum_f = sum_f;
-  c->max_d = max_d;
-  c->agree = agree;
+  set_callbacks(c, comm);
   // A negative block is reported by the fit, agreed on every process.
+  return NMF_OK;
+}
+
+int32_t nmf_mpi_collective_runs(nmf_collective* c, int64_t comm_f) {
+  if (!c) return NMF_ERR_NULL_POINTER;
+  std::memset(c, 0, sizeof *c);
+  c->struct_size = sizeof *c;
+  c->ctx = reinterpret_cast<void*>(intptr_t(comm_f));
+  c->n_global = -1;
+  c->col_offset = 0;
+  set_callbacks(c, comm_of(c->ctx));
   return NMF_OK;
 }
 

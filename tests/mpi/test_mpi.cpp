@@ -243,6 +243,202 @@ void projection() {
   check(max_rel_diff(ref, H1) <= 1e-12, "projection: H differs from the serial projection");
 }
 
+
+// ---- Multi-starts spread over the processes (nmf_mpi_collective_runs).
+
+// Everything a consensus handle reports, as doubles, for comparison.
+std::vector<double> contents(const nmf_consensus* c) {
+  nmf_consensus_info i;
+  i.struct_size = sizeof i;
+  nmf_consensus_get_info(c, &i);
+  std::vector<double> v = {double(i.best_stop_reason), double(i.m), double(i.n), double(i.k),
+                           double(i.nrun), double(i.runs_done), double(i.best_run),
+                           double(i.best_iterations), i.best_loss, i.rel_error, i.rss, i.evar,
+                           i.cophenetic, i.dispersion, i.silhouette};
+  const int64_t m = i.m, n = i.n, k = i.k, runs = i.runs_done;
+  auto add = [&v](const auto& x) { v.insert(v.end(), x.begin(), x.end()); };
+  std::vector<double> C(static_cast<size_t>(n * n));
+  nmf_consensus_matrix(c, C.data(), n);
+  add(C);
+  std::vector<int32_t> cl(static_cast<size_t>(n)), best(static_cast<size_t>(n)), labels(static_cast<size_t>(runs * n));
+  nmf_consensus_labels(c, cl.data(), best.data());
+  add(cl);
+  add(best);
+  std::vector<double> sil(static_cast<size_t>(n)), height(static_cast<size_t>(n - 1)), W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)),
+      H(static_cast<size_t>(k * n)), loss(static_cast<size_t>(runs));
+  nmf_consensus_silhouette(c, sil.data());
+  add(sil);
+  std::vector<int64_t> merge(static_cast<size_t>(2 * (n - 1))), order(static_cast<size_t>(n));
+  nmf_consensus_tree(c, merge.data(), height.data(), order.data());
+  add(merge);
+  add(height);
+  add(order);
+  nmf_consensus_best_fit(c, W.data(), d.data(), H.data());
+  add(W);
+  add(d);
+  add(H);
+  nmf_consensus_runs(c, labels.data(), loss.data());
+  add(labels);
+  add(loss);
+  return v;
+}
+
+// Bitwise equality of two handles' contents (NaN equal to NaN).
+bool same_contents(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+nmf_collective runs_collective() {
+  nmf_collective c;
+  check(nmf_mpi_collective_runs(&c, kComm) == NMF_OK, "nmf_mpi_collective_runs failed");
+  check(c.n_global == -1 && c.process == g_rank && c.processes == g_size,
+        "nmf_mpi_collective_runs: wrong fields");
+  return c;
+}
+
+// A consensus spread over the processes equals the serial one exactly (every
+// run is the same wherever it runs), on every process; nrun is not a
+// multiple of the process count, and with 3 processes one has fewer runs.
+void spread_consensus() {
+  const int64_t m = 30, n = 16, k = 3, nrun = 7;
+  const std::vector<double> a = planted(m, n, k, 0.0);
+  nmf_options o = base_options();
+  o.maxit = 60;
+  nmf_consensus* serial = nullptr;
+  check(nmf_consensus_dense_d(a.data(), m, n, m, k, nrun, &o, &serial) == NMF_OK,
+        std::string("serial consensus: ") + nmf_last_error_message());
+  nmf_collective coll = runs_collective();
+  o.collective = &coll;
+  nmf_consensus* spread = nullptr;
+  check(nmf_consensus_dense_d(a.data(), m, n, m, k, nrun, &o, &spread) == NMF_OK,
+        std::string("spread consensus: ") + nmf_last_error_message());
+  if (serial && spread) {
+    const std::vector<double> mine = contents(spread);
+    check(same_contents(contents(serial), mine), "spread consensus differs from the serial one");
+    check(same_everywhere(mine), "spread consensus differs between processes");
+  }
+  nmf_consensus_free(serial);
+  nmf_consensus_free(spread);
+
+  // More processes than runs: a process without runs still takes part.
+  o.collective = nullptr;
+  check(nmf_consensus_dense_d(a.data(), m, n, m, k, 2, &o, &serial) == NMF_OK, "serial nrun 2");
+  o.collective = &coll;
+  check(nmf_consensus_dense_d(a.data(), m, n, m, k, 2, &o, &spread) == NMF_OK,
+        std::string("spread nrun 2: ") + nmf_last_error_message());
+  if (serial && spread)
+    check(same_contents(contents(serial), contents(spread)), "spread nrun 2 differs from serial");
+  nmf_consensus_free(serial);
+  nmf_consensus_free(spread);
+}
+
+// A rank survey with the row-permuted null, CSC float, spread: every rank's
+// consensus of the data and of the null copy equals the serial one.
+void spread_survey() {
+  const int64_t m = 36, n = 18;
+  const std::vector<double> a64 = planted(m, n, 3, 0.3);
+  const Csc c = to_csc(a64, m, 0, n);
+  const std::vector<float> val(c.val.begin(), c.val.end());
+  const std::vector<int64_t> ranks = {2, 3, 4};
+  nmf_survey_options so;
+  nmf_survey_options_init(&so, sizeof so);
+  so.nrun = 5;
+  so.randomized = 1;
+  nmf_options o = base_options();
+  o.maxit = 50;
+  o.solver = NMF_SOLVER_HALS;
+  nmf_survey *serial = nullptr, *spread = nullptr;
+  check(nmf_survey_csc_f_i32(m, n, c.ptr.data(), c.ind.data(), val.data(), ranks.data(), 3, &so,
+                             &o, &serial) == NMF_OK,
+        std::string("serial survey: ") + nmf_last_error_message());
+  nmf_collective coll = runs_collective();
+  o.collective = &coll;
+  check(nmf_survey_csc_f_i32(m, n, c.ptr.data(), c.ind.data(), val.data(), ranks.data(), 3, &so,
+                             &o, &spread) == NMF_OK,
+        std::string("spread survey: ") + nmf_last_error_message());
+  if (serial && spread)
+    for (int r = 0; r < 2; ++r)
+      for (int64_t q = 0; q < 3; ++q) {
+        const std::vector<double> mine = contents(nmf_survey_get(spread, q, r));
+        const std::string what = "survey k = " + std::to_string(ranks[size_t(q)]) +
+                                 (r ? " (null copy)" : "");
+        check(same_contents(contents(nmf_survey_get(serial, q, r)), mine),
+              what + ": spread differs from serial");
+        check(same_everywhere(mine), what + ": differs between processes");
+      }
+  nmf_survey_free(serial);
+  nmf_survey_free(spread);
+}
+
+int32_t stop_after_first_run(int64_t done, int64_t, double, double, void*) {
+  return g_rank == 0 && done >= 1 ? 1 : 0;
+}
+
+// Errors and stops of a spread multi-start: the same outcome on every
+// process, never a hang.
+void spread_errors() {
+  const int64_t m = 20, n = 12, k = 2;
+  std::vector<double> a = planted(m, n, k, 0.0);
+  nmf_collective coll = runs_collective();
+  nmf_options o = base_options();
+  o.maxit = 30;
+  o.collective = &coll;
+  auto same_status = [](int32_t rc, const std::string& what) {
+    int lo = rc, hi = rc;
+    MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    check(lo == hi, what + ": processes returned different statuses");
+  };
+  nmf_consensus* out = nullptr;
+  // A negative entry on the last process only (||A||_F is unchanged, so the
+  // fit's own check finds it, on that process's runs).
+  std::vector<double> bad(a);
+  if (g_rank == g_size - 1) bad[5] = -bad[5];
+  int32_t rc = nmf_consensus_dense_d(bad.data(), m, n, m, k, 6, &o, &out);
+  check(rc == NMF_ERR_NEGATIVE && out == nullptr,
+        "negative entry on one process: status " + std::to_string(rc));
+  same_status(rc, "negative entry on one process");
+  // A different seed on one process: refused on all.
+  if (g_size > 1) {
+    nmf_options other = o;
+    if (g_rank == 1) other.seed = 8;
+    rc = nmf_consensus_dense_d(a.data(), m, n, m, k, 4, &other, &out);
+    check(rc == NMF_ERR_INVALID_ARGUMENT && out == nullptr,
+          "different seeds: status " + std::to_string(rc));
+    // Different rank lists in a survey.
+    const int64_t r1[] = {2, 3}, r2[] = {2, 4};
+    nmf_survey* s = nullptr;
+    rc = nmf_survey_dense_d(a.data(), m, n, m, g_rank == 1 ? r2 : r1, 2, nullptr, &o, &s);
+    check(rc == NMF_ERR_INVALID_ARGUMENT && s == nullptr,
+          "different rank lists: status " + std::to_string(rc));
+  }
+  // A NULL matrix on the first process: the same error on all.
+  rc = nmf_consensus_dense_d(g_rank == 0 ? nullptr : a.data(), m, n, m, k, 4, &o, &out);
+  check(rc != NMF_OK && out == nullptr, "NULL A on one process: status " + std::to_string(rc));
+  same_status(rc, "NULL A on one process");
+  // A stop asked on process 0 after its first run stops every process.
+  nmf_options stop = o;
+  stop.progress = stop_after_first_run;
+  rc = nmf_consensus_dense_d(a.data(), m, n, m, k, 40, &stop, &out);
+  check(rc == NMF_CANCELLED, "stop on process 0: status " + std::to_string(rc));
+  if (out) {
+    const std::vector<double> mine = contents(out);
+    check(same_everywhere(mine), "cancelled consensus differs between processes");
+    check(mine[5] >= 1 && mine[5] < 40, "cancelled consensus: runs_done " + std::to_string(mine[5]));
+  }
+  nmf_consensus_free(out);
+  // The two kinds of collective are not interchangeable.
+  std::vector<double> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * n));
+  rc = nmf_fit_dense_d(a.data(), m, n, m, k, W.data(), d.data(), H.data(), &o, nullptr);
+  check(rc == NMF_ERR_INVALID_ARGUMENT, "fit with a runs collective: status " + std::to_string(rc));
+  nmf_collective cols;
+  nmf_mpi_collective_init(&cols, kComm, n);
+  o.collective = &cols;
+  rc = nmf_consensus_dense_d(a.data(), m, n, m, k, 4, &o, &out);
+  check(rc == NMF_ERR_INVALID_ARGUMENT && out == nullptr,
+        "consensus with a column collective: status " + std::to_string(rc));
+}
+
 }  // namespace
 
 // With --die: the last process exits in the middle of a fit (from the
@@ -305,6 +501,9 @@ int main(int argc, char** argv) {
   compare_fit<double>("dense double, stop on tol", dense, m, n, k, false, false, conv, 1e-9);
   bad_input_on_one_process();
   projection();
+  spread_consensus();
+  spread_survey();
+  spread_errors();
   int total = 0;
   MPI_Allreduce(&g_failures, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   if (g_rank == 0)

@@ -22,6 +22,11 @@ class Collective {
   // first column.
   virtual int64_t n_global() const = 0;
   virtual int64_t col_offset() const = 0;
+  // This process's index among processes() (0-based).  A multi-start
+  // (consensus.hpp) given a collective spreads its runs over the processes,
+  // each holding the whole matrix: run r goes to process r % processes().
+  virtual int process() const = 0;
+  virtual int processes() const = 0;
   // In-place sums over processes; every process receives bitwise the same
   // result (a replicated W must not drift apart).
   virtual void sum(double* x, int64_t len) const = 0;

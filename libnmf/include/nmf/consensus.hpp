@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nmf/collective.hpp"
 #include "nmf/linkage.hpp"
 #include "nmf/options.hpp"
 #include "nmf/status.hpp"
@@ -63,12 +64,23 @@ struct RunCount {
 // during that thread's runs, as progress(runs_done, runs_total, best loss so
 // far, its relative error, data); a non-zero return stops every run and the
 // call returns kCancelled with the measures of the runs completed (if any).
+//
+// With a Collective the multi-start is spread over processes: every process
+// holds the whole of A and calls this with the same arguments; process p
+// runs the runs r with r % processes() == p, and at the end the runs'
+// labels and losses are summed over the processes and the best fit is sent
+// from the process that ran it.  Every process returns the same Consensus,
+// equal to the serial one (each run is bitwise the same wherever it runs);
+// an error or a cancellation on one process is returned on all.  Progress
+// counts this process's runs only.
 template <class T>
 Status consensus_fit(const DenseView<T>& a, int64_t k, int64_t nrun,
-                     const Options& opt, Consensus& out, RunCount count = {});
+                     const Options& opt, Consensus& out, RunCount count = {},
+                     const Collective* comm = nullptr);
 template <class T, class I>
 Status consensus_fit(const CscView<T, I>& a, int64_t k, int64_t nrun,
-                     const Options& opt, Consensus& out, RunCount count = {});
+                     const Options& opt, Consensus& out, RunCount count = {},
+                     const Collective* comm = nullptr);
 
 // The measures of the consensus from out.run_labels (first runs_done rows):
 // consensus matrix, tree, membership, silhouette, cophenetic correlation,

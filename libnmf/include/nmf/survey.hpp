@@ -30,13 +30,17 @@ struct Survey {
 
 // ranks: the ranks to try, each in [1, min(m, n)], at least one.  opt is
 // used for every fit (opt.seed is the master seed of every rank's runs).
-// Progress (see consensus_fit) counts the runs of the whole survey.
+// Progress (see consensus_fit) counts the runs of the whole survey.  With a
+// Collective every rank's runs are spread over the processes as
+// consensus_fit spreads them (each process holding the whole of A).
 template <class T>
 Status rank_survey(const DenseView<T>& a, const std::vector<int64_t>& ranks,
-                   const SurveyOptions& so, const Options& opt, Survey& out);
+                   const SurveyOptions& so, const Options& opt, Survey& out,
+                   const Collective* comm = nullptr);
 template <class T, class I>
 Status rank_survey(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
-                   const SurveyOptions& so, const Options& opt, Survey& out);
+                   const SurveyOptions& so, const Options& opt, Survey& out,
+                   const Collective* comm = nullptr);
 
 // A copy of A with the entries of every row randomly permuted across the
 // columns (each row by its own uniform permutation, Fisher & Yates), from
