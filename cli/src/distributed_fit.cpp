@@ -6,11 +6,10 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "mpi_job.hpp"
 
 #ifdef NMF_CLI_MPI
 #include <mpi.h>
-
-#include <omp.h>
 
 #include <algorithm>
 #include <climits>
@@ -19,7 +18,6 @@
 #include "factor_files.hpp"
 #include "fit_command.hpp"
 #include "load_input.hpp"
-#include "nmf_mpi.h"
 #include "run_fit.hpp"
 #endif
 
@@ -28,56 +26,13 @@ namespace nmfcli {
 #ifndef NMF_CLI_MPI
 
 int distributed_fit(FitArgs, const OutputPaths &) {
-  throw usage_error("--distributed needs an nmf built with MPI (libnmf_mpi); "
-                    "this one was built without it");
+  MpiJob refused;  // a build without MPI: throws the usage error
+  return kExitUsage;
 }
 
 #else
 
 namespace {
-
-// MPI_Init / MPI_Finalize around the command.
-class MpiSession {
- public:
-  MpiSession() {
-    int ready = 0;
-    MPI_Initialized(&ready);
-    if (!ready) MPI_Init(nullptr, nullptr);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-  }
-  ~MpiSession() { MPI_Finalize(); }
-  MpiSession(const MpiSession &) = delete;
-  MpiSession &operator=(const MpiSession &) = delete;
-  int rank = 0, size = 1;
-};
-
-// Runs f on every process; if it throws on any, every process throws (the
-// ones that did not fail with a note naming the first that did), so that no
-// process goes on into a collective call alone.
-template <typename F>
-void on_every_process(const MpiSession &mpi, const std::string &what, F f) {
-  int status = 0;
-  std::string message;
-  try {
-    f();
-  } catch (const CliError &e) {
-    status = e.exit_status();
-    message = e.what();
-  }
-  int mine = status ? mpi.rank : mpi.size, first = mpi.size;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  if (first == mpi.size) return;
-  // A process that failed itself reports its own error (every process
-  // reading the same file finds the same problem, and any of them may be the
-  // one whose output survives when mpiexec ends the job); the others name
-  // the first that failed.
-  int first_status = status;
-  MPI_Bcast(&first_status, 1, MPI_INT, first, MPI_COMM_WORLD);
-  if (!message.empty()) throw CliError(status, message);
-  throw CliError(first_status, "process " + std::to_string(first) + " of " + std::to_string(mpi.size) +
-                     " failed " + what + " (see its message)");
-}
 
 template <typename T>
 MPI_Datatype mpi_type() {
@@ -85,7 +40,7 @@ MPI_Datatype mpi_type() {
 }
 
 template <typename T>
-int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiSession &mpi) {
+int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiJob &mpi) {
   if (!args.h_init.empty() || !args.fix_h.empty())
     throw usage_error("--h-init and --fix-h are not available with --distributed");
   // Every process reads the header and the whole file (checking it all, so
@@ -95,17 +50,17 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiSessio
   LabeledMatrix<T> a;
   std::vector<std::string> all_col_names;
   int64_t first = 0, last = 0;
-  on_every_process(mpi, "reading " + args.input, [&] {
+  mpi.on_every_process("reading " + args.input, [&] {
     input_dimensions(args.input, args.transpose, &m, &n);
-    first = n * mpi.rank / mpi.size;
-    last = n * (mpi.rank + 1) / mpi.size;
+    first = n * mpi.rank() / mpi.size();
+    last = n * (mpi.rank() + 1) / mpi.size();
     a = load_input_columns<T>(args.input, args.transpose, first, last, &info,
-                              mpi.rank == 0 ? &all_col_names : nullptr);
+                              mpi.rank() == 0 ? &all_col_names : nullptr);
   });
   int64_t k = args.k;
   std::vector<T> W0;
   const std::string &w_file = args.fix_w.empty() ? args.w_init : args.fix_w;
-  on_every_process(mpi, "checking the rank", [&] {
+  mpi.on_every_process("checking the rank", [&] {
     if (!w_file.empty()) {
       int64_t kw = 0;
       W0 = read_w_file<T>(w_file, a, args.input, &kw);
@@ -123,38 +78,29 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiSessio
   // Threads: by default the cores of a machine are shared among the
   // processes on it (more threads than cores would spin against each
   // other and against MPI's progress).
-  if (args.options.n_threads == 0) {
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-    int on_node = 1;
-    MPI_Comm_size(node, &on_node);
-    MPI_Comm_free(&node);
-    const int cores = std::max(1, omp_get_num_procs());
-    args.options.n_threads = std::max(1, cores / on_node);
-  }
-  nmf_collective coll;
-  nmf_mpi_collective_init(&coll, MPI_Comm_c2f(MPI_COMM_WORLD), a.cols);
+  if (args.options.n_threads == 0) args.options.n_threads = mpi.default_threads();
+  nmf_collective coll = mpi.columns_collective(a.cols);
   args.options.collective = &coll;
-  if (mpi.rank != 0) args.quiet = true;
-  Progress progress(mpi.rank == 0 ? progress_style(args) : Progress::Style::kNone,
+  if (mpi.rank() != 0) args.quiet = true;
+  Progress progress(mpi.rank() == 0 ? progress_style(args) : Progress::Style::kNone,
                     args.options.maxit);
   // Library errors are agreed among the processes, so all throw alike here.
   FitOutcome<T> fit = run_fit<T>(a, args, k, std::move(W0), {}, &progress);
 
   // Process 0 gathers H in column order and writes the outputs.
-  std::vector<int> counts(static_cast<size_t>(mpi.size)), offsets(static_cast<size_t>(mpi.size));
-  for (int p = 0; p < mpi.size; ++p) {
-    const int64_t c0 = n * p / mpi.size, c1 = n * (p + 1) / mpi.size;
+  std::vector<int> counts(static_cast<size_t>(mpi.size())), offsets(static_cast<size_t>(mpi.size()));
+  for (int p = 0; p < mpi.size(); ++p) {
+    const int64_t c0 = n * p / mpi.size(), c1 = n * (p + 1) / mpi.size();
     counts[static_cast<size_t>(p)] = static_cast<int>(k * (c1 - c0));
     offsets[static_cast<size_t>(p)] = static_cast<int>(k * c0);
   }
-  std::vector<T> all_h(mpi.rank == 0 ? static_cast<size_t>(k * n) : 0);
+  std::vector<T> all_h(mpi.rank() == 0 ? static_cast<size_t>(k * n) : 0);
   MPI_Gatherv(fit.H.data(), static_cast<int>(k * (last - first)), mpi_type<T>(),
               all_h.data(), counts.data(), offsets.data(), mpi_type<T>(), 0,
               MPI_COMM_WORLD);
   long long nnz = static_cast<long long>(a.nnz()), total_nnz = 0;
   MPI_Reduce(&nnz, &total_nnz, 1, MPI_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
-  if (mpi.rank == 0) {
+  if (mpi.rank() == 0) {
     // The whole matrix as the outputs describe it (names and sizes only).
     LabeledMatrix<T> whole;
     whole.rows = m;
@@ -169,7 +115,7 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiSessio
       std::fprintf(stderr,
                    "nmf: %lld x %lld on %d processes, k = %lld: %lld iterations, "
                    "relative error %.4g, %.3g s; wrote %s, %s, %s\n",
-                   static_cast<long long>(m), static_cast<long long>(n), mpi.size,
+                   static_cast<long long>(m), static_cast<long long>(n), mpi.size(),
                    static_cast<long long>(k), static_cast<long long>(fit.result.iterations),
                    fit.result.rel_error, fit.result.seconds, paths.w.c_str(),
                    paths.h.c_str(), paths.summary.c_str());
@@ -181,7 +127,7 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiSessio
 }  // namespace
 
 int distributed_fit(FitArgs args, const OutputPaths &paths) {
-  MpiSession mpi;
+  MpiJob mpi;
   return args.use_float ? distributed_fit_with<float>(std::move(args), paths, mpi)
                         : distributed_fit_with<double>(std::move(args), paths, mpi);
 }

@@ -7,12 +7,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_error.hpp"
 #include "load_input.hpp"
+#include "mpi_job.hpp"
 #include "nmf.h"
 #include "progress.hpp"
 #include "rank_args.hpp"
@@ -148,40 +151,68 @@ std::vector<int32_t> clusters_of(const nmf_consensus *c, int64_t n, std::vector<
 }
 
 template <typename T>
-int survey_with(const RankArgs &args, const std::string &prefix, bool single) {
+int survey_with(RankArgs args, const std::string &prefix, bool single) {
+  // With --distributed: one process of an MPI job; every process reads the
+  // whole input, the runs are spread over the processes, and process 0
+  // writes the outputs.
+  std::unique_ptr<MpiJob> job;
+  if (args.fit.distributed) job = std::make_unique<MpiJob>();
+  const bool writer = !job || job->rank() == 0;
+  auto every = [&](const std::string &what, const std::function<void()> &f) {
+    if (job)
+      job->on_every_process(what, f);
+    else
+      f();
+  };
+  if (!writer) args.fit.quiet = true;
+  if (job && args.fit.options.n_threads == 0)
+    args.fit.options.n_threads = job->default_threads();
   InputInfo info;
-  LabeledMatrix<T> a = load_input<T>(args.fit.input, args.fit.transpose, &info);
-  const int64_t limit = std::min(a.rows, a.cols);
-  for (int64_t k : args.ranks)
-    if (k > limit)
-      throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
-                        std::to_string(limit) + " of " + args.fit.input + " (" +
-                        std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
+  LabeledMatrix<T> a;
+  every("reading " + args.fit.input, [&] {
+    a = load_input<T>(args.fit.input, args.fit.transpose, &info);
+    const int64_t limit = std::min(a.rows, a.cols);
+    for (int64_t k : args.ranks)
+      if (k > limit)
+        throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
+                          std::to_string(limit) + " of " + args.fit.input + " (" +
+                          std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
+  });
   if (!args.fit.quiet && nmf_blas_is_slow())
     std::fprintf(stderr, "nmf: note: the BLAS runs generic kernels on this CPU; %s\n",
                  nmf_blas_advice());
   // Bi-cross-validation first: its errors (e.g. a rank too large for the
-  // held-out blocks) come before the long survey.
+  // held-out blocks) come before the long survey.  In a job, process 0
+  // runs it and sends the errors to the others.
   std::vector<double> cv_err(args.ranks.size());
   int64_t cv_best = 0;
   if (!single && args.cv) {
-    std::vector<T> dense = a.dense;
-    if (a.sparse) {
-      dense.assign(size_t(a.rows * a.cols), T(0));
-      for (int64_t j = 0; j < a.cols; ++j)
-        for (int64_t p = a.col_ptr[size_t(j)]; p < a.col_ptr[size_t(j + 1)]; ++p)
-          dense[size_t((a.wide_index ? a.row_ind64[size_t(p)] : a.row_ind32[size_t(p)]) +
-                       j * a.rows)] = a.values[size_t(p)];
+    every("cross-validating", [&] {
+      if (!writer) return;
+      std::vector<T> dense = a.dense;
+      if (a.sparse) {
+        dense.assign(size_t(a.rows * a.cols), T(0));
+        for (int64_t j = 0; j < a.cols; ++j)
+          for (int64_t p = a.col_ptr[size_t(j)]; p < a.col_ptr[size_t(j + 1)]; ++p)
+            dense[size_t((a.wide_index ? a.row_ind64[size_t(p)] : a.row_ind32[size_t(p)]) +
+                         j * a.rows)] = a.values[size_t(p)];
+      }
+      nmf_bicv_options bo;
+      nmf_bicv_options_init(&bo, sizeof bo);
+      bo.row_groups = args.cv_row_groups;
+      bo.col_groups = args.cv_col_groups;
+      bo.reps = args.cv_reps;
+      bo.seed = args.fit.options.seed + 1;
+      const int32_t st = Entry<T>::bicv(dense, a.rows, a.cols, args.ranks, &bo,
+                                        &args.fit.options, cv_err.data(), &cv_best);
+      if (st != NMF_OK) library_error(st);
+    });
+    if (job) {
+      cv_err.push_back(double(cv_best));
+      job->broadcast(cv_err.data(), int64_t(cv_err.size()));
+      cv_best = int64_t(cv_err.back());
+      cv_err.pop_back();
     }
-    nmf_bicv_options bo;
-    nmf_bicv_options_init(&bo, sizeof bo);
-    bo.row_groups = args.cv_row_groups;
-    bo.col_groups = args.cv_col_groups;
-    bo.reps = args.cv_reps;
-    bo.seed = args.fit.options.seed + 1;
-    const int32_t st = Entry<T>::bicv(dense, a.rows, a.cols, args.ranks, &bo,
-                                      &args.fit.options, cv_err.data(), &cv_best);
-    if (st != NMF_OK) library_error(st);
   }
   nmf_survey_options so;
   nmf_survey_options_init(&so, sizeof so);
@@ -191,7 +222,9 @@ int survey_with(const RankArgs &args, const std::string &prefix, bool single) {
   const int64_t total = args.nrun * int64_t(args.ranks.size()) * (args.randomize ? 2 : 1);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   Progress::Style style = Progress::Style::kNone;
-  if (args.fit.progress == ProgressMode::kAlways)
+  if (!writer)
+    style = Progress::Style::kNone;
+  else if (args.fit.progress == ProgressMode::kAlways)
     style = terminal ? Progress::Style::kBar : Progress::Style::kLog;
   else if (args.fit.progress == ProgressMode::kAuto && terminal && !args.fit.quiet)
     style = Progress::Style::kBar;
@@ -199,19 +232,26 @@ int survey_with(const RankArgs &args, const std::string &prefix, bool single) {
   nmf_options o = args.fit.options;
   o.progress = &Progress::callback;
   o.progress_data = &progress;
+  nmf_collective coll{};
+  if (job) {
+    coll = job->runs_collective();
+    o.collective = &coll;
+  }
   nmf_survey *raw = nullptr;
   int32_t status;
   {
     InterruptGuard guard;
+    // In a job the library agrees every error and stop among the processes.
     status = Entry<T>::survey(a, args.ranks, &so, &o, &raw);
   }
   progress.finish();
   std::unique_ptr<nmf_survey, void (*)(nmf_survey *)> s(raw, nmf_survey_free);
   if (status == NMF_CANCELLED) {
-    std::fprintf(stderr, "nmf: interrupted; nothing written\n");
+    if (writer) std::fprintf(stderr, "nmf: interrupted; nothing written\n");
     return kExitCancelled;
   }
   if (status != NMF_OK) library_error(status);
+  if (!writer) return kExitOk;
 
   std::vector<std::string> written;
   const int64_t n = a.cols;
@@ -330,8 +370,8 @@ int run(const std::vector<std::string> &argv, bool single) {
   const std::string prefix =
       args.fit.out_prefix.empty() ? default_prefix(args.fit.input) : args.fit.out_prefix;
   check_output_location(prefix);
-  return args.fit.use_float ? survey_with<float>(args, prefix, single)
-                            : survey_with<double>(args, prefix, single);
+  return args.fit.use_float ? survey_with<float>(std::move(args), prefix, single)
+                            : survey_with<double>(std::move(args), prefix, single);
 }
 
 }  // namespace

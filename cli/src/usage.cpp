@@ -161,7 +161,13 @@ const char *kRunsText =
 const char *kFitOptionsText =
     "Every option of 'nmf fit' that shapes a fit applies to each run (--loss,\n"
     "--solver, --init random|nndsvdar, --maxit, --tol, --seed, penalties, --float,\n"
-    "--transpose, --threads, --out, --quiet, --progress); see 'nmf fit --help'.\n";
+    "--transpose, --threads, --out, --quiet, --progress); see 'nmf fit --help'.\n"
+    "\n"
+    "  --distributed       spread the runs over the processes of an MPI job\n"
+    "                      (mpirun -np P nmf rank INPUT -k 2:6 --distributed):\n"
+    "                      every process reads all of INPUT and runs every P-th\n"
+    "                      run; the results equal those of one process; process\n"
+    "                      0 writes the outputs (and runs --cv alone)\n";
 
 }  // namespace
 

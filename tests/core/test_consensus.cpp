@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -504,6 +506,77 @@ TEST(Markers, KimAndMaxMatchDefinitions) {
 }
 
 // Every bad argument gives its documented status and a message naming it.
+// A multi-start spread over processes, seen from one process of three whose
+// partners contribute nothing (the callbacks leave values as they are):
+// process 1 runs runs 1 and 4 of 6 and only those, each as the serial
+// multi-start runs it.
+void keep(void*, double*, int64_t) {}
+void keep_f(void*, float*, int64_t) {}
+void keep_max(void*, double*) {}
+void keep_status(void*, int32_t*, char*, int64_t) {}
+
+nmf_collective lone_process(int32_t process, int32_t processes) {
+  nmf_collective c;
+  std::memset(&c, 0, sizeof c);
+  c.struct_size = sizeof c;
+  c.n_global = -1;
+  c.sum_d = keep;
+  c.sum_f = keep_f;
+  c.max_d = keep_max;
+  c.agree = keep_status;
+  c.process = process;
+  c.processes = processes;
+  return c;
+}
+
+TEST(ConsensusSpread, EachProcessRunsItsShareOnly) {
+  const nt::Planted p = nt::planted(30, 12, 3, 5, 0.3, 0.2, false);
+  const int64_t m = 30, n = 12, k = 3, nrun = 6;
+  nmf_options o = nt::test_options();
+  o.init = NMF_INIT_RANDOM;
+  o.maxit = 40;
+  ConsensusPtr all, part;
+  ASSERT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &all.p), NMF_OK);
+  nmf_collective c = lone_process(1, 3);
+  o.collective = &c;
+  ASSERT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p), NMF_OK)
+      << nmf_last_error_message();
+  const nmf_consensus_info info = info_of(part.p);
+  ASSERT_EQ(info.runs_done, 2);
+  std::vector<int32_t> lab_all(static_cast<size_t>(n * nrun)), lab(static_cast<size_t>(n * 2));
+  std::vector<double> loss_all(static_cast<size_t>(nrun)), loss(2);
+  nmf_consensus_runs(all.p, lab_all.data(), loss_all.data());
+  nmf_consensus_runs(part.p, lab.data(), loss.data());
+  EXPECT_EQ(loss[0], loss_all[1]);
+  EXPECT_EQ(loss[1], loss_all[4]);
+  EXPECT_TRUE(std::equal(lab.begin(), lab.begin() + n, lab_all.begin() + n));
+  EXPECT_TRUE(std::equal(lab.begin() + n, lab.end(), lab_all.begin() + 4 * n));
+  EXPECT_EQ(info.best_run, loss_all[4] < loss_all[1] ? 4 : 1);
+  EXPECT_EQ(info.best_loss, std::min(loss_all[1], loss_all[4]));
+
+  // The collective's checks.
+  nmf_collective bad = lone_process(3, 3);
+  o.collective = &bad;
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+            NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("process = 3"), std::string::npos);
+  bad = lone_process(0, 2);
+  bad.n_global = n;
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+            NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("n_global = -1"), std::string::npos);
+  bad = lone_process(0, 2);
+  bad.struct_size = offsetof(nmf_collective, process);
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+            NMF_ERR_STRUCT_SIZE);
+  EXPECT_EQ(part.p, nullptr);
+  bad = lone_process(0, 1);
+  std::vector<double> W(static_cast<size_t>(m * k)), H(static_cast<size_t>(k * n));
+  EXPECT_EQ(nmf_fit_dense_d(p.A.a.data(), m, n, m, k, W.data(), nullptr, H.data(), &o, nullptr),
+            NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("spreads the runs"), std::string::npos);
+}
+
 TEST(ConsensusErrors, BadArguments) {
   const nt::Planted p = nt::planted(20, 10, 2, 1, 0.3, 0.1, false);
   const double* A = p.A.a.data();
