@@ -48,16 +48,28 @@ report <- function(name, k2, k3, coph, secs, runs) {
   invisible(c(seconds = secs, purity2 = purity(t2), purity3 = purity(t3)))
 }
 
-# ---- nmfkit, default solver (accelerated HALS, Frobenius loss).
+# ---- nmfkit: the default solver (Frobenius loss, ANLS with extrapolation),
+# then the KL loss by multiplicative updates (Brunet et al.'s algorithm, as
+# the NMF package runs it) and by coordinate descent (nmfkit's KL default).
 run_nmfkit <- function() {
   info <- nmfkit:::.nmf_library_info()
   cat("BLAS core selected by OpenBLAS: ", info$blas_core, "\n\n", sep = "")
-  t0 <- proc.time()[["elapsed"]]
-  s <- consensus(golub, ranks, nrun = nrun, seed = 123456, threads = threads,
-                 verbose = FALSE)
-  secs <- proc.time()[["elapsed"]] - t0
-  report(sprintf("nmfkit consensus(golub, 2:5, nrun = %d, seed = 123456) [HALS]", nrun),
-         predict(s, k = 2), predict(s, k = 3), s@measures$cophenetic, secs, nrun)
+  one <- function(label, ...) {
+    t0 <- proc.time()[["elapsed"]]
+    s <- consensus(golub, ranks, nrun = nrun, seed = 123456, threads = threads,
+                   verbose = FALSE, ...)
+    secs <- proc.time()[["elapsed"]] - t0
+    report(sprintf("nmfkit consensus(golub, 2:5, nrun = %d, seed = 123456%s)", nrun, label),
+           predict(s, k = 2), predict(s, k = 3), s@measures$cophenetic, secs, nrun)
+  }
+  which_runs <- strsplit(Sys.getenv("BENCH_NMFKIT", "default,kl-mu,kl-cd"), ",")[[1]]
+  res <- list()
+  if ("default" %in% which_runs) res$default <- one("")
+  if ("kl-mu" %in% which_runs)
+    res$kl_mu <- one(", loss = \"kl\", solver = \"mu\"", loss = "kl", solver = "mu")
+  if ("kl-cd" %in% which_runs)
+    res$kl_cd <- one(", loss = \"kl\", solver = \"cd\"", loss = "kl", solver = "cd")
+  res[[1]]
 }
 
 # ---- NMF package, Brunet et al.'s KL multiplicative updates (its own
