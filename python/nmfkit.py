@@ -507,8 +507,8 @@ def fit(A, k, *, loss="frobenius", solver="auto", init="random", seed=42,
     k: the factorization rank, 1 <= k <= min(A.shape).
     loss, solver, init: names of nmf.h choices ("frobenius", "kl", "beta";
        "auto", "anls", "hals", "mu", "cd"; "random", "nndsvd", "nndsvda",
-       "nndsvdar").  solver="auto" picks anls for frobenius, cd for kl, mu
-       for any other beta.
+       "nndsvdar").  solver="auto" picks hals for frobenius (anls with missing
+       entries), cd for kl, mu for any other beta.
     beta: the beta of loss="beta" (2 = frobenius, 1 = kl, 0 = Itakura-Saito).
     missing: "none"; "nan" (NaN entries of a dense A are missing); or
        "unstored" (entries a sparse A does not store are missing).  Missing

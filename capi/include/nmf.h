@@ -125,13 +125,14 @@ NMF_API int32_t nmf_last_error_matrix(void);
  * every solver.  Extrapolation, sparse_w, sparse_h and ns_theta belong to
  * the Frobenius solvers ANLS and HALS.
  * NMF_SOLVER_AUTO picks (the choice is reported in nmf_result.solver):
- *   FROBENIUS (or BETA with beta = 2) -> ANLS, with or without weights and
- *     missing values: with extrapolation it was the fastest to the best
- *     loss on dense 2000 x 300 and sparse 5000 x 2000 at k = 10 and 30
- *     (on dense 5000 x 500 and sparse 20000 x 5000 HALS was faster:
- *     bench/README.md); with weights every column has its own Gram
- *     matrix, whose construction dominates, so an exact solve costs little
- *     more than a HALS sweep.  Extrapolation: see NMF_EXTRAPOLATION_AUTO.
+ *   FROBENIUS (or BETA with beta = 2) -> HALS: with extrapolation it was
+ *     the fastest to within 0.1 % of the best loss on dense 5000 x 500,
+ *     20000 x 1000 and the Golub data, and sparse 20000 x 5000 at 5 %, at
+ *     k = 2 to 30 (bench/README.md; ANLS was first only on some starts of
+ *     dense 5000 x 500 at k = 10).  With weights or missing values -> ANLS:
+ *     every column then has its own Gram matrix, whose construction
+ *     dominates, so an exact solve costs little more than a HALS sweep.
+ *     Extrapolation: see NMF_EXTRAPOLATION_AUTO.
  *   KL (or BETA with beta = 1) -> CD (Hsieh & Dhillon report it much
  *     faster than MU for KL);
  *   any other beta -> MU, the one solver for it.

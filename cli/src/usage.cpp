@@ -68,9 +68,9 @@ std::string fit_usage() {
        "  --solver NAME       auto; anls (exact alternating NNLS by block principal\n"
        "                      pivoting) or hals (accelerated HALS), frobenius;\n"
        "                      mu (multiplicative updates, any loss); cd\n"
-       "                      (coordinate descent, kl).  auto picks anls for\n"
-       "                      frobenius (also with --missing), cd for kl, mu\n"
-       "                      otherwise (default " + solver_name(o.solver) + ")\n"
+       "                      (coordinate descent, kl).  auto picks hals for\n"
+       "                      frobenius (anls with --missing or weights), cd\n"
+       "                      for kl, mu otherwise (default " + solver_name(o.solver) + ")\n"
        "  --mu-eps X          mu: keep every factor entry >= X * sqrt(max A)\n"
        "                      against zero-locking (default " + number(o.mu_eps) + ")\n"
        "  --init NAME         random, nndsvd, nndsvda or nndsvdar (default " +

@@ -10,14 +10,18 @@ int32_t choose_solver(const Options& opt) {
   const double beta = loss_beta(opt);
   if (beta == 1.0) return kSolverCd;
   if (beta != 2.0) return kSolverMu;
-  // ANLS (block principal pivoting) with extrapolation was the fastest to
-  // the best loss on the problems measured (dense 2000 x 300 and sparse
-  // 5000 x 2000 at 5 %, k = 10 and 30; bench/README.md: first to 0.1 % in
-  // three of four, first to every tighter gap), and each of its
-  // half-iterations is an exact solve.  With weights or missing entries
-  // every column has its own Gram matrix, whose O(entries k^2)
-  // construction dominates, so an exact solve of the column's k x k
-  // problem costs little more than a HALS sweep.
+  // Unweighted: HALS with extrapolation.  Measured against ANLS with
+  // extrapolation (bench/README.md, CPU time to within 0.1 % of the best
+  // loss either reached, one thread, tol = 0): HALS was first on dense
+  // 5000 x 500 and sparse 20000 x 5000 at 5 % (k = 10 and 30), dense
+  // 20000 x 1000 at k = 20 (1.6x), the Golub data at k = 2..10, and the
+  // Golub rank survey (k = 2..5, tol 1e-5) ran 2.5x faster; ANLS was first
+  // on dense 5000 x 500 at k = 10 from some starts.  A HALS sweep costs
+  // about the two products, a BPP solve grows with k^3 per row and column.
+  if (!is_weighted(opt)) return kSolverHals;
+  // With weights or missing entries every column has its own Gram matrix,
+  // whose O(entries k^2) construction dominates, so an exact solve of the
+  // column's k x k problem costs little more than a HALS sweep.
   return kSolverAnls;
 }
 

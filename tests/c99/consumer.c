@@ -826,8 +826,8 @@ static void test_fit(void) {
   check(r.iterations == MAXIT && r.stop_reason == NMF_STOP_MAXIT,
         "fit: tol = 0 runs maxit iterations (%ld, stop %d)", (long)r.iterations,
         (int)r.stop_reason);
-  check(r.solver == NMF_SOLVER_ANLS && r.init == NMF_INIT_RANDOM,
-        "fit: solver auto resolves to ANLS (%d), init random (%d)",
+  check(r.solver == NMF_SOLVER_HALS && r.init == NMF_INIT_RANDOM,
+        "fit: solver auto resolves to HALS (%d), init random (%d)",
         (int)r.solver, (int)r.init);
   check(r.history_length == r.iterations && hist[r.history_length - 1] == r.loss,
         "fit: loss history has one entry per iteration, ending at the loss");

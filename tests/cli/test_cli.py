@@ -248,7 +248,7 @@ class TestFit(CliTestCase):
         self.assertEqual((s["m"], s["n"], s["k"]), (M, N, K))
         self.assertEqual(s["input"], self.input)
         self.assertEqual(s["format"], "tsv")
-        self.assertEqual(s["solver"], "anls")  # what auto picks (nmf.h)
+        self.assertEqual(s["solver"], "hals")  # what auto picks (nmf.h)
         self.assertEqual(s["init"], "random")
         self.assertEqual((s["seed"], s["maxit"], s["tol"]), (42, 2000, 1e-12))
         self.assertIn(s["stop_reason"], ("tol", "maxit"))

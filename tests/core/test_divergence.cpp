@@ -772,12 +772,12 @@ TEST(Solver, AutoRule) {
     bool weighted;
     int32_t expect;
   };
-  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, NMF_SOLVER_ANLS},
+  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, NMF_SOLVER_HALS},
                      S{NMF_LOSS_FROBENIUS, 0, true, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_KL, 0, false, NMF_SOLVER_CD},
                      S{NMF_LOSS_KL, 0, true, NMF_SOLVER_CD},
                      S{NMF_LOSS_BETA, 1, false, NMF_SOLVER_CD},
-                     S{NMF_LOSS_BETA, 2, false, NMF_SOLVER_ANLS},
+                     S{NMF_LOSS_BETA, 2, false, NMF_SOLVER_HALS},
                      S{NMF_LOSS_BETA, 2, true, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_BETA, 0.5, false, NMF_SOLVER_MU}}) {
     nmf_options o = test_options();

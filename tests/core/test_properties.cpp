@@ -40,7 +40,7 @@ TYPED_TEST(FitProperties, CanonicalOutputAndReportedErrorMatchOutputs) {
   auto f = fit_any<T>(TypeParam::path, A, 4, o);
   ASSERT_EQ(f.status, NMF_OK) << f.msg;
   expect_canonical(f);
-  EXPECT_EQ(f.res.solver, NMF_SOLVER_ANLS);  // what auto picks (nmf.h)
+  EXPECT_EQ(f.res.solver, NMF_SOLVER_HALS);  // what auto picks (nmf.h)
   // Auto extrapolation: on in double, off in float (nmf.h).
   const int32_t want_ex = std::is_same<T, double>::value ? NMF_EXTRAPOLATION_ON
                                                          : NMF_EXTRAPOLATION_OFF;
@@ -568,22 +568,22 @@ TEST(Plumbing, HistoryCapacityRespected) {
   EXPECT_EQ(r.loss_history, buf.data()) << "history pointer changed";
 }
 
-// NMF_SOLVER_AUTO is HALS: same result, bit for bit, and reported as HALS.
-// nmf.h's rule: auto is ANLS with extrapolation for the unweighted loss.
-TEST(Plumbing, AutoSolverIsExtrapolatedAnls) {
+// nmf.h's rule: auto is HALS with extrapolation for the unweighted loss:
+// the same result, bit for bit, and reported as HALS.
+TEST(Plumbing, AutoSolverIsExtrapolatedHals) {
   Dense A = uniform(40, 30, 151);
   nmf_options o = test_options();
   EXPECT_EQ(o.solver, NMF_SOLVER_AUTO);
   EXPECT_EQ(o.extrapolation, NMF_EXTRAPOLATION_AUTO);
   o.maxit = 50;
   auto a = fit_dense<double>(A, 3, o);
-  o.solver = NMF_SOLVER_ANLS;
+  o.solver = NMF_SOLVER_HALS;
   o.extrapolation = NMF_EXTRAPOLATION_ON;
   auto h = fit_dense<double>(A, 3, o);
   ASSERT_EQ(a.status, NMF_OK) << a.msg;
   ASSERT_EQ(h.status, NMF_OK) << h.msg;
-  EXPECT_EQ(a.res.solver, NMF_SOLVER_ANLS);
-  EXPECT_EQ(h.res.solver, NMF_SOLVER_ANLS);
+  EXPECT_EQ(a.res.solver, NMF_SOLVER_HALS);
+  EXPECT_EQ(h.res.solver, NMF_SOLVER_HALS);
   EXPECT_EQ(a.res.extrapolation, NMF_EXTRAPOLATION_ON);
   EXPECT_TRUE(bitwise_equal(a.W, h.W));
   EXPECT_TRUE(bitwise_equal(a.H, h.H));

@@ -280,8 +280,8 @@ class TestLayouts(unittest.TestCase):
                          (24, 30, 24, True, False))
 
     def test_solver_names_round_trip(self):
-        # The result names the solver used; auto resolves to ANLS (nmf.h).
-        for asked, used in (("auto", "anls"), ("hals", "hals"), ("anls", "anls"),
+        # The result names the solver used; auto resolves to HALS (nmf.h).
+        for asked, used in (("auto", "hals"), ("hals", "hals"), ("anls", "anls"),
                             ("mu", "mu")):
             f = nmfkit.fit(np.asfortranarray(self.A), 3, solver=asked, maxit=20)
             self.assertEqual(f.solver, used)

@@ -8,10 +8,10 @@ weighted_loss <- function(x, fit, w) {
   0.5 * sum(w * r^2)
 }
 
-test_that("auto is ANLS with extrapolation; every solver fits and reports itself", {
+test_that("auto is HALS with extrapolation; every solver fits and reports itself", {
   d <- lowrank_data()
   auto <- nmf(d$x, 3, seed = 1, maxit = 50)
-  expect_identical(auto@options$solver_used, "anls")
+  expect_identical(auto@options$solver_used, "hals")
   expect_true(auto@options$extrapolation_used)
   for (solver in c("hals", "anls")) {
     for (ex in c("on", "off")) {
