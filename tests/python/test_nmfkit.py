@@ -1068,8 +1068,10 @@ class TestConsensus(unittest.TestCase):
         self.assertTrue(same_partition(ref.membership, groups))
         inputs = [np.ascontiguousarray(A)]
         if sp is not None:
-            inputs += [sp.csc_matrix(A), sp.csr_matrix(A),
-                       sp.csc_matrix(A).astype(np.int64) * 0 + sp.csc_matrix(A)]
+            wide = sp.csc_matrix(A)
+            wide.indices = wide.indices.astype(np.int64)
+            self.assertEqual(nmfkit._prepare(wide).index_dtype, np.int64)
+            inputs += [sp.csc_matrix(A), sp.csr_matrix(A), wide]
         for X in inputs:
             c = nmfkit.consensus(X, 3, 5, seed=2, **self.kw)
             np.testing.assert_array_equal(c.consensus, ref.consensus)
@@ -1078,6 +1080,19 @@ class TestConsensus(unittest.TestCase):
             np.testing.assert_allclose(c.W, ref.W, atol=1e-8)
         c32 = nmfkit.consensus(A.astype(np.float32), 3, 5, seed=2, **self.kw)
         self.assertTrue(same_partition(c32.membership, groups))
+        if sp is not None:
+            s32 = nmfkit.consensus(sp.csc_matrix(A.astype(np.float32)), 3, 5,
+                                   seed=2, **self.kw)
+            self.assertTrue(same_partition(s32.membership, groups))
+
+    def test_consensus_is_independent_of_the_thread_count(self):
+        kw = dict(maxit=20)
+        one = nmfkit.consensus(self.A, 4, 6, seed=1, threads=1, **kw)
+        two = nmfkit.consensus(self.A, 4, 6, seed=1, threads=2, **kw)
+        for name in ("consensus", "run_labels", "run_loss", "W", "H",
+                     "merge", "height"):
+            np.testing.assert_array_equal(getattr(one, name),
+                                          getattr(two, name))
 
     def test_consensus_errors_carry_the_library_message(self):
         A = self.A.copy()
