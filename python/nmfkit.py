@@ -1297,7 +1297,8 @@ def _dense_for_bicv(A):
     return _prepare(A, keep_columns=True)
 
 
-def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1, **options):
+def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
+         fit_seed=None, **options):
     """Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h's
     nmf_bicv_dense_*): rows and columns are split at random (seed) into
     row_groups × col_groups blocks, each block held out in turn and
@@ -1323,7 +1324,6 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1, **options):
                                _INT32_MAX)
     bopts.reps = _int_in("reps", reps, _INT32_MIN, _INT32_MAX)
     bopts.seed = _int_in("seed", seed, 0, 2 ** 64 - 1)
-    fit_seed = options.pop("fit_seed", None)
     if fit_seed is not None:
         options["seed"] = fit_seed
     opts, keep = _options_for(prep, "bicv", options)

@@ -1311,6 +1311,13 @@ class TestBicv(unittest.TestCase):
         other = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2,
                             seed=6, maxit=50)
         self.assertFalse(np.array_equal(other.fold_error, ref.fold_error))
+        # fit_seed seeds the fits (seed, the splits): the default is 42.
+        same = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2, seed=5,
+                           maxit=50, fit_seed=42)
+        np.testing.assert_array_equal(same.fold_error, ref.fold_error)
+        refit = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2,
+                            seed=5, maxit=50, fit_seed=7)
+        self.assertFalse(np.array_equal(refit.fold_error, ref.fold_error))
         if sp is None:
             return
         s = nmfkit.bicv(sp.csr_matrix(self.A), ranks, row_groups=3,
