@@ -140,9 +140,9 @@ class TestLibrary(unittest.TestCase):
              O.extrapolation.offset, O.extrap_beta0.offset,
              O.extrap_eta.offset, O.extrap_gamma.offset,
              O.extrap_gamma_bar.offset, O.sparse_w.offset, O.sparse_h.offset,
-             O.ns_theta.offset, ctypes.sizeof(O)],
+             O.ns_theta.offset, O.collective.offset, ctypes.sizeof(O)],
             [24, 32, 40, 72, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160,
-             168, 176, 184, 192, 200, 208, 216, 224])
+             168, 176, 184, 192, 200, 208, 216, 224, 232])
         self.assertEqual(
             [R.iterations.offset, R.loss.offset, R.rel_error.offset,
              R.solver.offset, R.seconds.offset, R.loss_history.offset,
@@ -154,13 +154,61 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(nmfkit._load().nmf_options_init(ctypes.byref(o),
                                                          ctypes.sizeof(o)), 0)
         self.assertEqual((o.struct_size, o.maxit, o.tol, o.seed),
-                         (224, 200, 1e-5, 42))
+                         (232, 200, 1e-5, 42))
         self.assertEqual((o.missing, o.beta, o.mu_eps, bool(o.weights)),
                          (0, 1.0, 2.220446049250313e-16, False))
         self.assertEqual((o.extrapolation, o.extrap_beta0, o.extrap_eta,
                           o.extrap_gamma, o.extrap_gamma_bar, o.sparse_w,
                           o.sparse_h, o.ns_theta),
                          (-1, 0.5, 1.5, 1.05, 1.01, 0.0, 0.0, 0.0))
+
+    def test_structs_have_the_librarys_size_and_defaults(self):
+        # The library fills min(size, its sizeof) bytes and stores that size
+        # in struct_size: handed a larger buffer, it tells its own sizeof,
+        # which must be the ctypes structure's.  Every field, read at the
+        # ctypes offset from a buffer prefilled with 0xAB, holds the
+        # documented default (a wrong offset reads another field or 0xAB).
+        lib = nmfkit._load()
+
+        def probe(struct, init):
+            buf = (ctypes.c_ubyte * 1024)(*([0xAB] * 1024))
+            self.assertEqual(init(ctypes.cast(buf, ctypes.POINTER(struct)),
+                                  1024), 0)
+            value = struct.from_buffer_copy(bytes(buf)[:ctypes.sizeof(struct)])
+            self.assertEqual(value.struct_size, ctypes.sizeof(struct),
+                             struct.__name__)
+            return value
+
+        o = probe(nmfkit._Options, lib.nmf_options_init)
+        expected = dict(
+            loss=0, solver=0, init=0, n_threads=0, maxit=200, tol=1e-5,
+            seed=42, l1_w=0.0, l1_h=0.0, l2_w=0.0, l2_h=0.0, user_w=0,
+            user_h=0, fix_w=0, fix_h=0, progress_data=None, hals_alpha=0.5,
+            hals_delta=0.1, missing=0, weights_ld=0, beta=1.0,
+            mu_eps=2.220446049250313e-16, extrapolation=-1, extrap_beta0=0.5,
+            extrap_eta=1.5, extrap_gamma=1.05, extrap_gamma_bar=1.01,
+            sparse_w=0.0, sparse_h=0.0, ns_theta=0.0, collective=None)
+        self.assertEqual(
+            sorted(list(expected) + ["progress", "struct_size", "weights"]),
+            sorted(f[0] for f in nmfkit._Options._fields_))
+        for name, value in expected.items():
+            self.assertEqual(getattr(o, name), value, name)
+        self.assertFalse(o.progress)
+        self.assertFalse(o.weights)
+        so = probe(nmfkit._SurveyOptions, lib.nmf_survey_options_init)
+        self.assertEqual((so.randomized, so.nrun, so.random_seed), (0, 30, 1))
+        bo = probe(nmfkit._BicvOptions, lib.nmf_bicv_options_init)
+        self.assertEqual((bo.row_groups, bo.col_groups, bo.reps, bo.seed),
+                         (2, 2, 1, 1))
+
+    def test_consensus_info_layout_matches_nmf_h(self):
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            self.skipTest("layout pinned for LP64 only")
+        I = nmfkit._ConsensusInfo
+        self.assertEqual(
+            [getattr(I, f[0]).offset for f in I._fields_] + [ctypes.sizeof(I)],
+            [0, 4, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112,
+             120, 128])
 
 
 class TestRecovery(unittest.TestCase):
@@ -697,6 +745,671 @@ class TestThreads(unittest.TestCase):
             t.join()
         for f, g in zip(got, expected):
             assert_identical(self, f, g)
+
+
+class TestFitOptions(unittest.TestCase):
+    """The nmf_options fields beyond the basic ones reach the library, on
+    both layouts (the row-major one is the transposed problem)."""
+
+    def test_missing_is_named_na_and_nan_is_an_alias(self):
+        A = noisy(30, 20, 3)
+        A[4, 7] = A[11, 2] = np.nan
+        fits = [nmfkit.fit(A, 3, missing=name, maxit=30)
+                for name in ("na", "NA", "nan")]
+        for f in fits[1:]:
+            assert_identical(self, f, fits[0])
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, missing="bogus")
+        self.assertIn("'na'", cm.exception.detail)
+
+    def test_zero_weights_are_missing_entries_in_both_layouts(self):
+        # nmf.h: weight 0 = missing.  The column-major fit with weights is
+        # the fit with those entries missing, whatever their values; the
+        # projection onto a fixed W (a unique solution) is the same on the
+        # row-major path, where weights in the wrong layout would drop
+        # other entries.
+        A = noisy(30, 20, 3)
+        rng = np.random.default_rng(7)
+        mask = rng.random(A.shape) > 0.15
+        B = A.copy()
+        B[~mask] = np.nan
+        A2 = A.copy()
+        A2[~mask] = 1e3
+        ref = nmfkit.fit(B, 3, missing="na", maxit=40, tol=0)
+        f = nmfkit.fit(A2, 3, weights=mask.astype(float), maxit=40, tol=0)
+        assert_identical(self, f, ref)
+        W = planted(30, 20, 3)[1]
+        W = W / W.sum(axis=0)
+        proj = nmfkit.fit(B, 3, missing="na", W=W, fix_w=True)
+        plain = nmfkit.fit(A2, 3, W=W, fix_w=True)
+        self.assertGreater(np.abs(proj.H - plain.H).max(), 1e-3)
+        for layout in (np.asfortranarray, np.ascontiguousarray):
+            g = nmfkit.fit(layout(A2), 3, weights=layout(mask * 1.0), W=W,
+                           fix_w=True)
+            np.testing.assert_allclose(g.H, proj.H, rtol=0, atol=1e-10)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, weights=np.ones((20, 30)))
+        self.assertEqual(cm.exception.code, nmfkit.ERR_DIMENSION)
+
+    @unittest.skipIf(sp is None, "scipy is not installed")
+    def test_sparse_weights_follow_the_stored_entries(self):
+        # One weight per stored entry, aligned with A.data: a zero weight
+        # makes that stored entry missing.  The projection onto a fixed W
+        # is then the dense one with NaN there, for CSC and for CSR (the
+        # transpose, whose data are in row-major order).
+        A = noisy(30, 20, 3)
+        A[A < 0.3] = 0
+        S = sp.csc_matrix(A)
+        w = np.ones(S.nnz)
+        w[::7] = 0
+        Wm = sp.csc_matrix((w, S.indices, S.indptr), shape=A.shape).toarray()
+        B = A.copy()
+        B[(A > 0) & (Wm == 0)] = np.nan
+        W = planted(30, 20, 3)[1]
+        W = W / W.sum(axis=0)
+        ref = nmfkit.fit(B, 3, missing="na", W=W, fix_w=True)
+        plain = nmfkit.fit(S, 3, W=W, fix_w=True)
+        self.assertGreater(np.abs(ref.H - plain.H).max(), 1e-3)
+        f = nmfkit.fit(S, 3, weights=w, W=W, fix_w=True)
+        np.testing.assert_allclose(f.H, ref.H, rtol=0, atol=1e-10)
+        R = S.tocsr()
+        wr = Wm[A > 0]  # row-major order of the stored entries = CSR order
+        g = nmfkit.fit(R, 3, weights=wr, W=W, fix_w=True)
+        np.testing.assert_allclose(g.H, ref.H, rtol=0, atol=1e-10)
+        with self.assertRaises(nmfkit.NmfError):
+            nmfkit.fit(S.tocoo(), 3, weights=w)  # order not A.data's
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(S, 3, weights=w[:-1])
+        self.assertEqual(cm.exception.code, nmfkit.ERR_DIMENSION)
+
+    def test_extrapolation_and_its_parameters(self):
+        A = noisy(50, 30, 4)
+        on = nmfkit.fit(A, 4, extrapolation="on", maxit=100)
+        off = nmfkit.fit(A, 4, extrapolation="off", maxit=100)
+        self.assertEqual((on.extrapolation, off.extrapolation), ("on", "off"))
+        self.assertEqual(off.restarts, 0)
+        self.assertEqual(nmfkit.fit(A, 4, maxit=5).extrapolation, "on")
+        self.assertEqual(nmfkit.fit(A, 4, extrapolation=False,
+                                    maxit=5).extrapolation, "off")
+        self.assertGreater(factors_diff(on, off), 1e-8)
+        # beta0 = 0 extrapolates by nothing: the plain iterates.
+        zero = nmfkit.fit(A, 4, extrapolation="on", extrap_beta0=0.0,
+                          maxit=100)
+        np.testing.assert_allclose(zero.loss_history, off.loss_history,
+                                   rtol=1e-12)
+        for name, bad in (("extrap_beta0", 2.0), ("extrap_eta", 0.5),
+                          ("extrap_gamma", 0.5), ("extrap_gamma_bar", 0.5)):
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.fit(A, 4, **{name: bad})
+            self.assertIn(name, cm.exception.detail)
+        with self.assertRaises(nmfkit.NmfError):
+            nmfkit.fit(A, 4, extrapolation="sometimes")
+        with self.assertRaises(TypeError) as cm:
+            nmfkit.fit(A, 4, extrapolate=True)
+        self.assertIn("extrapolate", str(cm.exception))
+
+    def test_sparse_h_follows_H_through_the_transpose(self):
+        # Projection onto a fixed W with Kim & Park's sparse_h penalty has a
+        # unique solution: both layouts must give it (on the row-major path
+        # sparse_h is the library's sparse_w), and it is not the plain one.
+        A = noisy(30, 24, 3)
+        W = planted(30, 24, 3)[1]
+        W = W / W.sum(axis=0)
+        F, C = np.asfortranarray(A), np.ascontiguousarray(A)
+        plain = nmfkit.fit(F, 3, W=W, fix_w=True)
+        fF = nmfkit.fit(F, 3, W=W, fix_w=True, sparse_h=2.0)
+        fC = nmfkit.fit(C, 3, W=W, fix_w=True, sparse_h=2.0)
+        self.assertGreater(np.abs(fF.H - plain.H).max(), 1e-3)
+        np.testing.assert_allclose(fC.H, fF.H, rtol=0, atol=1e-10)
+        # The same through sparse_w on the transposed problem.
+        gT = nmfkit.fit(F.T, 3, H=W.T, fix_h=True, sparse_w=2.0)
+        np.testing.assert_allclose(gT.W, fF.H.T, rtol=0, atol=1e-10)
+
+    def test_ns_theta_keeps_the_smoothing_on_H_in_both_layouts(self):
+        # nsNMF returns the sparse basis W and S H: a row-major A is copied
+        # (not transposed, which would smooth W instead): the same fit.
+        A = noisy(40, 25, 3)
+        fF = nmfkit.fit(np.asfortranarray(A), 3, ns_theta=0.5, maxit=50)
+        fC = nmfkit.fit(np.ascontiguousarray(A), 3, ns_theta=0.5, maxit=50)
+        assert_identical(self, fC, fF)
+        plain = nmfkit.fit(np.asfortranarray(A), 3, maxit=50)
+        self.assertGreater(factors_diff(fF, plain), 1e-6)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, ns_theta=1.5)
+        self.assertIn("ns_theta", cm.exception.detail)
+
+    def test_hals_parameters_reach_the_library(self):
+        A = noisy(40, 25, 3)
+        a = nmfkit.fit(A, 3, solver="hals", maxit=20, tol=0)
+        b = nmfkit.fit(A, 3, solver="hals", hals_alpha=0.0, maxit=20, tol=0)
+        self.assertGreater(factors_diff(a, b), 1e-10)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, solver="hals", hals_delta=-1)
+        self.assertIn("hals_delta", cm.exception.detail)
+
+
+# ------------------------------------------------ consensus and rank survey
+
+def splitmix64_run_seed(seed, run):
+    """nmf.h's per-run seed, written out here from the header's formula."""
+    M = (1 << 64) - 1
+    z = (seed + (run + 1) * 0x9E3779B97F4A7C15) & M
+    z ^= z >> 30
+    z = (z * 0xBF58476D1CE4E5B9) & M
+    z ^= z >> 27
+    z = (z * 0x94D049BB133111EB) & M
+    return z ^ (z >> 31)
+
+
+def grouped(m=60, per=8, k=3, seed=0, noise=0.02):
+    """Samples (columns) in k planted groups, each dominated by one
+    component of a random basis, plus small zero-mean noise (clipped)."""
+    rng = np.random.default_rng(seed)
+    W = rng.random((m, k)) * (rng.random((m, k)) > 0.5) + 0.05
+    groups = np.repeat(np.arange(k), per)
+    H = 0.1 * rng.random((k, k * per))
+    H[groups, np.arange(k * per)] += 1
+    A = np.maximum(W @ H + noise * rng.standard_normal((m, k * per)), 0)
+    return np.asfortranarray(A), groups
+
+
+def same_partition(a, b):
+    """Two labelings define the same partition (up to renaming)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return np.array_equal(a[:, None] == a[None, :], b[:, None] == b[None, :])
+
+
+def tree_clusters(merge, n):
+    """The members of the cluster formed at every step of an hclust merge."""
+    clusters = []
+    for a, b in merge:
+        members = []
+        for x in (a, b):
+            members += [-x - 1] if x < 0 else clusters[x - 1]
+        clusters.append(sorted(members))
+    return clusters
+
+
+class TestConsensus(unittest.TestCase):
+
+    def setUp(self):
+        # Random data: the runs disagree, so the consensus is not 0/1.
+        rng = np.random.default_rng(3)
+        self.A = np.asfortranarray(rng.random((30, 20)))
+        self.kw = dict(maxit=40, threads=1)
+
+    def test_run_seed_is_nmf_h_splitmix64(self):
+        for seed in (0, 1, 42, 2 ** 64 - 1):
+            for run in (0, 1, 7, 1000):
+                self.assertEqual(nmfkit.run_seed(seed, run),
+                                 splitmix64_run_seed(seed, run))
+
+    def test_consensus_is_the_average_connectivity_of_independent_fits(self):
+        A, k, nrun, seed = self.A, 4, 6, 11
+        c = nmfkit.consensus(A, k, nrun, seed=seed, **self.kw)
+        n = A.shape[1]
+        conn = np.zeros((n, n))
+        fits, labels = [], []
+        for r in range(nrun):
+            f = nmfkit.fit(A, k, seed=splitmix64_run_seed(seed, r), **self.kw)
+            lab = np.argmax(f.d[:, None] * f.H, axis=0)
+            conn += lab[:, None] == lab[None, :]
+            fits.append(f)
+            labels.append(lab)
+        conn /= nrun
+        np.testing.assert_allclose(c.consensus, conn, rtol=0, atol=1e-15)
+        self.assertTrue(0 < np.mean((conn > 0) & (conn < 1)))  # not trivial
+        np.testing.assert_array_equal(c.consensus, c.consensus.T)
+        np.testing.assert_array_equal(np.diag(c.consensus), 1.0)
+        self.assertEqual(c.run_labels.shape, (n, nrun))
+        np.testing.assert_array_equal(c.run_labels, np.array(labels).T)
+        np.testing.assert_allclose(c.run_loss, [f.loss for f in fits],
+                                   rtol=1e-14)
+        best = int(np.argmin([f.loss for f in fits]))
+        self.assertEqual(c.best_run, best)
+        self.assertEqual(c.best_loss, fits[best].loss)
+        for name in ("W", "d", "H"):
+            np.testing.assert_array_equal(getattr(c, name),
+                                          getattr(fits[best], name))
+        np.testing.assert_array_equal(c.best_labels, labels[best])
+        self.assertEqual((c.k, c.m, c.n, c.nrun, c.runs_done, c.cancelled),
+                         (k, 30, n, nrun, nrun, False))
+        self.assertEqual(c.best_iterations, fits[best].iterations)
+        self.assertEqual(c.best_stop_reason, fits[best].stop_reason)
+
+    def test_measures_and_tree_match_direct_references(self):
+        A, k = self.A, 4
+        c = nmfkit.consensus(A, k, 10, seed=5, **self.kw)
+        self.assertGreater(np.mean((c.consensus > 0) & (c.consensus < 1)),
+                           0.1)
+        C, n = c.consensus, A.shape[1]
+        D = 1 - C
+        # Dispersion (Kim & Park 2007).
+        self.assertAlmostEqual(c.dispersion, np.mean(4 * (C - 0.5) ** 2),
+                               places=12)
+        # The tree is average linkage on D: each join's height is the mean
+        # dissimilarity between the two clusters joined, and the smallest
+        # such mean among the clusters present at that step (tie-robust).
+        self.assertEqual(c.merge.shape, (n - 1, 2))
+        clusters = tree_clusters(c.merge, n)
+        current = [[j] for j in range(n)]
+        for s, (a, b) in enumerate(c.merge):
+            left = [-a - 1] if a < 0 else clusters[a - 1]
+            right = [-b - 1] if b < 0 else clusters[b - 1]
+            self.assertAlmostEqual(c.height[s], D[np.ix_(left, right)].mean(),
+                                   places=12)
+            best = min(D[np.ix_(p, q)].mean()
+                       for i, p in enumerate(current)
+                       for q in current[i + 1:])
+            self.assertAlmostEqual(c.height[s], best, places=12)
+            current = [x for x in current
+                       if x != sorted(left) and x != sorted(right)]
+            current = [sorted(x) for x in current] + [sorted(left + right)]
+        # order: a permutation in which every cluster is contiguous.
+        self.assertEqual(sorted(c.order), list(range(n)))
+        pos = np.empty(n, dtype=int)
+        pos[c.order] = np.arange(n)
+        for members in clusters:
+            p = pos[members]
+            self.assertEqual(p.max() - p.min() + 1, len(members))
+        # Cophenetic correlation: Pearson correlation of D with the tree's
+        # cophenetic distances (the height at which i and j first join).
+        coph = np.zeros((n, n))
+        for s, members in enumerate(clusters):
+            for i in members:
+                for j in members:
+                    if i != j and coph[i, j] == 0:
+                        coph[i, j] = c.height[s] if c.height[s] > 0 else -1
+        coph[coph < 0] = 0
+        iu = np.triu_indices(n, 1)
+        self.assertAlmostEqual(c.cophenetic,
+                               np.corrcoef(D[iu], coph[iu])[0, 1], places=10)
+        # Consensus clusters: the tree cut into k clusters (the state after
+        # n - k joins), numbered in the order of their first sample.
+        cut = np.empty(n, dtype=int)
+        state = [[j] for j in range(n)]
+        for a, b in c.merge[:n - k]:
+            left = [-a - 1] if a < 0 else clusters[a - 1]
+            right = [-b - 1] if b < 0 else clusters[b - 1]
+            state = [x for x in state if x != left and x != right]
+            state.append(sorted(left + right))
+        for members in state:
+            cut[members] = min(members)
+        first = {v: i for i, v in enumerate(sorted(set(cut)))}
+        np.testing.assert_array_equal(c.membership,
+                                      [first[v] for v in cut])
+        # Silhouette widths (Rousseeuw 1987) on D with those clusters.
+        widths = np.zeros(n)
+        for i in range(n):
+            own = (c.membership == c.membership[i])
+            if own.sum() == 1:
+                continue
+            a = D[i, own & (np.arange(n) != i)].mean()
+            b = min(D[i, c.membership == q].mean()
+                    for q in set(c.membership) if q != c.membership[i])
+            widths[i] = (b - a) / max(a, b)
+        np.testing.assert_allclose(c.silhouette_widths, widths, atol=1e-12)
+        self.assertAlmostEqual(c.silhouette, widths.mean(), places=12)
+        # rss, evar and rel_error of the best fit.
+        rss = np.sum((A - c.fitted()) ** 2)
+        self.assertAlmostEqual(c.rss / rss, 1.0, places=8)
+        self.assertAlmostEqual(c.evar, 1 - rss / np.sum(A ** 2), places=8)
+        self.assertAlmostEqual(c.rel_error, np.sqrt(rss / np.sum(A ** 2)),
+                               places=8)
+        m = c.measures()
+        self.assertEqual((m["k"], m["cophenetic"], m["best_run"]),
+                         (k, c.cophenetic, c.best_run))
+
+    def test_layouts_give_the_same_consensus(self):
+        # The columns are the samples whatever the layout: a row-major
+        # array is copied, not factored as its transpose.
+        A, groups = grouped()
+        ref = nmfkit.consensus(A, 3, 5, seed=2, **self.kw)
+        self.assertTrue(same_partition(ref.membership, groups))
+        inputs = [np.ascontiguousarray(A)]
+        if sp is not None:
+            wide = sp.csc_matrix(A)
+            wide.indices = wide.indices.astype(np.int64)
+            self.assertEqual(nmfkit._prepare(wide).index_dtype, np.int64)
+            inputs += [sp.csc_matrix(A), sp.csr_matrix(A), wide]
+        for X in inputs:
+            c = nmfkit.consensus(X, 3, 5, seed=2, **self.kw)
+            np.testing.assert_array_equal(c.consensus, ref.consensus)
+            np.testing.assert_array_equal(c.membership, ref.membership)
+            np.testing.assert_array_equal(c.run_labels, ref.run_labels)
+            np.testing.assert_allclose(c.W, ref.W, atol=1e-8)
+        c32 = nmfkit.consensus(A.astype(np.float32), 3, 5, seed=2, **self.kw)
+        self.assertTrue(same_partition(c32.membership, groups))
+        if sp is not None:
+            s32 = nmfkit.consensus(sp.csc_matrix(A.astype(np.float32)), 3, 5,
+                                   seed=2, **self.kw)
+            self.assertTrue(same_partition(s32.membership, groups))
+
+    def test_consensus_is_independent_of_the_thread_count(self):
+        kw = dict(maxit=20)
+        one = nmfkit.consensus(self.A, 4, 6, seed=1, threads=1, **kw)
+        two = nmfkit.consensus(self.A, 4, 6, seed=1, threads=2, **kw)
+        for name in ("consensus", "run_labels", "run_loss", "W", "H",
+                     "merge", "height"):
+            np.testing.assert_array_equal(getattr(one, name),
+                                          getattr(two, name))
+
+    def test_consensus_errors_carry_the_library_message(self):
+        A = self.A.copy()
+        A[2, 3] = -1
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.consensus(A, 2, 3)
+        self.assertEqual(cm.exception.code, nmfkit.ERR_NEGATIVE)
+        self.assertIn("negative", cm.exception.detail)
+        for args, kw, code, needle in (
+                ((self.A, 2, 0), {}, nmfkit.ERR_INVALID_ARGUMENT, "nrun"),
+                ((self.A, 21, 3), {}, nmfkit.ERR_RANK, None),
+                ((self.A, 2, 3), {"init": "nndsvd"},
+                 nmfkit.ERR_INVALID_ARGUMENT, "deterministic"),
+                ((self.A, 2, 3), {"tol": -1}, nmfkit.ERR_INVALID_ARGUMENT,
+                 "tol")):
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.consensus(*args, **kw)
+            self.assertEqual(cm.exception.code, code)
+            self.assertTrue(cm.exception.detail)
+            if needle:
+                self.assertIn(needle, cm.exception.detail)
+        with self.assertRaises(TypeError):
+            nmfkit.consensus(self.A, 2, 3, W=np.ones((40, 2)))
+
+
+class FreeSpy:
+    """Replaces lib.<name> (a *_free function) by a recorder that still
+    frees; counts the non-NULL handles freed."""
+
+    def __init__(self, name):
+        self.lib, self.name = nmfkit._load(), name
+        self.freed = []
+
+    def __enter__(self):
+        self.original = getattr(self.lib, self.name)
+
+        def spy(handle):
+            value = handle.value if isinstance(handle, ctypes.c_void_p) \
+                else handle
+            if value:
+                self.freed.append(value)
+            self.original(handle)
+        setattr(self.lib, self.name, spy)
+        return self
+
+    def __exit__(self, *exc):
+        setattr(self.lib, self.name, self.original)
+        return False
+
+
+class TestMultiStartProgress(unittest.TestCase):
+
+    def setUp(self):
+        rng = np.random.default_rng(9)
+        self.A = np.asfortranarray(rng.random((30, 12)))
+
+    def test_progress_counts_runs_and_can_stop_them(self):
+        seen = []
+
+        def progress(done, total, loss, rel_error):
+            seen.append((done, total))
+            return done >= 2
+
+        with FreeSpy("nmf_consensus_free") as spy:
+            c = nmfkit.consensus(self.A, 2, 50, threads=1, maxit=20,
+                                 progress=progress)
+        self.assertEqual(len(spy.freed), 1)
+        self.assertTrue(c.cancelled)
+        self.assertTrue(2 <= c.runs_done < 50)
+        self.assertTrue(all(t == 50 for _, t in seen))
+        self.assertEqual(c.run_labels.shape, (12, c.runs_done))
+        lab = c.run_labels
+        conn = np.mean([lab[:, r][:, None] == lab[:, r][None, :]
+                        for r in range(c.runs_done)], axis=0)
+        np.testing.assert_allclose(c.consensus, conn, atol=1e-15)
+
+    def test_exception_in_progress_is_reraised_and_the_handle_freed(self):
+        class Boom(Exception):
+            pass
+
+        def progress(done, total, loss, rel_error):
+            if done >= 1:
+                raise Boom()
+
+        with FreeSpy("nmf_consensus_free") as spy:
+            with self.assertRaises(Boom):
+                nmfkit.consensus(self.A, 2, 50, threads=1, maxit=20,
+                                 progress=progress)
+        self.assertEqual(len(spy.freed), 1)  # the runs done were released
+        with FreeSpy("nmf_survey_free") as spy:
+            with self.assertRaises(Boom):
+                nmfkit.rank_survey(self.A, [2, 3], 20, threads=1, maxit=20,
+                                   progress=progress)
+        self.assertEqual(spy.freed, [])  # nmf.h: no survey on cancel
+        with FreeSpy("nmf_survey_free") as spy:
+            s = nmfkit.rank_survey(self.A, [2, 3], 2, threads=1, maxit=10)
+        self.assertEqual(len(spy.freed), 1)
+        self.assertEqual(len(s.fits), 2)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.rank_survey(self.A, [2, 3], 20, threads=1, maxit=20,
+                               progress=lambda *a: True)
+        self.assertEqual(cm.exception.code, nmfkit.CANCELLED)
+
+    def test_ctrl_c_stops_the_runs(self):
+        started = []
+
+        def progress(done, total, loss, rel_error):
+            if not started:
+                started.append(done)
+                threading.Timer(0.1, os.kill,
+                                (os.getpid(), signal.SIGINT)).start()
+
+        with FreeSpy("nmf_consensus_free") as spy:
+            with self.assertRaises(KeyboardInterrupt):
+                nmfkit.consensus(self.A, 2, 10 ** 6, threads=1, maxit=50,
+                                 tol=0, progress=progress)
+        self.assertEqual(len(spy.freed), 1)
+        self.assertIs(signal.getsignal(signal.SIGINT),
+                      signal.default_int_handler)
+
+
+class TestRankSurvey(unittest.TestCase):
+
+    def test_survey_finds_the_planted_rank(self):
+        A, groups = grouped(seed=1)
+        ranks = [2, 3, 4, 5]
+        s = nmfkit.rank_survey(A, ranks, 8, randomized=True, seed=3,
+                               threads=1, maxit=100)
+        self.assertEqual(s.ranks, ranks)
+        t, rt = s.table, s.random_table
+        np.testing.assert_array_equal(t["k"], ranks)
+        # The explained variance jumps up to the planted rank and barely
+        # moves after it; the consensus at that rank is clean and recovers
+        # the planted groups.
+        gain = np.diff(t["evar"])
+        self.assertEqual(ranks[1 + int(np.argmax(gain))], 3)
+        self.assertLess(gain[1:].max(), 0.01 * gain[0])
+        self.assertGreater(s[3].cophenetic, 0.99)
+        self.assertGreater(s[3].dispersion, 0.99)
+        self.assertTrue(same_partition(s[3].membership, groups))
+        # The row-permuted null baseline explains less at every rank.
+        self.assertTrue(np.all(rt["evar"] < t["evar"] - 0.1))
+        self.assertEqual(len(s.randomized), len(ranks))
+        # The table is the per-rank results.
+        for i, f in enumerate(s.fits):
+            self.assertEqual(f.k, ranks[i])
+            self.assertIs(s[ranks[i]], f)
+            for name in ("cophenetic", "dispersion", "silhouette", "rss",
+                         "evar"):
+                self.assertEqual(t[name][i], getattr(f, name))
+                self.assertEqual(s.rows()[i][name], getattr(f, name))
+                self.assertEqual(rt[name][i], getattr(s.randomized[i], name))
+            self.assertEqual(f.runs_done, 8)
+        with self.assertRaises(KeyError):
+            s[7]
+
+    def test_survey_rank_equals_the_consensus_at_that_rank(self):
+        # A survey's rank is the consensus of the same runs (nmf.h: the
+        # same per-run seeds), on every layout.
+        A, _ = grouped(seed=4, per=5)
+        s = nmfkit.rank_survey(np.ascontiguousarray(A), [2, 3], 4, seed=8,
+                               threads=1, maxit=30)
+        self.assertIsNone(s.randomized)
+        self.assertIsNone(s.random_table)
+        for k in (2, 3):
+            c = nmfkit.consensus(A, k, 4, seed=8, threads=1, maxit=30)
+            np.testing.assert_array_equal(s[k].consensus, c.consensus)
+            np.testing.assert_array_equal(s[k].run_loss, c.run_loss)
+
+    def test_survey_errors(self):
+        A, _ = grouped(per=4)
+        for ranks, needle in (([], "empty"), ([2, 40], None)):
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.rank_survey(A, ranks, 2)
+            self.assertTrue(cm.exception.detail)
+            if needle:
+                self.assertIn(needle, cm.exception.detail)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.rank_survey(A, [2], 0)
+        self.assertIn("nrun", cm.exception.detail)
+        with self.assertRaises(TypeError):
+            nmfkit.rank_survey(A, [2.5], 2)
+
+
+class TestBicv(unittest.TestCase):
+
+    def setUp(self):
+        # Exactly rank 3 with every entry well above small zero-mean noise.
+        rng = np.random.default_rng(12)
+        W = 0.2 + rng.random((40, 3))
+        H = 0.2 + rng.random((3, 30))
+        self.A = np.asfortranarray(
+            W @ H + 0.01 * rng.standard_normal((40, 30)))
+
+    def test_error_is_smallest_at_the_planted_rank(self):
+        ranks = [1, 2, 3, 4, 5, 6]
+        b = nmfkit.bicv(self.A, ranks, reps=2, seed=3, maxit=300)
+        self.assertEqual(b.ranks, ranks)
+        self.assertEqual(int(np.argmin(b.error)), 2)
+        self.assertEqual(b.suggested_k, 3)
+        self.assertEqual(b.fold_error.shape, (6, 2 * 2 * 2))
+        # nmf.h: the error of a rank is the sum over the blocks averaged
+        # over the reps.
+        np.testing.assert_allclose(b.fold_error.sum(axis=1) / 2, b.error,
+                                   rtol=1e-12)
+        self.assertLess(b.error[2], 0.1 * b.error[1])
+
+    def test_layouts_and_small_sparse_inputs_agree(self):
+        ranks = [2, 3]
+        ref = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2, seed=5,
+                          maxit=50)
+        c = nmfkit.bicv(np.ascontiguousarray(self.A), ranks, row_groups=3,
+                        col_groups=2, seed=5, maxit=50)
+        np.testing.assert_array_equal(c.error, ref.error)
+        np.testing.assert_array_equal(c.fold_error, ref.fold_error)
+        other = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2,
+                            seed=6, maxit=50)
+        self.assertFalse(np.array_equal(other.fold_error, ref.fold_error))
+        # fit_seed seeds the fits (seed, the splits): the default is 42.
+        same = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2, seed=5,
+                           maxit=50, fit_seed=42)
+        np.testing.assert_array_equal(same.fold_error, ref.fold_error)
+        refit = nmfkit.bicv(self.A, ranks, row_groups=3, col_groups=2,
+                            seed=5, maxit=50, fit_seed=7)
+        self.assertFalse(np.array_equal(refit.fold_error, ref.fold_error))
+        if sp is None:
+            return
+        s = nmfkit.bicv(sp.csr_matrix(self.A), ranks, row_groups=3,
+                        col_groups=2, seed=5, maxit=50)
+        np.testing.assert_array_equal(s.error, ref.error)
+        limit = nmfkit.BICV_DENSIFY_LIMIT
+        try:
+            nmfkit.BICV_DENSIFY_LIMIT = 100
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.bicv(sp.csc_matrix(self.A), ranks)
+            self.assertIn("dense", cm.exception.detail)
+        finally:
+            nmfkit.BICV_DENSIFY_LIMIT = limit
+
+    def test_bicv_errors(self):
+        for kw, needle in (({"row_groups": 1}, "row_groups"),
+                           ({"col_groups": 31}, "col_groups"),
+                           ({"reps": 0}, "reps")):
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.bicv(self.A, [2], **kw)
+            self.assertEqual(cm.exception.code, nmfkit.ERR_INVALID_ARGUMENT)
+            self.assertIn(needle, cm.exception.detail)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.bicv(self.A, [25])
+        self.assertTrue(cm.exception.detail)
+
+
+class TestFeatures(unittest.TestCase):
+
+    def setUp(self):
+        rng = np.random.default_rng(21)
+        W = 0.5 + rng.random((200, 4))
+        W[:20] = 0
+        for q in range(4):
+            W[5 * q:5 * q + 5, q] = 1 + rng.random(5)  # clear markers
+        W[30, 2] = 0  # a zero entry: 0 log 0 = 0
+        self.W = W
+
+    def test_kim_scores_are_the_entropy_formula(self):
+        W, k = self.W, self.W.shape[1]
+        P = W / W.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(P > 0, P * np.log2(P), 0.0)
+        expected = 1 + plogp.sum(axis=1) / np.log2(k)
+        np.testing.assert_allclose(nmfkit.feature_scores(W, "kim"), expected,
+                                   rtol=0, atol=1e-13)
+        np.testing.assert_allclose(nmfkit.feature_scores(W, "max"),
+                                   W.max(axis=1), rtol=0, atol=0)
+        # Any layout or dtype, and a result's W.
+        np.testing.assert_allclose(
+            nmfkit.feature_scores(np.ascontiguousarray(W).astype(np.float32)),
+            expected, atol=1e-6)
+        f = nmfkit.fit(np.abs(W @ np.ones((4, 10))) + 0.1, 3, maxit=5)
+        np.testing.assert_array_equal(nmfkit.feature_scores(f),
+                                      nmfkit.feature_scores(f.W))
+
+    def test_selected_features_follow_the_documented_rules(self):
+        W, (m, k) = self.W, self.W.shape
+        # max: per component, the top features by W_iq while their largest
+        # entry is in that component.
+        expected = np.full(m, -1)
+        best = W.argmax(axis=1)
+        for q in range(k):
+            for i in np.argsort(-W[:, q], kind="stable"):
+                if best[i] != q:
+                    break
+                expected[i] = q
+        np.testing.assert_array_equal(nmfkit.select_features(W, "max"),
+                                      expected)
+        # kim: score > median + 3 MAD (scaled as R's mad) and largest entry
+        # above the median of W; the component is that of the largest entry.
+        s = nmfkit.feature_scores(W, "kim")
+        med = np.median(s)
+        mad = 1.4826 * np.median(np.abs(s - med))
+        keep = (s > med + 3 * mad) & (W.max(axis=1) > np.median(W))
+        expected = np.where(keep, best, -1)
+        got = nmfkit.select_features(W, "kim")
+        np.testing.assert_array_equal(got, expected)
+        # The planted markers are found, each for its component.
+        np.testing.assert_array_equal(got[:20], np.repeat(np.arange(4), 5))
+
+    def test_feature_errors(self):
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.feature_scores(self.W[:, :1], "kim")
+        self.assertIn("k", cm.exception.detail)
+        W = self.W.copy()
+        W[3, 1] = -1
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.select_features(W, "max")
+        self.assertEqual(cm.exception.code, nmfkit.ERR_NEGATIVE)
+        with self.assertRaises(nmfkit.NmfError):
+            nmfkit.feature_scores(self.W, "bogus")
 
 
 if __name__ == "__main__":
