@@ -741,7 +741,9 @@ NMF_API int32_t nmf_bicv_options_init(nmf_bicv_options *o, size_t size);
  * seeds the fits; progress is not called).  Outputs (caller-owned):
  * error (n_ranks values), fold_error (may be NULL: reps * row_groups *
  * col_groups values per rank, fold_error[f + r * folds]), suggested_k (may
- * be NULL).  Independent of n_threads. */
+ * be NULL).  Independent of n_threads.  Entry weights and missing values
+ * are not taken (opts->weights NULL, opts->missing NMF_MISSING_NONE; else
+ * NMF_ERR_INVALID_ARGUMENT). */
 NMF_API int32_t nmf_bicv_dense_d(const double *A, int64_t m, int64_t n,
                                  int64_t lda, const int64_t *ranks,
                                  int64_t n_ranks,
@@ -754,6 +756,47 @@ NMF_API int32_t nmf_bicv_dense_f(const float *A, int64_t m, int64_t n,
                                  const nmf_bicv_options *bopts,
                                  const nmf_options *opts, double *error,
                                  double *fold_error, int64_t *suggested_k);
+/* The same on a CSC matrix (col_ptr: n + 1 values, row_ind and values:
+ * col_ptr[n] each, row indices strictly increasing within a column, as for
+ * nmf_fit_csc_*), which is never made dense: each fold copies its blocks as
+ * CSC, and the held-out error is computed from the stored entries of
+ * A[I,J] and the Gram matrices of W_I and H_J.  The splits and fit seeds are
+ * those of nmf_bicv_dense_*: a CSC copy of a dense matrix gives the same
+ * errors to rounding.  A malformed structure is NMF_ERR_SPARSE_STRUCTURE.
+ * Memory beyond A: per thread, up to the stored entries of the retained
+ * block A[-I,-J] and its fit's workspace. */
+NMF_API int32_t nmf_bicv_csc_d_i32(int64_t m, int64_t n,
+                                   const int64_t *col_ptr,
+                                   const int32_t *row_ind,
+                                   const double *values, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_bicv_options *bopts,
+                                   const nmf_options *opts, double *error,
+                                   double *fold_error, int64_t *suggested_k);
+NMF_API int32_t nmf_bicv_csc_d_i64(int64_t m, int64_t n,
+                                   const int64_t *col_ptr,
+                                   const int64_t *row_ind,
+                                   const double *values, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_bicv_options *bopts,
+                                   const nmf_options *opts, double *error,
+                                   double *fold_error, int64_t *suggested_k);
+NMF_API int32_t nmf_bicv_csc_f_i32(int64_t m, int64_t n,
+                                   const int64_t *col_ptr,
+                                   const int32_t *row_ind,
+                                   const float *values, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_bicv_options *bopts,
+                                   const nmf_options *opts, double *error,
+                                   double *fold_error, int64_t *suggested_k);
+NMF_API int32_t nmf_bicv_csc_f_i64(int64_t m, int64_t n,
+                                   const int64_t *col_ptr,
+                                   const int64_t *row_ind,
+                                   const float *values, const int64_t *ranks,
+                                   int64_t n_ranks,
+                                   const nmf_bicv_options *bopts,
+                                   const nmf_options *opts, double *error,
+                                   double *fold_error, int64_t *suggested_k);
 
 /* ---- Metagene markers from a basis W (m x k, leading dimension ldw >= m,
  * non-negative).  method: NMF_FEATURES_KIM (needs k >= 2) or

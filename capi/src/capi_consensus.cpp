@@ -197,6 +197,33 @@ int32_t read_bicv_options(const nmf_bicv_options* in, nmf::BicvOptions& bo) {
   return NMF_OK;
 }
 
+// The checks shared by the dense and CSC entry points, then the core.
+template <class View>
+int32_t bicv_any(const View& view, const int64_t* ranks, int64_t n_ranks,
+                 const nmf_bicv_options* bopts, const nmf_options* opts,
+                 double* error, double* fold_error, int64_t* suggested_k) {
+  if (!error) return null_error("error");
+  if (n_ranks < 1)
+    return set_error(NMF_ERR_INVALID_ARGUMENT,
+                     "n_ranks = " + std::to_string(n_ranks) +
+                         ": the list of ranks is empty");
+  if (!ranks) return null_error("ranks");
+  nmf::BicvOptions bo;
+  int32_t rc = read_bicv_options(bopts, bo);
+  if (rc != NMF_OK) return rc;
+  nmf::Options o;
+  rc = read_options(opts, o);
+  if (rc != NMF_OK) return rc;
+  nmf::Bicv res;
+  const nmf::Status st =
+      nmf::bicv(view, std::vector<int64_t>(ranks, ranks + n_ranks), bo, o, res);
+  if (!st.ok()) return set_error(st);
+  std::copy(res.error.begin(), res.error.end(), error);
+  if (fold_error) std::copy(res.fold_error.begin(), res.fold_error.end(), fold_error);
+  if (suggested_k) *suggested_k = res.suggested;
+  return NMF_OK;
+}
+
 template <class T>
 int32_t bicv_dense(const T* A, int64_t m, int64_t n, int64_t lda,
                    const int64_t* ranks, int64_t n_ranks,
@@ -204,27 +231,23 @@ int32_t bicv_dense(const T* A, int64_t m, int64_t n, int64_t lda,
                    double* error, double* fold_error, int64_t* suggested_k) {
   return guarded([&]() -> int32_t {
     if (!A) return null_error("A");
-    if (!error) return null_error("error");
-    if (n_ranks < 1)
-      return set_error(NMF_ERR_INVALID_ARGUMENT,
-                       "n_ranks = " + std::to_string(n_ranks) +
-                           ": the list of ranks is empty");
-    if (!ranks) return null_error("ranks");
-    nmf::BicvOptions bo;
-    int32_t rc = read_bicv_options(bopts, bo);
-    if (rc != NMF_OK) return rc;
-    nmf::Options o;
-    rc = read_options(opts, o);
-    if (rc != NMF_OK) return rc;
-    nmf::Bicv res;
-    const nmf::Status st = nmf::bicv(nmf::DenseView<T>{A, m, n, lda},
-                                     std::vector<int64_t>(ranks, ranks + n_ranks),
-                                     bo, o, res);
-    if (!st.ok()) return set_error(st);
-    std::copy(res.error.begin(), res.error.end(), error);
-    if (fold_error) std::copy(res.fold_error.begin(), res.fold_error.end(), fold_error);
-    if (suggested_k) *suggested_k = res.suggested;
-    return NMF_OK;
+    return bicv_any(nmf::DenseView<T>{A, m, n, lda}, ranks, n_ranks, bopts, opts,
+                    error, fold_error, suggested_k);
+  });
+}
+
+// The CSC structure (col_ptr, row_ind, values) is checked by the core's
+// validate_csc, as for every CSC entry point.
+template <class T, class I>
+int32_t bicv_csc(int64_t m, int64_t n, const int64_t* col_ptr, const I* row_ind,
+                 const T* values, const int64_t* ranks, int64_t n_ranks,
+                 const nmf_bicv_options* bopts, const nmf_options* opts,
+                 double* error, double* fold_error, int64_t* suggested_k) {
+  return guarded([&]() -> int32_t {
+    if (!col_ptr) return null_error("col_ptr");
+    if (m < 1 || n < 1) return dims_error(m, n);
+    return bicv_any(nmf::CscView<T, I>{m, n, col_ptr, row_ind, values}, ranks,
+                    n_ranks, bopts, opts, error, fold_error, suggested_k);
   });
 }
 
@@ -495,6 +518,39 @@ int32_t nmf_bicv_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
                          double* error, double* fold_error, int64_t* suggested_k) {
   return bicv_dense(A, m, n, lda, ranks, n_ranks, bopts, opts, error,
                     fold_error, suggested_k);
+}
+
+int32_t nmf_bicv_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
+                           const int32_t* row_ind, const double* values,
+                           const int64_t* ranks, int64_t n_ranks,
+                           const nmf_bicv_options* bopts, const nmf_options* opts,
+                           double* error, double* fold_error, int64_t* suggested_k) {
+  return bicv_csc(m, n, col_ptr, row_ind, values, ranks, n_ranks, bopts, opts,
+                  error, fold_error, suggested_k);
+}
+int32_t nmf_bicv_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
+                           const int64_t* row_ind, const double* values,
+                           const int64_t* ranks, int64_t n_ranks,
+                           const nmf_bicv_options* bopts, const nmf_options* opts,
+                           double* error, double* fold_error, int64_t* suggested_k) {
+  return bicv_csc(m, n, col_ptr, row_ind, values, ranks, n_ranks, bopts, opts,
+                  error, fold_error, suggested_k);
+}
+int32_t nmf_bicv_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
+                           const int32_t* row_ind, const float* values,
+                           const int64_t* ranks, int64_t n_ranks,
+                           const nmf_bicv_options* bopts, const nmf_options* opts,
+                           double* error, double* fold_error, int64_t* suggested_k) {
+  return bicv_csc(m, n, col_ptr, row_ind, values, ranks, n_ranks, bopts, opts,
+                  error, fold_error, suggested_k);
+}
+int32_t nmf_bicv_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
+                           const int64_t* row_ind, const float* values,
+                           const int64_t* ranks, int64_t n_ranks,
+                           const nmf_bicv_options* bopts, const nmf_options* opts,
+                           double* error, double* fold_error, int64_t* suggested_k) {
+  return bicv_csc(m, n, col_ptr, row_ind, values, ranks, n_ranks, bopts, opts,
+                  error, fold_error, suggested_k);
 }
 
 int32_t nmf_feature_scores(const double* W, int64_t m, int64_t k, int64_t ldw,

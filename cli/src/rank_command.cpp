@@ -43,11 +43,19 @@ struct Entry<double> {
     return nmf_survey_csc_d_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
                                 a.values.data(), k.data(), int64_t(k.size()), so, o, s);
   }
-  static int32_t bicv(const std::vector<double> &dense, int64_t m, int64_t n,
-                      const std::vector<int64_t> &k, const nmf_bicv_options *bo,
-                      const nmf_options *o, double *err, int64_t *best) {
-    return nmf_bicv_dense_d(dense.data(), m, n, m, k.data(), int64_t(k.size()), bo, o, err,
-                            nullptr, best);
+  // Sparse input stays CSC (the core never makes it dense).
+  static int32_t bicv(const LabeledMatrix<double> &a, const std::vector<int64_t> &k,
+                      const nmf_bicv_options *bo, const nmf_options *o, double *err,
+                      int64_t *best) {
+    const int64_t nk = int64_t(k.size());
+    if (!a.sparse)
+      return nmf_bicv_dense_d(a.dense.data(), a.rows, a.cols, a.rows, k.data(), nk, bo, o,
+                              err, nullptr, best);
+    if (a.wide_index)
+      return nmf_bicv_csc_d_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
+                                a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
+    return nmf_bicv_csc_d_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
+                              a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
   }
 };
 template <>
@@ -63,11 +71,19 @@ struct Entry<float> {
     return nmf_survey_csc_f_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
                                 a.values.data(), k.data(), int64_t(k.size()), so, o, s);
   }
-  static int32_t bicv(const std::vector<float> &dense, int64_t m, int64_t n,
-                      const std::vector<int64_t> &k, const nmf_bicv_options *bo,
-                      const nmf_options *o, double *err, int64_t *best) {
-    return nmf_bicv_dense_f(dense.data(), m, n, m, k.data(), int64_t(k.size()), bo, o, err,
-                            nullptr, best);
+  // Sparse input stays CSC (the core never makes it dense).
+  static int32_t bicv(const LabeledMatrix<float> &a, const std::vector<int64_t> &k,
+                      const nmf_bicv_options *bo, const nmf_options *o, double *err,
+                      int64_t *best) {
+    const int64_t nk = int64_t(k.size());
+    if (!a.sparse)
+      return nmf_bicv_dense_f(a.dense.data(), a.rows, a.cols, a.rows, k.data(), nk, bo, o,
+                              err, nullptr, best);
+    if (a.wide_index)
+      return nmf_bicv_csc_f_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
+                                a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
+    return nmf_bicv_csc_f_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
+                              a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
   }
 };
 
@@ -189,22 +205,14 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
   if (!single && args.cv) {
     every("cross-validating", [&] {
       if (!writer) return;
-      std::vector<T> dense = a.dense;
-      if (a.sparse) {
-        dense.assign(size_t(a.rows * a.cols), T(0));
-        for (int64_t j = 0; j < a.cols; ++j)
-          for (int64_t p = a.col_ptr[size_t(j)]; p < a.col_ptr[size_t(j + 1)]; ++p)
-            dense[size_t((a.wide_index ? a.row_ind64[size_t(p)] : a.row_ind32[size_t(p)]) +
-                         j * a.rows)] = a.values[size_t(p)];
-      }
       nmf_bicv_options bo;
       nmf_bicv_options_init(&bo, sizeof bo);
       bo.row_groups = args.cv_row_groups;
       bo.col_groups = args.cv_col_groups;
       bo.reps = args.cv_reps;
       bo.seed = args.fit.options.seed + 1;
-      const int32_t st = Entry<T>::bicv(dense, a.rows, a.cols, args.ranks, &bo,
-                                        &args.fit.options, cv_err.data(), &cv_best);
+      const int32_t st =
+          Entry<T>::bicv(a, args.ranks, &bo, &args.fit.options, cv_err.data(), &cv_best);
       if (st != NMF_OK) library_error(st);
     });
     if (job) {

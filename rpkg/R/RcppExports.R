@@ -25,6 +25,10 @@
     .Call(`_nmfkit_nmf_bicv_dense`, a, ranks, options)
 }
 
+.nmf_bicv_csc <- function(m, n, p, i, x, ranks, options) {
+    .Call(`_nmfkit_nmf_bicv_csc`, m, n, p, i, x, ranks, options)
+}
+
 .nmf_features <- function(w, method) {
     .Call(`_nmfkit_nmf_features`, w, method)
 }

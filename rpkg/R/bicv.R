@@ -1,5 +1,6 @@
 # Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h:
-# nmf_bicv_dense_d).
+# nmf_bicv_dense_d, and nmf_bicv_csc_d_i32 for a dgCMatrix, which is never
+# made dense).
 
 bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
                  seed = NULL, init = c("random", "nndsvda", "nndsvd", "nndsvdar"),
@@ -9,7 +10,7 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
                  solver = "auto", beta = 1, control = list()) {
   call <- match.call()
   input <- as_nmf_input(x, assay)
-  a <- input_dense(input)
+  a <- input$x
   ranks <- check_ranks(k, nrow(a), ncol(a))
   row_groups <- check_count(row_groups, "row_groups", min = 2)
   col_groups <- check_count(col_groups, "col_groups", min = 2)
@@ -24,7 +25,11 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
   options$col_groups <- col_groups
   options$reps <- reps
   options$split_seed <- (options$seed + 1) %% 2^53
-  res <- .nmf_bicv_dense(a, as.double(ranks), options)
+  res <- if (input$kind == "dense") {
+    .nmf_bicv_dense(a, as.double(ranks), options)
+  } else {
+    .nmf_bicv_csc(nrow(a), ncol(a), a@p, a@i, a@x, as.double(ranks), options)
+  }
   if (res$status < 0L)
     stop_core(res, call, list(A = list(label = "x", input = input)), nrow(a), ncol(a))
   structure(list(ranks = ranks, error = res$error,

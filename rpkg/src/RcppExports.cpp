@@ -91,6 +91,22 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// nmf_bicv_csc
+List nmf_bicv_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i, NumericVector x, Rcpp::NumericVector ranks, List options);
+RcppExport SEXP _nmfkit_nmf_bicv_csc(SEXP mSEXP, SEXP nSEXP, SEXP pSEXP, SEXP iSEXP, SEXP xSEXP, SEXP ranksSEXP, SEXP optionsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< int >::type m(mSEXP);
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type i(iSEXP);
+    Rcpp::traits::input_parameter< NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type ranks(ranksSEXP);
+    Rcpp::traits::input_parameter< List >::type options(optionsSEXP);
+    rcpp_result_gen = Rcpp::wrap(nmf_bicv_csc(m, n, p, i, x, ranks, options));
+    return rcpp_result_gen;
+END_RCPP
+}
 // nmf_features
 List nmf_features(NumericMatrix w, int method);
 RcppExport SEXP _nmfkit_nmf_features(SEXP wSEXP, SEXP methodSEXP) {
@@ -110,6 +126,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_nmfkit_nmf_survey_dense", (DL_FUNC) &_nmfkit_nmf_survey_dense, 3},
     {"_nmfkit_nmf_survey_csc", (DL_FUNC) &_nmfkit_nmf_survey_csc, 7},
     {"_nmfkit_nmf_bicv_dense", (DL_FUNC) &_nmfkit_nmf_bicv_dense, 3},
+    {"_nmfkit_nmf_bicv_csc", (DL_FUNC) &_nmfkit_nmf_bicv_csc, 7},
     {"_nmfkit_nmf_features", (DL_FUNC) &_nmfkit_nmf_features, 2},
     {NULL, NULL, 0}
 };

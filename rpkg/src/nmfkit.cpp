@@ -177,6 +177,22 @@ struct Outputs {
   }
 };
 
+// The last error of the C ABI as the list stop_core() reads: the status,
+// its message, and the matrix and entry it concerns (1-based for R; NA when
+// it concerns no entry).
+List error_list(int32_t status) {
+  int64_t row = -1, col = -1;
+  nmf_last_error_location(&row, &col);
+  const int32_t matrix = nmf_last_error_matrix();
+  return List::create(
+      Rcpp::Named("status") = status,
+      Rcpp::Named("error") = std::string(nmf_strerror(status)),
+      Rcpp::Named("message") = std::string(nmf_last_error_message()),
+      Rcpp::Named("matrix") = matrix ? std::string(1, char(matrix)) : std::string(),
+      Rcpp::Named("row") = row >= 0 ? double(row + 1) : NA_REAL,
+      Rcpp::Named("col") = col >= 0 ? double(col + 1) : NA_REAL);
+}
+
 // Runs fit(opts, result) with the progress callback installed and packs
 // everything R needs into a list: the factors, the result, and on error the
 // status, the message and the location of a bad entry.
@@ -202,19 +218,7 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
     R_ToplevelExec(draw_bar_fn, &progress);
     R_ToplevelExec(end_bar_fn, nullptr);
   }
-  if (status < 0) {
-    int64_t row = -1, col = -1;
-    nmf_last_error_location(&row, &col);
-    const int32_t matrix = nmf_last_error_matrix();
-    return List::create(
-        Rcpp::Named("status") = status,
-        Rcpp::Named("error") = std::string(nmf_strerror(status)),
-        Rcpp::Named("message") = std::string(nmf_last_error_message()),
-        Rcpp::Named("matrix") = matrix ? std::string(1, char(matrix)) : std::string(),
-        // 1-based for R; NA when the error concerns no entry.
-        Rcpp::Named("row") = row >= 0 ? double(row + 1) : NA_REAL,
-        Rcpp::Named("col") = col >= 0 ? double(col + 1) : NA_REAL);
-  }
+  if (status < 0) return error_list(status);
   const R_xlen_t len = R_xlen_t(res.history_length);
   NumericVector history(out.history.begin(), out.history.begin() + len);
   return List::create(
@@ -338,15 +342,6 @@ List consensus_list(const nmf_consensus* c) {
   return out;
 }
 
-List error_list(int32_t status) {
-  return List::create(
-      Rcpp::Named("status") = status,
-      Rcpp::Named("error") = std::string(nmf_strerror(status)),
-      Rcpp::Named("message") = std::string(nmf_last_error_message()),
-      Rcpp::Named("matrix") = std::string(), Rcpp::Named("row") = NA_REAL,
-      Rcpp::Named("col") = NA_REAL);
-}
-
 // Runs survey(opts, sopts, &handle) with the progress callback installed
 // (the bar counts runs) and converts the handle into R lists.
 template <class Survey>
@@ -419,12 +414,10 @@ List nmf_survey_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
   });
 }
 
-// Bi-cross-validation of the rank on a dense double matrix.
-// [[Rcpp::export(name = ".nmf_bicv_dense", rng = false)]]
-List nmf_bicv_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
-  if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
-    Rcpp::stop("internal: a must be a double matrix");
-  const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
+// Bi-cross-validation of the rank: the options, the outputs and the R list
+// around one call of nmf_bicv_* (`call` runs it).
+template <class Call>
+List run_bicv(Rcpp::NumericVector ranks, List options, Call call) {
   std::vector<int64_t> r(ranks.begin(), ranks.end());
   nmf_options opts;
   read_options(options, opts);
@@ -438,13 +431,45 @@ List nmf_bicv_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
   NumericVector error(static_cast<R_xlen_t>(r.size()));
   NumericMatrix fold_error(static_cast<int>(folds), static_cast<int>(r.size()));
   int64_t suggested = 0;
-  const int32_t status = nmf_bicv_dense_d(REAL(a), m, n, m, r.data(), int64_t(r.size()),
-                                          &bo, &opts, error.begin(),
-                                          fold_error.begin(), &suggested);
+  const int32_t status = call(r, bo, opts, error.begin(), fold_error.begin(), &suggested);
   if (status < 0) return error_list(status);
   return List::create(Rcpp::Named("status") = status, Rcpp::Named("error") = error,
                       Rcpp::Named("fold_error") = fold_error,
                       Rcpp::Named("suggested") = double(suggested));
+}
+
+// On a dense double matrix, read in place.
+// [[Rcpp::export(name = ".nmf_bicv_dense", rng = false)]]
+List nmf_bicv_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
+  if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
+    Rcpp::stop("internal: a must be a double matrix");
+  const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
+  const double* data = REAL(a);
+  return run_bicv(ranks, options,
+                  [&](const std::vector<int64_t>& r, const nmf_bicv_options& bo,
+                      const nmf_options& o, double* err, double* folds, int64_t* best) {
+                    return nmf_bicv_dense_d(data, m, n, m, r.data(), int64_t(r.size()),
+                                            &bo, &o, err, folds, best);
+                  });
+}
+
+// On the slots of a dgCMatrix, read in place (only p widened to int64): the
+// core copies each fold's blocks as CSC, never the dense matrix.
+// [[Rcpp::export(name = ".nmf_bicv_csc", rng = false)]]
+List nmf_bicv_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
+                  NumericVector x, Rcpp::NumericVector ranks, List options) {
+  if (p.size() != R_xlen_t(n) + 1) Rcpp::stop("internal: p must have n + 1 entries");
+  std::vector<int64_t> col_ptr(p.begin(), p.end());
+  if (i.size() < col_ptr[size_t(n)] || x.size() < col_ptr[size_t(n)])
+    Rcpp::stop("internal: i and x are shorter than p[n + 1]");
+  const int32_t* rows = i.begin();
+  const double* values = x.begin();
+  return run_bicv(ranks, options,
+                  [&](const std::vector<int64_t>& r, const nmf_bicv_options& bo,
+                      const nmf_options& o, double* err, double* folds, int64_t* best) {
+                    return nmf_bicv_csc_d_i32(m, n, col_ptr.data(), rows, values, r.data(),
+                                              int64_t(r.size()), &bo, &o, err, folds, best);
+                  });
 }
 
 // Feature scores and selected markers of a basis matrix.

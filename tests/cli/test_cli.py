@@ -980,6 +980,35 @@ class TestRank(CliTestCase):
         suggested = int(p.stderr.split("suggests k = ")[1].split()[0])
         self.assertEqual(suggested, int(ks[int(np.argmin(err[:, 0]))]))
 
+    def test_cv_of_matrix_market_matches_the_table(self):
+        # Sparse data: the grouped blocks with most of the background zero.
+        rng = np.random.default_rng(9)
+        a = self.a * (rng.uniform(size=self.a.shape) < 0.15)
+        for j in range(a.shape[1]):
+            g = self.groups[j]
+            a[g * 8:(g + 1) * 8, j] = self.a[g * 8:(g + 1) * 8, j]
+        self.assertLess(np.mean(a != 0), 0.5)
+        rows, cols = gene_names(a.shape[0]), sample_names(a.shape[1])
+        tsv = write(self.path("s.tsv"), table_text(a, rows, cols))
+        mtx = write(self.path("s.mtx"), mtx_text(a))
+        out = {}
+        for name, path, extra in (("tsv", tsv, []), ("mtx", mtx, []),
+                                  ("tsv_f", tsv, ["--float"]), ("mtx_f", mtx, ["--float"])):
+            p = self.run_nmf("rank", path, "-k", "1:4", "--nrun", "1", "--cv", "--cv-reps", "2",
+                             "--seed", "4", "--threads", "2", "--out", self.path(name), *extra)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            header, ks, err = read_table(self.path(name + "_rank_cv.tsv"))
+            self.assertEqual(ks, ["1", "2", "3", "4"])
+            suggested = int(p.stderr.split("suggests k = ")[1].split()[0])
+            out[name] = (err[:, 0], suggested)
+        # The sparse input is cross-validated as CSC with the same splits and
+        # seeds: the same errors as the dense table, to rounding.
+        np.testing.assert_allclose(out["mtx"][0], out["tsv"][0], rtol=1e-10, atol=0)
+        self.assertEqual(out["mtx"][1], out["tsv"][1])
+        np.testing.assert_allclose(out["mtx_f"][0], out["tsv_f"][0], rtol=1e-4, atol=0)
+        # Three groups of samples, three blocks of genes.
+        self.assertEqual(out["mtx"][1], 3)
+
     def test_bad_arguments(self):
         self.assert_fails(["rank", self.input, "-k", "5:2"], 2, "-k", "empty")
         self.assert_fails(["rank", self.input, "--nrun", "3"], 2, "missing -k")

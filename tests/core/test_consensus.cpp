@@ -430,6 +430,205 @@ TEST(Bicv, ErrorMinimalAtPlantedRank) {
   for (int t = 0; t < 6; ++t) EXPECT_EQ(err1[t], err[t]);
 }
 
+// A sparse planted matrix: sparse W (m x 3) and H (3 x n) so that about a
+// quarter of W H is non-zero, plus zero-mean noise on the non-zero entries
+// only (kept positive), so the zeros stay exact zeros.
+Dense sparse_planted(int64_t m, int64_t n, uint64_t seed) {
+  nt::Planted p = nt::planted(m, n, 3, seed, 0.7, 0.0, false);
+  std::mt19937_64 rng(seed + 100);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  for (double& v : p.A.a)
+    if (v != 0) v = std::max(0.05, v + 0.15 * u(rng));
+  return p.A;
+}
+
+double nonzero_fraction(const Dense& A) {
+  int64_t nz = 0;
+  for (double v : A.a) nz += v != 0;
+  return double(nz) / double(A.a.size());
+}
+
+// A CSC copy of a matrix gives the errors of the dense path: the same
+// splits and seeds, the sparse fits reaching the dense fits' factors, and
+// the held-out error from the stored entries and Gram matrices equal to the
+// dense entry-by-entry sum.  Explicitly stored zeros change nothing.
+TEST(Bicv, CscMatchesDense) {
+  const Dense A = sparse_planted(48, 36, 7);
+  ASSERT_LT(nonzero_fraction(A), 0.5);
+  nmf_options o = nt::test_options();
+  o.n_threads = 2;
+  o.init = NMF_INIT_NNDSVDA;
+  o.maxit = 100;
+  nmf_bicv_options bo;
+  nmf_bicv_options_init(&bo, sizeof bo);
+  bo.row_groups = 3;
+  bo.reps = 2;
+  const int64_t ranks[] = {1, 2, 3, 5};
+  const int folds = 2 * 3 * 2;
+  double ed[4], fd[4 * folds];
+  int64_t sd = 0;
+  ASSERT_EQ(nmf_bicv_dense_d(A.a.data(), A.m, A.n, A.m, ranks, 4, &bo, &o, ed, fd, &sd), NMF_OK)
+      << nmf_last_error_message();
+  auto expect_same = [&](const double* e, const double* f, int64_t s, double tol,
+                         const char* what) {
+    for (int t = 0; t < 4; ++t) EXPECT_LE(std::fabs(e[t] - ed[t]), tol * ed[t]) << what << t;
+    for (int t = 0; t < 4 * folds; ++t)
+      EXPECT_LE(std::fabs(f[t] - fd[t]), tol * fd[t] + 1e-300) << what << t;
+    EXPECT_EQ(s, sd) << what;
+  };
+  {
+    const auto c = nt::to_csc<int32_t>(A);
+    double e[4], f[4 * folds];
+    int64_t sg = 0;
+    ASSERT_EQ(nmf_bicv_csc_d_i32(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
+                                 ranks, 4, &bo, &o, e, f, &sg),
+              NMF_OK)
+        << nmf_last_error_message();
+    expect_same(e, f, sg, 1e-10, "d_i32 ");
+  }
+  {
+    const auto c = nt::to_csc<int64_t>(A, 5);  // with explicit zeros
+    ASSERT_GT(c.val.size(), size_t(std::count_if(A.a.begin(), A.a.end(),
+                                                 [](double v) { return v != 0; })));
+    double e[4], f[4 * folds];
+    int64_t sg = 0;
+    ASSERT_EQ(nmf_bicv_csc_d_i64(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
+                                 ranks, 4, &bo, &o, e, f, &sg),
+              NMF_OK)
+        << nmf_last_error_message();
+    expect_same(e, f, sg, 1e-10, "d_i64 ");
+  }
+  // float: against the float dense path, to float rounding.
+  {
+    const std::vector<float> Af = nt::cast<float>(A.a);
+    double efd[4];
+    ASSERT_EQ(nmf_bicv_dense_f(Af.data(), A.m, A.n, A.m, ranks, 4, &bo, &o, efd, nullptr,
+                               nullptr),
+              NMF_OK);
+    const auto c32 = nt::to_csc<int32_t>(A);
+    const auto c64 = nt::to_csc<int64_t>(A);
+    const std::vector<float> v = nt::cast<float>(c32.val);
+    double e32[4], e64[4];
+    ASSERT_EQ(nmf_bicv_csc_f_i32(A.m, A.n, c32.col_ptr.data(), c32.row_ind.data(), v.data(),
+                                 ranks, 4, &bo, &o, e32, nullptr, nullptr),
+              NMF_OK)
+        << nmf_last_error_message();
+    ASSERT_EQ(nmf_bicv_csc_f_i64(A.m, A.n, c64.col_ptr.data(), c64.row_ind.data(), v.data(),
+                                 ranks, 4, &bo, &o, e64, nullptr, nullptr),
+              NMF_OK)
+        << nmf_last_error_message();
+    for (int t = 0; t < 4; ++t) {
+      EXPECT_LE(std::fabs(e32[t] - efd[t]), 1e-4 * efd[t]) << t;
+      EXPECT_EQ(e64[t], e32[t]) << t;
+    }
+  }
+}
+
+// On a sparse planted rank-3 matrix given as CSC, the held-out error is
+// smallest at k = 3, whatever the thread count.
+TEST(Bicv, SparseErrorMinimalAtPlantedRank) {
+  const Dense A = sparse_planted(80, 60, 11);
+  ASSERT_LT(nonzero_fraction(A), 0.4);
+  const auto c = nt::to_csc<int32_t>(A);
+  nmf_options o = nt::test_options();
+  o.init = NMF_INIT_NNDSVDA;
+  o.maxit = 300;
+  o.tol = 1e-8;
+  o.n_threads = 2;
+  nmf_bicv_options bo;
+  nmf_bicv_options_init(&bo, sizeof bo);
+  bo.reps = 2;
+  const int64_t ranks[] = {1, 2, 3, 4, 5, 6};
+  double err[6];
+  int64_t suggested = 0;
+  ASSERT_EQ(nmf_bicv_csc_d_i32(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
+                               ranks, 6, &bo, &o, err, nullptr, &suggested),
+            NMF_OK)
+      << nmf_last_error_message();
+  EXPECT_EQ(suggested, 3);
+  for (int t = 0; t < 6; ++t)
+    if (t != 2) {
+      EXPECT_GT(err[t], err[2]) << ranks[t];
+    }
+  o.n_threads = 1;
+  double err1[6];
+  ASSERT_EQ(nmf_bicv_csc_d_i32(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
+                               ranks, 6, &bo, &o, err1, nullptr, nullptr),
+            NMF_OK);
+  for (int t = 0; t < 6; ++t) EXPECT_EQ(err1[t], err[t]);
+}
+
+// Malformed CSC input and refused options: each its documented code, with
+// the place named.
+TEST(Bicv, CscBadInput) {
+  const Dense A = sparse_planted(20, 12, 3);
+  auto c = nt::to_csc<int32_t>(A);
+  nmf_options o = nt::test_options();
+  nmf_bicv_options bo;
+  nmf_bicv_options_init(&bo, sizeof bo);
+  const int64_t ranks[] = {2};
+  double err[1];
+  auto call = [&](const nt::Csc<int32_t>& x, int64_t m, int64_t n, const nmf_options* op) {
+    return nmf_bicv_csc_d_i32(m, n, x.col_ptr.data(), x.row_ind.data(), x.val.data(), ranks,
+                              1, &bo, op, err, nullptr, nullptr);
+  };
+  ASSERT_EQ(call(c, 20, 12, &o), NMF_OK) << nmf_last_error_message();
+  EXPECT_EQ(nmf_bicv_csc_d_i32(20, 12, nullptr, c.row_ind.data(), c.val.data(), ranks, 1, &bo,
+                               &o, err, nullptr, nullptr),
+            NMF_ERR_NULL_POINTER);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("col_ptr"), std::string::npos);
+  EXPECT_EQ(call(c, 0, 12, &o), NMF_ERR_DIMENSION);
+  EXPECT_EQ(nmf_bicv_csc_d_i32(20, 12, c.col_ptr.data(), c.row_ind.data(), c.val.data(), ranks,
+                               1, &bo, &o, nullptr, nullptr, nullptr),
+            NMF_ERR_NULL_POINTER);
+  {
+    auto bad = c;
+    bad.col_ptr[0] = 1;
+    EXPECT_EQ(call(bad, 20, 12, &o), NMF_ERR_SPARSE_STRUCTURE);
+    EXPECT_NE(std::string(nmf_last_error_message()).find("col_ptr[0]"), std::string::npos);
+  }
+  {
+    auto bad = c;
+    ASSERT_GE(bad.col_ptr[1], 2);
+    std::swap(bad.row_ind[0], bad.row_ind[1]);
+    EXPECT_EQ(call(bad, 20, 12, &o), NMF_ERR_SPARSE_STRUCTURE);
+    EXPECT_NE(std::string(nmf_last_error_message()).find("not sorted"), std::string::npos);
+  }
+  {
+    auto bad = c;
+    bad.row_ind.back() = 20;
+    EXPECT_EQ(call(bad, 20, 12, &o), NMF_ERR_SPARSE_STRUCTURE);
+    EXPECT_NE(std::string(nmf_last_error_message()).find("out of range"), std::string::npos);
+  }
+  {
+    auto bad = c;
+    bad.val[3] = -1;
+    EXPECT_EQ(call(bad, 20, 12, &o), NMF_ERR_NEGATIVE);
+  }
+  {
+    auto bad = c;
+    bad.val[3] = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_EQ(call(bad, 20, 12, &o), NMF_ERR_NOT_FINITE);
+  }
+  const int64_t big[] = {7};  // floor(12 / 2) = 6
+  EXPECT_EQ(nmf_bicv_csc_d_i32(20, 12, c.col_ptr.data(), c.row_ind.data(), c.val.data(), big, 1,
+                               &bo, &o, err, nullptr, nullptr),
+            NMF_ERR_RANK);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("rank 7"), std::string::npos);
+  // Weights and missing values are for the whole matrix, not the folds.
+  nmf_options ow = o;
+  ow.missing = NMF_MISSING_UNSTORED;
+  EXPECT_EQ(call(c, 20, 12, &ow), NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("missing"), std::string::npos);
+  std::vector<double> w(c.val.size(), 1.0);
+  ow = o;
+  ow.weights = w.data();
+  EXPECT_EQ(call(c, 20, 12, &ow), NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(nmf_bicv_dense_d(A.a.data(), 20, 12, 20, ranks, 1, &bo, &ow, err, nullptr, nullptr),
+            NMF_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("weights"), std::string::npos);
+}
+
 // Kim & Park scores and selection, and max-contribution selection, against
 // the formulas computed here.
 TEST(Markers, KimAndMaxMatchDefinitions) {

@@ -13,6 +13,15 @@
 // too large a k overfits the retained data and predicts worse, so e(k) has
 // its minimum near the true rank.  The suggested rank is the k with the
 // smallest e(k) (the smaller k on ties).
+//
+// Sparse (CSC) input is never made dense: each fold copies the blocks
+// A_-I,-J, A_-I,J and A_I,-J as CSC (rows renumbered) one at a time, fits
+// them with the sparse fit, and takes the held-out error from the stored
+// entries of A_IJ and the Gram matrices,
+//   ||A_IJ - W_I H_J||^2 = ||A_IJ||^2 - 2 <A_IJ, W_I H_J>
+//                          + <W_I^T W_I, H_J H_J^T>.
+// The splits and seeds are those of the dense path, so a CSC copy of a
+// dense matrix gives the same errors to rounding.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -43,9 +52,15 @@ struct Bicv {
 // floor(n / q)).  Each fit uses opt (any solver; opt.seed seeds the fit of
 // fold f at rank k through run_seed).  Folds and ranks run in parallel over
 // opt.n_threads threads, each fit single-threaded; the result does not
-// depend on the thread count.
+// depend on the thread count.  Entry weights and missing values are not
+// taken (opt.weights NULL, opt.missing kMissingNone).  Memory beyond A: per
+// thread, the blocks of one fold (dense: up to the m x n retained block;
+// CSC: up to the retained block's stored entries) and its fit's workspace.
 template <class T>
 Status bicv(const DenseView<T>& a, const std::vector<int64_t>& ranks,
+            const BicvOptions& bo, const Options& opt, Bicv& out);
+template <class T, class I>
+Status bicv(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
             const BicvOptions& bo, const Options& opt, Bicv& out);
 
 }  // namespace nmf

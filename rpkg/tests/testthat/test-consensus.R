@@ -129,6 +129,34 @@ test_that("bicv() has its smallest held-out error at the planted rank", {
   expect_output(print(cv), "suggested rank")
 })
 
+test_that("bicv() of a dgCMatrix equals bicv() of the dense matrix", {
+  skip_if_not_installed("Matrix")
+  # Sparse rank-3 data: sparse factors, noise only on the non-zero entries.
+  x <- withr_seed(3, {
+    w <- matrix(stats::runif(50 * 3) * (stats::runif(50 * 3) < 0.35), 50)
+    h <- matrix(stats::runif(3 * 36) * (stats::runif(3 * 36) < 0.35), 3)
+    a <- w %*% h
+    a[a > 0] <- a[a > 0] * stats::runif(sum(a > 0), 0.8, 1.2)
+    a
+  })
+  dimnames(x) <- list(paste0("g", 1:50), paste0("s", 1:36))
+  expect_lt(mean(x != 0), 0.5)
+  sx <- methods::as(x, "CsparseMatrix")
+  expect_s4_class(sx, "dgCMatrix")
+  cv_d <- bicv(x, 1:4, col_groups = 3, reps = 2, init = "nndsvda", seed = 5,
+               threads = 2)
+  cv_s <- bicv(sx, 1:4, col_groups = 3, reps = 2, init = "nndsvda", seed = 5,
+               threads = 2)
+  expect_equal(cv_s$error, cv_d$error, tolerance = 1e-10)
+  expect_equal(cv_s$fold_error, cv_d$fold_error, tolerance = 1e-10)
+  expect_identical(cv_s$suggested, cv_d$suggested)
+  # The sparse input's entries are checked like nmf()'s.
+  sx[7, 4] <- -2
+  expect_error(bicv(sx, 2, seed = 1),
+               "x has a negative value \\(-2\\) at row 7 \\('g7'\\), column 4 \\('s4'\\)",
+               class = "nmfkit_error_negative")
+})
+
 test_that("markers() follow Kim & Park's rule and the max-contribution rule", {
   w <- withr_seed(8, matrix(stats::runif(200 * 4), 200,
                             dimnames = list(paste0("f", 1:200), paste0("NMF", 1:4))))
