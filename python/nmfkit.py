@@ -341,6 +341,9 @@ def _declare_consensus(lib):
             protos["nmf_survey_csc_%s_%s" % (s, i)] = (
                 c_i32, [c_i64, c_i64, vp, vp, vp, vp, c_i64, sopts_p, opts_p,
                         out_p])
+            protos["nmf_bicv_csc_%s_%s" % (s, i)] = (
+                c_i32, [c_i64, c_i64, vp, vp, vp, vp, c_i64, bopts_p, opts_p,
+                        vp, vp, vp])
     for name, (restype, argtypes) in protos.items():
         fn = getattr(lib, name)
         fn.restype = restype
@@ -1256,11 +1259,6 @@ def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
 
 # -------------------------------------------------- bi-cross-validation
 
-# bicv() on a sparse A densifies it up to this many entries (nmf.h has no
-# sparse bi-cross-validation).
-BICV_DENSIFY_LIMIT = 2 ** 25
-
-
 class BicvResult:
     """Rank by bi-cross-validation (bicv()).
 
@@ -1283,38 +1281,22 @@ class BicvResult:
                                                           self.suggested_k)
 
 
-def _dense_for_bicv(A):
-    """A dense, column-major input for bicv() (a small sparse A densified)."""
-    if _is_sparse(A):
-        m, n = A.shape
-        if m * n > BICV_DENSIFY_LIMIT:
-            _raise_invalid(
-                "bicv() needs a dense matrix and this sparse A (%d x %d) "
-                "would take %d dense entries, more than "
-                "nmfkit.BICV_DENSIFY_LIMIT = %d; pass a dense array if it "
-                "fits in memory" % (m, n, m * n, BICV_DENSIFY_LIMIT))
-        dtype = _value_dtype(A.dtype)
-        A = np.asfortranarray(A.toarray(), dtype=dtype)
-    return _prepare(A, keep_columns=True)
-
-
 def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
          fit_seed=None, **options):
     """Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h's
-    nmf_bicv_dense_*): rows and columns are split at random (seed) into
+    nmf_bicv_dense_* / nmf_bicv_csc_*): rows and columns are split at random (seed) into
     row_groups × col_groups blocks, each block held out in turn and
     predicted from the fit of the rest, over reps random splits.
 
-    A: as for fit() (columns kept as columns: a row-major array is copied);
-    a sparse A is densified if it has at most BICV_DENSIFY_LIMIT entries,
-    otherwise NmfError.  ``seed`` seeds the splits; ``fit_seed`` (default:
+    A: as for fit() (columns kept as columns: a row-major array is copied,
+    a sparse A is passed as CSC, never densified).  ``seed`` seeds the splits; ``fit_seed`` (default:
     the library's, 42) seeds the fits.  options: the other fit options of
     fit().  No progress callback (nmf.h calls none).
 
     Returns a BicvResult.
     """
     lib = _load()
-    prep = _dense_for_bicv(A)
+    prep = _prepare(A, keep_columns=True)
     r = _ranks(ranks)
     bopts = _BicvOptions()
     _check(lib.nmf_bicv_options_init(ctypes.byref(bopts),
@@ -1335,11 +1317,17 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
             and bopts.reps >= 1)
     fold_error = np.zeros((r.shape[0], folds if sane else 0),
                           dtype=np.float64)
-    fn = getattr(lib, "nmf_bicv_dense_" + _suffixes(prep)[0])
-    rc = fn(prep.data_ptr, prep.m, prep.n, prep.ld, r.ctypes.data, r.shape[0],
-            ctypes.byref(bopts), ctypes.byref(opts), error.ctypes.data,
-            fold_error.ctypes.data if sane else None,
+    tail = (r.ctypes.data, r.shape[0], ctypes.byref(bopts), ctypes.byref(opts),
+            error.ctypes.data, fold_error.ctypes.data if sane else None,
             ctypes.byref(suggested))
+    sfx, ind = _suffixes(prep)
+    if prep.kind == "csc":
+        rc = getattr(lib, "nmf_bicv_csc_%s_%s" % (sfx, ind))(
+            prep.m, prep.n, prep.indptr_ptr, prep.indices_ptr, prep.data_ptr,
+            *tail)
+    else:
+        rc = getattr(lib, "nmf_bicv_dense_" + sfx)(
+            prep.data_ptr, prep.m, prep.n, prep.ld, *tail)
     del prep, keep
     _check(rc)
     return BicvResult(ranks=[int(x) for x in r], error=error[:r.shape[0]],
