@@ -754,21 +754,22 @@ TEST(ConsensusSpread, EachProcessRunsItsShareOnly) {
   EXPECT_EQ(info.best_loss, std::min(loss_all[1], loss_all[4]));
 
   // The collective's checks.
+  ConsensusPtr none;
   nmf_collective bad = lone_process(3, 3);
   o.collective = &bad;
-  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &none.p),
             NMF_ERR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(nmf_last_error_message()).find("process = 3"), std::string::npos);
   bad = lone_process(0, 2);
   bad.n_global = n;
-  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &none.p),
             NMF_ERR_INVALID_ARGUMENT);
   EXPECT_NE(std::string(nmf_last_error_message()).find("n_global = -1"), std::string::npos);
   bad = lone_process(0, 2);
   bad.struct_size = offsetof(nmf_collective, process);
-  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &part.p),
+  EXPECT_EQ(nmf_consensus_dense_d(p.A.a.data(), m, n, m, k, nrun, &o, &none.p),
             NMF_ERR_STRUCT_SIZE);
-  EXPECT_EQ(part.p, nullptr);
+  EXPECT_EQ(none.p, nullptr);
   bad = lone_process(0, 1);
   std::vector<double> W(static_cast<size_t>(m * k)), H(static_cast<size_t>(k * n));
   EXPECT_EQ(nmf_fit_dense_d(p.A.a.data(), m, n, m, k, W.data(), nullptr, H.data(), &o, nullptr),
