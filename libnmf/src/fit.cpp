@@ -1,9 +1,10 @@
 // The fit driver (see fit.hpp).  MU and KL coordinate descent go to the
-// divergence path (fit_divergence.cpp, distributed for MU); one loop serves the Frobenius update
-// rules on dense and sparse inputs: a stepper (stepper.hpp, weighted.hpp) computes
-// each half-iteration's products once and hands them to the update rule
-// (update_rule.hpp: HALS, ANLS); the loop adds extrapolation
-// (extrapolation.hpp), stopping, progress and the canonical output.
+// divergence path (fit_divergence.cpp; distributed for MU); one loop serves
+// the Frobenius update rules on dense and sparse inputs: a stepper
+// (stepper.hpp, weighted.hpp) computes each half-iteration's products once
+// and hands them to the update rule (update_rule.hpp: HALS, ANLS); the loop
+// adds extrapolation (extrapolation.hpp), stopping, progress and the
+// canonical output.
 #include "nmf/fit.hpp"
 
 #include <omp.h>

@@ -296,7 +296,9 @@ void bad_input_on_one_process() {
 }
 
 // Projection with W fixed: H of each block equals the serial projection.
-void projection() {
+// (Frobenius: the exact NNLS solve; KL: maxit multiplicative updates of H.)
+void projection(int32_t loss) {
+  const std::string name = loss == NMF_LOSS_KL ? "KL projection: " : "projection: ";
   const int64_t m = 40, n = 25, k = 3;
   std::vector<double> a = planted(m, n, k, 0.2);
   const std::vector<int64_t> st = block_starts(n, true);
@@ -305,15 +307,18 @@ void projection() {
   for (size_t t = 0; t < W.size(); ++t) W[t] = 0.1 + double((t * 7919) % 13) / 13.0;
   nmf_options o = base_options();
   o.fix_w = 1;
+  o.loss = loss;
+  if (loss == NMF_LOSS_KL) o.solver = NMF_SOLVER_MU;  // the serial auto is CD
   std::vector<double> W0(W), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
-  nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
+  const int32_t rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
+  check(rc0 == NMF_OK, name + "serial: " + nmf_last_error_message());
   std::vector<double> W1(W), d1(static_cast<size_t>(k)), H1(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
   const int32_t rc = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W1.data(),
                                          d1.data(), H1.data(), &o, nullptr);
-  check(rc == NMF_OK, std::string("projection: ") + nmf_last_error_message());
+  check(rc == NMF_OK, name + nmf_last_error_message());
   std::vector<double> ref(H0.begin() + c0 * k, H0.begin() + (c0 + nl) * k);
   H1.resize(static_cast<size_t>(k * nl));
-  check(max_rel_diff(ref, H1) <= 1e-12, "projection: H differs from the serial projection");
+  check(max_rel_diff(ref, H1) <= 1e-12, name + "H differs from the serial projection by " + std::to_string(max_rel_diff(ref, H1)));
 }
 
 // The divergence path's multiplicative updates, distributed: KL (Lee &
@@ -332,7 +337,12 @@ void divergence_fits(const std::vector<double>& dense, const std::vector<double>
   compare_fit<double>("KL MU CSC double, uneven blocks", sparse, m, n, k, true, false, kl,
                       1e-9, nullptr, true);
   compare_fit<float>("KL MU dense float", dense, m, n, k, false, false, kl, 1e-5);
+  compare_fit<float>("KL MU dense float, one empty block", dense, m, n, k, false, true, kl, 1e-5);
   compare_fit<float>("KL MU CSC float, one empty block", sparse, m, n, k, true, true, kl, 1e-5);
+  nmf_options kl_threads = kl;
+  kl_threads.n_threads = 2;  // the row blocks of W's sums spread over threads
+  compare_fit<double>("KL MU CSC double, 2 threads", sparse, m, n, k, true, false, kl_threads,
+                      1e-9, &kl, true);
   // auto: MU for KL in a distributed fit (the serial auto is CD).
   nmf_options kl_auto = base_options();
   kl_auto.loss = NMF_LOSS_KL;
@@ -369,6 +379,7 @@ void divergence_fits(const std::vector<double>& dense, const std::vector<double>
   compare_fit<double>("Frobenius MU CSC double", sparse, m, n, k, true, false, fro_mu, 1e-9,
                       nullptr, true);
   compare_fit<float>("Frobenius MU CSC float", sparse, m, n, k, true, true, fro_mu, 1e-5);
+  compare_fit<float>("Frobenius MU dense float", dense, m, n, k, false, true, fro_mu, 1e-5);
 }
 
 }  // namespace
@@ -433,7 +444,8 @@ int main(int argc, char** argv) {
   compare_fit<double>("dense double, stop on tol", dense, m, n, k, false, false, conv, 1e-9);
   divergence_fits(dense, sparse, m, n, k);
   bad_input_on_one_process();
-  projection();
+  projection(NMF_LOSS_FROBENIUS);
+  projection(NMF_LOSS_KL);
   int total = 0;
   MPI_Allreduce(&g_failures, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   if (g_rank == 0)
