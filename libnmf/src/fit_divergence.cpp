@@ -277,14 +277,12 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     if (kl_shared_den && !bg) factor_sums(hh.data(), k, n, rowsum_h);
     mu_w_sums(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(), blocks,
               threads, num, den);
-    if (kl_shared_den) std::copy(rowsum_h.begin(), rowsum_h.end(), w_sums.begin() + std::ptrdiff_t(mk));
-    across.sum(w_sums.data(), int64_t(w_sums.size()));
     if (kl_shared_den)
-      mu_apply_rows(wt.data(), num, w_sums.data() + mk, 0, m, k, l1_w, l2_w, dv.gamma,
-                    eps, threads);
-    else
-      mu_apply_rows(wt.data(), num, w_sums.data() + mk, k, m, k, l1_w, l2_w, dv.gamma,
-                    eps, threads);
+      std::copy(rowsum_h.begin(), rowsum_h.end(), w_sums.begin() + std::ptrdiff_t(mk));
+    across.sum(w_sums.data(), int64_t(w_sums.size()));
+    // The summed den: one shared row (stride 0) for KL, else row i at i k.
+    mu_apply_rows(wt.data(), num, w_sums.data() + mk, kl_shared_den ? 0 : k, m, k, l1_w,
+                  l2_w, dv.gamma, eps, threads);
   };
   auto update_w = [&] {
     if (products) {
@@ -326,7 +324,6 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
       mu_update_h(ent, dv, wt.data(), hh.data(), k, colsum_w.data(), gw.data(),
                   l1_h, l2_h, eps, threads);
   };
-  // Internal objective; sets the (weighted) relative Frobenius error.
   auto penalty = [&](const std::vector<T>& x, double l1, double l2) {
     double s1 = 0, s2 = 0;
     if (l1 > 0 || l2 > 0)
@@ -336,7 +333,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
       }
     return l1 * s1 + 0.5 * l2 * s2;
   };
-  // The terms over H's columns (local to a process) are summed over the
+  // Internal objective; sets the (weighted) relative Frobenius error.  The
+  // terms over H's columns (local to a process) are summed over the
   // processes in one reduction (SumBatch); W's are replicated.
   auto objective = [&](double* rel) {
     double f, resid2;
