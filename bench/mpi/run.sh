@@ -2,6 +2,8 @@
 # Builds bench_mpi against the project's build (build/, with libnmf_mpi) and
 # runs it with 1 and 2 processes (one thread each) on this machine.
 #   bash bench/mpi/run.sh [M N DENSITY K ITERATIONS]
+# NMF_BENCH_LOSS=kl: the KL loss (multiplicative updates) instead of the
+# Frobenius loss.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${NMF_BUILD_DIR:-$ROOT/build}"
@@ -14,9 +16,11 @@ mpicxx -O2 -std=c++17 -DOMPI_SKIP_MPICXX -I"$ROOT/capi/include" -I"$ROOT/mpi/inc
 args=("$@")
 [ $# -gt 0 ] || args=(30000 20000 0.05 20 10)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
-echo "| processes | matrix | nonzeros | k | precision | s / iteration | MiB reduced / iteration / process |"
-echo "|---|---|---|---|---|---|---|"
+loss=()
+[ "${NMF_BENCH_LOSS:-frobenius}" = kl ] && loss=(kl)
+echo "| processes | loss | matrix | nonzeros | k | precision | s / iteration | MiB reduced / iteration / process |"
+echo "|---|---|---|---|---|---|---|---|"
 for p in 1 2; do
-  mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}"
-  mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}" float
+  mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}" double "${loss[@]}"
+  mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}" float "${loss[@]}"
 done

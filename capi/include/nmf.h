@@ -134,7 +134,10 @@ NMF_API int32_t nmf_last_error_matrix(void);
  *     dominates, so an exact solve costs little more than a HALS sweep.
  *     Extrapolation: see NMF_EXTRAPOLATION_AUTO.
  *   KL (or BETA with beta = 1) -> CD (Hsieh & Dhillon report it much
- *     faster than MU for KL);
+ *     faster than MU for KL); in a distributed fit (nmf_options.collective)
+ *     MU instead: its W update needs one sum over the processes per
+ *     iteration, where CD's would need one for every coordinate and Newton
+ *     step, so a distributed fit has no CD (NMF_ERR_INVALID_ARGUMENT);
  *   any other beta -> MU, the one solver for it.
  * An unsupported pairing is NMF_ERR_INVALID_ARGUMENT naming both. */
 #define NMF_SOLVER_AUTO 0 /* the library picks (above) */
@@ -370,12 +373,16 @@ typedef struct nmf_options {
    * part of a distributed fit (see nmf_collective; for the multi-start
    * functions, a spread multi-start: see the consensus section): A is this process's
    * block of n columns (n may be 0), H its k x n block of H (and d, W are
-   * replicated).  The result equals the serial fit of the whole matrix to
-   * rounding.  Available: the Frobenius loss with HALS or ANLS (with
-   * extrapolation, penalties, sparse_w/sparse_h, ns_theta), random or
-   * user-supplied starts, fix_w/fix_h; not weights or missing values,
-   * nor the KL and beta losses or the MU and CD solvers.  The progress callback runs on every
-   * process; any process asking to stop stops all. */
+   * replicated).  The result equals the serial fit of the whole matrix by
+   * the same solver to rounding.  Available: the Frobenius loss with HALS
+   * or ANLS (with extrapolation, penalties, sparse_w/sparse_h, ns_theta),
+   * and every loss (KL, beta, Frobenius) with MU (with penalties); random
+   * or user-supplied starts, fix_w/fix_h.  Not available: weights or
+   * missing values, the NNDSVD starts, and CD (NMF_SOLVER_AUTO picks MU
+   * for KL here, see above).  Per iteration the processes sum A H^T and
+   * H H^T (m k + k^2 values; MU for KL: m k + k, other betas: 2 m k) and a
+   * few scalars.  The progress callback runs on every process; any
+   * process asking to stop stops all. */
   const nmf_collective *collective;
 } nmf_options;
 

@@ -1,9 +1,10 @@
 // The fit driver (see fit.hpp).  MU and KL coordinate descent go to the
-// divergence path (fit_divergence.cpp); one loop serves the Frobenius update
-// rules on dense and sparse inputs: a stepper (stepper.hpp, weighted.hpp) computes
-// each half-iteration's products once and hands them to the update rule
-// (update_rule.hpp: HALS, ANLS); the loop adds extrapolation
-// (extrapolation.hpp), stopping, progress and the canonical output.
+// divergence path (fit_divergence.cpp; distributed for MU); one loop serves
+// the Frobenius update rules on dense and sparse inputs: a stepper
+// (stepper.hpp, weighted.hpp) computes each half-iteration's products once
+// and hands them to the update rule (update_rule.hpp: HALS, ANLS); the loop
+// adds extrapolation (extrapolation.hpp), stopping, progress and the
+// canonical output.
 #include "nmf/fit.hpp"
 
 #include <omp.h>
@@ -372,11 +373,14 @@ Status validate_rest(const View& a, int64_t n_global, int64_t k, const T* w,
       return Status::error(kErrInvalidArgument,
                            "weights and missing values are not available for "
                            "a distributed fit");
-    if (uses_divergence_path(opt))
+    // KL coordinate descent: W's rows sum over all columns in every
+    // coordinate's Newton steps, one reduction each (see solver_choice.cpp).
+    if (choose_solver(opt) == kSolverCd)
       return Status::error(kErrInvalidArgument,
-                           "a distributed fit takes the Frobenius loss with "
-                           "the ANLS or HALS solver (not the KL or beta "
-                           "losses, nor multiplicative updates or CD)");
+                           "solver cd (KL coordinate descent) is not available "
+                           "for a distributed fit: use solver mu (multiplicative "
+                           "updates; auto picks it for loss kl in a distributed "
+                           "fit)");
   }
   if (opt.user_w || opt.fix_w) {
     st = validate_factor(w, a.m, k, 'W');
@@ -387,6 +391,14 @@ Status validate_rest(const View& a, int64_t n_global, int64_t k, const T* w,
     if (!st.ok()) return st;
   }
   return a.n > 0 ? validate_weights(a, opt, threads) : Status();
+}
+
+// The options as the fit reads them: marked distributed when a Collective
+// is given (what auto picks depends on it, solver_choice.cpp).
+Options with_distribution(const Options& caller_opt, const Across& across) {
+  Options opt = caller_opt;
+  opt.distributed = across.distributed();
+  return opt;
 }
 
 int thread_count(const Options& opt) {
@@ -412,8 +424,9 @@ Status validate_start(const View& a, const T* w, const T* h,
 
 template <class T>
 Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
-           const Options& opt, Result& res, const Collective* comm) {
+           const Options& caller_opt, Result& res, const Collective* comm) {
   const Across across(comm);
+  const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt);
   Status st = validate_start(a, w, h, across, [&] {
     return validate_dense(a, threads, opt.missing == kMissingNan);
@@ -428,7 +441,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
   if (uses_divergence_path(opt))
     return fit_divergence(DenseOps<T>(a),
                           DenseEntries<T>(a, opt.weights, opt.weights_ld, nan_missing),
-                          k, w, d, h, opt, res);
+                          k, w, d, h, opt, res, comm);
   if (is_weighted(opt)) {
     DenseWeighted<T> data(a, opt.weights, opt.weights_ld, nan_missing);
     WeightedStepper<DenseWeighted<T>, T> stepper(data);
@@ -444,8 +457,9 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
 
 template <class T, class I>
 Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
-           const Options& opt, Result& res, const Collective* comm) {
+           const Options& caller_opt, Result& res, const Collective* comm) {
   const Across across(comm);
+  const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt);
   std::vector<int64_t> row_nnz;
   Status st = validate_start(a, w, h, across,
@@ -463,7 +477,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
   if (uses_divergence_path(opt))
     return fit_divergence(ops,
                           CscEntries<T, I>(a, opt.weights, unstored_missing, row_nnz),
-                          k, w, d, h, opt, res);
+                          k, w, d, h, opt, res, comm);
   if (is_weighted(opt)) {
     CscWeighted<T, I> data(a, opt.weights, unstored_missing, row_nnz);
     WeightedStepper<CscWeighted<T, I>, T> stepper(data);

@@ -2,6 +2,15 @@
 // Frobenius, KL and beta losses and coordinate descent for KL, with entry
 // weights and missing values.  Separate from the Frobenius driver (fit.cpp),
 // which works on shared products (or, weighted, per-column Gram matrices).
+//
+// Distributed (a Collective: columns split over processes, W replicated,
+// H local), for the multiplicative updates: H's update is local to each
+// process's columns; W's sums num and den over the columns (mu.hpp) are
+// summed over the processes, m k + k values per iteration for KL (den is
+// then H's row sums) and 2 m k for other betas (m k + k^2 for the
+// Frobenius products A H^T and H H^T); the objective's sums over the
+// columns are one more small sum.  Every process then applies the same
+// update to the same sums, so W stays bitwise replicated.
 #include <omp.h>
 
 #include <algorithm>
@@ -13,6 +22,7 @@
 
 #include "nmf/blas.hpp"
 #include "nmf/canonical.hpp"
+#include "nmf/collective.hpp"
 #include "nmf/divergence.hpp"
 #include "nmf/entries.hpp"
 #include "nmf/init.hpp"
@@ -74,14 +84,11 @@ double dot(const T* a, const T* b, int64_t len) {
 
 // The loss sum w d(a | y) and the weighted squared residual sum w (a - y)^2
 // from the entries (divergence.hpp, entries.hpp), per column in parallel
-// and added in column order.  A background adds its closed forms:
-// sum_ij (WH)_ij = sum_l colsum(W)_l rowsum(H)_l, sum (WH)^2 = <W^T W, H H^T>.
+// and added in column order; for a background, without its closed forms
+// (background_loss).
 template <class E, class T>
 void entry_loss(const E& e, const Divergence& dv, const T* wt, const T* h,
-                int64_t k, const std::vector<double>& colsum_w,
-                const std::vector<double>& rowsum_h, const std::vector<double>& gw,
-                const std::vector<double>& gh, int threads, double* loss,
-                double* resid2) {
+                int64_t k, int threads, double* loss, double* resid2) {
   const int64_t m = e.m(), n = e.n();
   const bool bg = e.background();
   std::vector<double> lp(static_cast<size_t>(n)), rp(static_cast<size_t>(n));
@@ -110,6 +117,20 @@ void entry_loss(const E& e, const Divergence& dv, const T* wt, const T* h,
     l += lp[size_t(j)];
     q += rp[size_t(j)];
   }
+  *loss = l;
+  *resid2 = q;
+}
+
+// The closed forms of a background added to entry_loss's sums (over all
+// columns): sum_ij (WH)_ij = sum_l colsum(W)_l rowsum(H)_l and
+// sum (WH)^2 = <W^T W, H H^T>; the residual clamped at 0 against rounding.
+inline void background_loss(const Divergence& dv, bool bg, int64_t k,
+                            const std::vector<double>& colsum_w,
+                            const std::vector<double>& rowsum_h,
+                            const std::vector<double>& gw,
+                            const std::vector<double>& gh, double* loss,
+                            double* resid2) {
+  double l = *loss, q = *resid2;
   if (bg) {
     double quad = 0;
     for (size_t t = 0; t < gw.size(); ++t) quad += gw[t] * gh[t];
@@ -151,25 +172,28 @@ Status nndsvd_start(const CscOps<T, I>& ops, const E& e, const std::vector<T>& m
 
 template <class Ops, class Entries, class T>
 Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
-                      T* d, T* h, const Options& opt, Result& res) {
+                      T* d, T* h, const Options& opt, Result& res,
+                      const Collective* comm) {
   const auto t0 = std::chrono::steady_clock::now();
   res = Result();
+  const Across across(comm);
   const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
   const int64_t m = ops.m(), n = ops.n();
+  const int64_t n_global = across.n_global(n);
   const Divergence dv = Divergence::of(opt.loss, opt.beta);
   const int32_t solver = choose_solver(opt);
   Entries ent = entries;
   const bool bg = ent.background();
 
   if (dv.beta <= 0) {
-    Status st = check_positive(ent, dv.beta);
+    Status st = across.agree(check_positive(ent, dv.beta));
     if (!st.ok()) return st;
   }
   // Internal units as in fit.cpp: A scaled to max 1 (over the entries in the
   // loss), both factors by sqrt of that.  d_b(sA | sWH) = s^b d_b(A | WH),
   // so the internal objective is `unit` = s^b times the caller's when
   // l1' = unit l1 / sqrt(s) and l2' = unit l2 / s.
-  const double amax = ent.max_value(threads);
+  const double amax = across.max(ent.max_value(threads));
   if (!(amax > 0))
     return Status::error(kErrInvalidArgument,
                          ent.weighted()
@@ -180,7 +204,14 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   const bool nndsvd = starts_from_nndsvd(opt);
   const std::vector<T> masked = nndsvd ? ent.masked_values() : std::vector<T>();
   ent.set_scale(s);
-  const EntryStats stats = ent.stats(threads);
+  EntryStats stats = ent.stats(threads);
+  {
+    SumBatch totals;
+    totals.add(stats.sum);
+    totals.add(stats.count);
+    totals.add(stats.weighted2);
+    totals.run(across);
+  }
   const double mean = stats.count > 0 ? stats.sum / stats.count : 0.0;
   const double unit = std::pow(s, dv.beta);
   const double l1_w = opt.l1_w * unit / r, l1_h = opt.l1_h * unit / r;
@@ -201,7 +232,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   // ---- Starting point.
   if (!have_w && !have_h) {
     if (opt.init == kInitRandom) {
-      init_random(m, n, k, mean, opt.seed, wt.data(), hh.data());
+      init_random(m, n, k, mean, opt.seed, wt.data(), hh.data(), across.col_offset());
     } else {
       Status st = nndsvd_start(ops, ent, masked, k, opt, s, mean / r, threads,
                                wt.data(), hh.data());
@@ -213,7 +244,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     const std::vector<T>& given = have_w ? wt : hh;
     double total = 0;
     for (T v : given) total += double(v);
-    const double c = total > 0 ? mean * double(have_w ? m : n) / total : 0.0;
+    if (have_h) total = across.sum(total);  // H's columns are spread out
+    const double c = total > 0 ? mean * double(have_w ? m : n_global) / total : 0.0;
     std::fill(other.begin(), other.end(), T(c));
   }
   auto floor_factor = [&](std::vector<T>& x) {
@@ -230,10 +262,34 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   enum { kNoProduct, kLeft, kRight } prod_state = kNoProduct;
   std::vector<double> colsum_w, rowsum_h, gw(size_t(k * k), 0.0), gh(size_t(k * k), 0.0);
 
+  // Distributed W update: num and den over this process's columns for every
+  // row (mu_w_sums), summed over the processes in one reduction: [num, den]
+  // (2 m k values), or for KL without weights [num, H's row sums] (m k + k),
+  // H's row sums being every row's den there.
+  std::vector<double> w_sums, w_den_scratch;
+  const bool kl_shared_den = dv.kind == Divergence::kKl && !ent.weighted();
+  auto distributed_mu_update_w = [&] {
+    const size_t mk = size_t(m * k);
+    w_sums.resize(mk + (kl_shared_den ? size_t(k) : mk));
+    if (kl_shared_den) w_den_scratch.resize(mk);
+    double* num = w_sums.data();
+    double* den = kl_shared_den ? w_den_scratch.data() : w_sums.data() + mk;
+    if (kl_shared_den && !bg) factor_sums(hh.data(), k, n, rowsum_h);
+    mu_w_sums(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(), blocks,
+              threads, num, den);
+    if (kl_shared_den)
+      std::copy(rowsum_h.begin(), rowsum_h.end(), w_sums.begin() + std::ptrdiff_t(mk));
+    across.sum(w_sums.data(), int64_t(w_sums.size()));
+    // The summed den: one shared row (stride 0) for KL, else row i at i k.
+    mu_apply_rows(wt.data(), num, w_sums.data() + mk, kl_shared_den ? 0 : k, m, k, l1_w,
+                  l2_w, dv.gamma, eps, threads);
+  };
   auto update_w = [&] {
     if (products) {
       ops.right(hh.data(), k, prod.data(), threads, s);
       blas::gram(hh.data(), k, n, gh.data());
+      across.sum(prod.data(), k * m);
+      across.sum(gh.data(), k * k);
       mu_update_products(wt.data(), prod.data(), gh.data(), k, m, l1_w, l2_w, eps,
                          threads);
       prod_state = kRight;
@@ -244,6 +300,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     if (solver == kSolverCd)
       kl_cd_update_w(ent, wt.data(), hh.data(), k, rowsum_h.data(), l1_w, l2_w,
                      blocks, threads);
+    else if (across.distributed())
+      distributed_mu_update_w();
     else
       mu_update_w(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(),
                   l1_w, l2_w, eps, blocks, threads);
@@ -266,22 +324,41 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
       mu_update_h(ent, dv, wt.data(), hh.data(), k, colsum_w.data(), gw.data(),
                   l1_h, l2_h, eps, threads);
   };
-  // Internal objective; sets the (weighted) relative Frobenius error.
+  auto penalty = [&](const std::vector<T>& x, double l1, double l2) {
+    double s1 = 0, s2 = 0;
+    if (l1 > 0 || l2 > 0)
+      for (T v : x) {
+        s1 += double(v);
+        s2 += double(v) * double(v);
+      }
+    return l1 * s1 + 0.5 * l2 * s2;
+  };
+  // Internal objective; sets the (weighted) relative Frobenius error.  The
+  // terms over H's columns (local to a process) are summed over the
+  // processes in one reduction (SumBatch); W's are replicated.
   auto objective = [&](double* rel) {
     double f, resid2;
+    double pen_h = penalty(hh, l1_h, l2_h);
+    SumBatch over_columns;
+    over_columns.add(pen_h);
     if (products) {
       blas::gram(wt.data(), k, m, gw.data());
       blas::gram(hh.data(), k, n, gh.data());
+      over_columns.add(gh.data(), k * k);
       // The cross term <A, WH> from the product just used; in float that
       // product carries rounding of order 1e-7 ||A||^2, more than tol of a
       // small loss, so float takes it in double from A (O(nnz k)).
       double cross;
-      if (sizeof(T) < sizeof(double) || prod_state == kNoProduct)
+      if (sizeof(T) < sizeof(double) || prod_state == kNoProduct) {
         cross = ops.cross_exact(wt.data(), hh.data(), k, s, threads);
-      else if (prod_state == kLeft)
+        over_columns.add(cross);
+      } else if (prod_state == kLeft) {
         cross = dot(prod.data(), hh.data(), k * n);
-      else
-        cross = dot(prod.data(), wt.data(), k * m);
+        over_columns.add(cross);
+      } else {
+        cross = dot(prod.data(), wt.data(), k * m);  // A H^T summed already
+      }
+      over_columns.run(across);
       double quad = 0;
       for (size_t t = 0; t < gw.size(); ++t) quad += gw[t] * gh[t];
       // Clamped at 0 against rounding; a NaN from overflowing products stays.
@@ -294,21 +371,17 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
         factor_sums(hh.data(), k, n, rowsum_h);
         blas::gram(wt.data(), k, m, gw.data());
         blas::gram(hh.data(), k, n, gh.data());
+        over_columns.add(rowsum_h.data(), k);
+        over_columns.add(gh.data(), k * k);
       }
-      entry_loss(ent, dv, wt.data(), hh.data(), k, colsum_w, rowsum_h, gw, gh,
-                 threads, &f, &resid2);
+      entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
+      over_columns.add(f);
+      over_columns.add(resid2);
+      over_columns.run(across);
+      background_loss(dv, bg, k, colsum_w, rowsum_h, gw, gh, &f, &resid2);
     }
     *rel = stats.weighted2 > 0 ? std::sqrt(resid2 / stats.weighted2) : 0.0;
-    auto penalty = [&](const std::vector<T>& x, double l1, double l2) {
-      double s1 = 0, s2 = 0;
-      if (l1 > 0 || l2 > 0)
-        for (T v : x) {
-          s1 += double(v);
-          s2 += double(v) * double(v);
-        }
-      return l1 * s1 + 0.5 * l2 * s2;
-    };
-    return f + penalty(wt, l1_w, l2_w) + penalty(hh, l1_h, l2_h);
+    return f + penalty(wt, l1_w, l2_w) + pen_h;
   };
   auto finish = [&] {
     if (opt.fix_w || opt.fix_h) {
@@ -321,7 +394,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
       }
       if (d) std::fill(d, d + k, T(1));
     } else {
-      write_canonical(m, n, k, wt.data(), hh.data(), s, w, d, h);
+      write_canonical(m, n, k, wt.data(), hh.data(), s, w, d, h, across);
     }
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
                       .count();
@@ -360,8 +433,10 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     res.loss = f / unit;
     res.iterations = it;
     res.history.push_back(res.loss);
-    if (opt.progress &&
-        opt.progress(it, opt.maxit, res.loss, res.rel_error, opt.progress_data) != 0) {
+    const bool stop_requested =
+        opt.progress &&
+        opt.progress(it, opt.maxit, res.loss, res.rel_error, opt.progress_data) != 0;
+    if (across.any(stop_requested)) {
       res.stop_reason = kStopCancelled;
       status.code = kCancelled;
       break;
@@ -378,13 +453,14 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
 
 #define NMF_DIV_INST(T, I)                                                       \
   template Status fit_divergence(const CscOps<T, I>&, const CscEntries<T, I>&,   \
-                                 int64_t, T*, T*, T*, const Options&, Result&);
+                                 int64_t, T*, T*, T*, const Options&, Result&,   \
+                                 const Collective*);
 template Status fit_divergence(const DenseOps<double>&, const DenseEntries<double>&,
                                int64_t, double*, double*, double*, const Options&,
-                               Result&);
+                               Result&, const Collective*);
 template Status fit_divergence(const DenseOps<float>&, const DenseEntries<float>&,
                                int64_t, float*, float*, float*, const Options&,
-                               Result&);
+                               Result&, const Collective*);
 NMF_DIV_INST(double, int32_t)
 NMF_DIV_INST(double, int64_t)
 NMF_DIV_INST(float, int32_t)

@@ -6,9 +6,13 @@ namespace nmf {
 int32_t choose_solver(const Options& opt) {
   if (opt.solver != kSolverAuto) return opt.solver;
   // Divergences: coordinate descent for KL (Hsieh & Dhillon 2011), the
-  // multiplicative updates for every other beta (fit_divergence.cpp).
+  // multiplicative updates for every other beta (fit_divergence.cpp).  A
+  // distributed fit takes the multiplicative updates for KL too: their W
+  // update needs one sum over the processes per iteration, where the
+  // coordinate descent's would need one for every coordinate and Newton
+  // step (W's rows sum over all columns).
   const double beta = loss_beta(opt);
-  if (beta == 1.0) return kSolverCd;
+  if (beta == 1.0) return opt.distributed ? kSolverMu : kSolverCd;
   if (beta != 2.0) return kSolverMu;
   // Unweighted: HALS with extrapolation.  Measured against ANLS with
   // extrapolation (bench/README.md, CPU time to within 0.1 % of the best

@@ -7,7 +7,19 @@
  * matrix H H^T and a few scalars (Kannan, Ballard & Park 2016, the 1-D
  * column split of MPI-FAUN): about (m k + k^2) values per process and
  * iteration, the pattern that suits m << n.  The result equals the serial
- * fit of the whole matrix from the same seed to rounding.
+ * fit of the whole matrix by the same solver from the same seed to
+ * rounding.
+ *
+ * Losses and solvers (nmf.h, nmf_options.collective): the Frobenius loss
+ * with ANLS or HALS, and every loss with the multiplicative updates (MU).
+ * For KL, MU sums the m x k numerator (A ./ (W H)) H^T and H's k row sums
+ * (m k + k values per iteration; other betas sum numerator and
+ * denominator, 2 m k).  KL coordinate descent (NMF_SOLVER_CD) is not
+ * available distributed (its W update would need a reduction for every
+ * coordinate and Newton step): NMF_SOLVER_AUTO picks MU for KL here, so a
+ * distributed KL fit with the default solver equals the serial fit with
+ * NMF_SOLVER_MU, not the serial default (CD).  Weights, missing values and
+ * the NNDSVD starts are serial only.
  *
  * The communicator is passed as its Fortran handle (MPI_Comm_c2f(comm)), so
  * this header needs no mpi.h and fits any MPI implementation.  Every

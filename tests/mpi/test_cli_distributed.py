@@ -1,5 +1,6 @@
 """`nmf fit --distributed` under mpiexec against the serial `nmf fit` of the
 same Matrix Market file.  Usage: test_cli_distributed.py NMF MPIEXEC"""
+import json
 import os
 import subprocess
 import sys
@@ -71,6 +72,34 @@ with tempfile.TemporaryDirectory() as tmp:
         dev_h = np.abs(dh[2] - sh[2]).max() / np.abs(sh[2]).max()
         check(dev_w < 1e-9 and dev_h < 1e-9, f"np {p}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
         check((dh[2].argmax(0) == sh[2].argmax(0)).all(), f"np {p}: memberships differ")
+    # KL: a distributed fit takes the multiplicative updates (auto picks
+    # them; coordinate descent, the serial auto, is refused with a clear
+    # error), and matches the serial fit by the same solver.
+    kl_common = common + ["--loss", "kl"]
+    serial_kl = run(kl_common + ["--solver", "mu", "--out", os.path.join(tmp, "serial_kl")])
+    check(serial_kl.returncode == 0, "serial KL fit: " + serial_kl.stderr)
+    skw = read_table(os.path.join(tmp, "serial_kl_W.tsv"))
+    skh = read_table(os.path.join(tmp, "serial_kl_H.tsv"))
+    for p in (2, 3):
+        out = os.path.join(tmp, f"dist_kl{p}")
+        r = run(kl_common + ["--out", out, "--distributed"], p)
+        check(r.returncode == 0, f"KL np {p}: exit {r.returncode}: {r.stderr}")
+        if r.returncode != 0:
+            continue
+        dw = read_table(out + "_W.tsv")
+        dh = read_table(out + "_H.tsv")
+        dev_w = np.abs(dw[2] - skw[2]).max() / np.abs(skw[2]).max()
+        dev_h = np.abs(dh[2] - skh[2]).max() / np.abs(skh[2]).max()
+        check(dev_w < 1e-9 and dev_h < 1e-9,
+              f"KL np {p}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
+        check((dh[2].argmax(0) == skh[2].argmax(0)).all(), f"KL np {p}: memberships differ")
+        with open(out + "_summary.json") as f:
+            summary = json.load(f)
+        check(summary["solver"] == "mu" and summary["solver_requested"] == "auto",
+              f"KL np {p}: summary reports solver {summary['solver']}")
+    r = run(kl_common + ["--solver", "cd", "--distributed", "--out", os.path.join(tmp, "b")], 2)
+    check(r.returncode != 0 and "solver cd" in r.stderr and "use solver mu" in r.stderr,
+          f"KL cd distributed: exit {r.returncode}: {r.stderr}")
     # Errors: every process ends with the same clear error, no hang.
     bad = os.path.join(tmp, "bad.mtx")
     with open(mtx) as f:

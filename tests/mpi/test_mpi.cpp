@@ -120,29 +120,46 @@ nmf_options base_options() {
   return o;
 }
 
+// A start for H (o.user_h): entry (r, j) from the global column j only.
+template <class T>
+void fill_start_h(T* h, int64_t k, int64_t c0, int64_t c1) {
+  for (int64_t j = c0; j < c1; ++j)
+    for (int64_t r = 0; r < k; ++r)
+      h[r + (j - c0) * k] = T(0.1 + double((r * 31 + j * 17) % 11) / 11.0);
+}
+
 // Distributed fit of a's columns (dense or CSC, double or float) against
-// the serial fit of the whole matrix.
+// the serial fit of the whole matrix (with `serial` options when given:
+// what auto picks may differ).  A history of `o.maxit` losses that never
+// increases is required when `monotone` (the multiplicative updates).
 template <class T>
 void compare_fit(const char* name, const std::vector<double>& a64, int64_t m,
                  int64_t n, int64_t k, bool sparse, bool empty,
-                 const nmf_options& o, double loss_tol) {
+                 const nmf_options& o, double loss_tol,
+                 const nmf_options* serial = nullptr, bool monotone = false) {
   const std::vector<int64_t> st = block_starts(n, empty);
   const int64_t c0 = st[static_cast<size_t>(g_rank)], c1 = st[static_cast<size_t>(g_rank) + 1], nl = c1 - c0;
   std::vector<T> a(a64.begin(), a64.end());
+  const nmf_options& os = serial ? *serial : o;
   // Serial reference.
   std::vector<T> W0(static_cast<size_t>(m * k)), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
+  if (o.user_h) fill_start_h(H0.data(), k, 0, n);
   nmf_result r0;
   nmf_result_init(&r0, sizeof r0);
   int32_t rc0;
   if constexpr (sizeof(T) == 8)
-    rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, &r0);
+    rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &os, &r0);
   else
-    rc0 = nmf_fit_dense_f(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, &r0);
+    rc0 = nmf_fit_dense_f(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &os, &r0);
   check(rc0 == NMF_OK, std::string(name) + ": serial fit failed: " + nmf_last_error_message());
   // Distributed.
   std::vector<T> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
+  if (o.user_h) fill_start_h(H.data(), k, c0, c1);
+  std::vector<double> history(static_cast<size_t>(o.maxit));
   nmf_result r;
   nmf_result_init(&r, sizeof r);
+  r.loss_history = history.data();
+  r.loss_history_capacity = o.maxit;
   int32_t rc;
   if (sparse) {
     Csc c = to_csc(a64, m, c0, c1);
@@ -166,6 +183,15 @@ void compare_fit(const char* name, const std::vector<double>& a64, int64_t m,
   check(rel <= loss_tol, std::string(name) + ": loss " + std::to_string(r.loss) + " vs serial " +
                              std::to_string(r0.loss) + " (relative " + std::to_string(rel) + ")");
   check(r.iterations == r0.iterations, std::string(name) + ": iteration counts differ");
+  check(r.solver == r0.solver, std::string(name) + ": solvers differ: " + std::to_string(r.solver) +
+                                   " vs serial " + std::to_string(r0.solver));
+  if (monotone) {
+    bool down = r.history_length == o.maxit;
+    for (int64_t t = 1; t < r.history_length; ++t)
+      down = down && history[static_cast<size_t>(t)] <= history[static_cast<size_t>(t - 1)] * (1 + 1e-12);
+    check(down, std::string(name) + ": the loss increased (or the history is short)");
+    check(same_everywhere(history), std::string(name) + ": loss histories differ between processes");
+  }
   check(same_everywhere(W), std::string(name) + ": W differs between processes");
   check(same_everywhere(d), std::string(name) + ": d differs between processes");
   std::vector<int> mine = membership(H.data(), k, nl);
@@ -214,16 +240,65 @@ void bad_input_on_one_process() {
   const int32_t ri = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(),
                                          d.data(), H.data(), &o, nullptr);
   check(ri == NMF_ERR_INVALID_ARGUMENT, "nndsvd distributed: status " + std::to_string(ri));
-  // The divergence path is serial only: the same clear error everywhere.
+  // KL coordinate descent is serial only: the same clear error everywhere,
+  // naming the solver to use instead.
   o = base_options();
   o.loss = NMF_LOSS_KL;
+  o.solver = NMF_SOLVER_CD;
   const int32_t rl = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(),
                                          d.data(), H.data(), &o, nullptr);
-  check(rl == NMF_ERR_INVALID_ARGUMENT, "KL distributed: status " + std::to_string(rl));
+  const std::string cd_msg = nmf_last_error_message();
+  check(rl == NMF_ERR_INVALID_ARGUMENT && cd_msg.find("solver cd") != std::string::npos &&
+            cd_msg.find("use solver mu") != std::string::npos,
+        "KL CD distributed: status " + std::to_string(rl) + ": " + cd_msg);
+  // Missing values stay serial only, for KL too.
+  o = base_options();
+  o.loss = NMF_LOSS_KL;
+  o.missing = NMF_MISSING_NAN;
+  const int32_t rm = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W.data(),
+                                         d.data(), H.data(), &o, nullptr);
+  check(rm == NMF_ERR_INVALID_ARGUMENT &&
+            std::string(nmf_last_error_message()).find("missing values") != std::string::npos,
+        "KL with missing values distributed: status " + std::to_string(rm));
+  // A negative entry on the last process only, for the KL fit: the same
+  // error on every process.
+  o = base_options();
+  o.loss = NMF_LOSS_KL;
+  const int32_t rn = nmf_mpi_fit_dense_d(kComm, block.data(), m, nl, m, k, W.data(), d.data(),
+                                         H.data(), &o, nullptr);
+  const std::string kl_msg = nmf_last_error_message();
+  check(rn == NMF_ERR_NEGATIVE && kl_msg.find(who) != std::string::npos,
+        "KL bad input: status " + std::to_string(rn) + ": " + kl_msg);
+  std::vector<char> kl_root(kl_msg.begin(), kl_msg.end());
+  kl_root.resize(512, 0);
+  std::vector<char> kl_mine(kl_root);
+  MPI_Bcast(kl_root.data(), 512, MPI_CHAR, 0, MPI_COMM_WORLD);
+  check(kl_root == kl_mine, "KL bad input: processes report different messages");
+  // Itakura-Saito (beta = 0) needs A > 0: a zero on the last process only
+  // is found in the divergence path, and agreed the same way.
+  std::vector<double> zero_block(a.begin() + c0 * m, a.begin() + (c0 + nl) * m);
+  if (g_rank == g_size - 1) zero_block[5] = 0.0;  // row 6 of its first column
+  o = base_options();
+  o.loss = NMF_LOSS_BETA;
+  o.beta = 0;
+  const int32_t rz = nmf_mpi_fit_dense_d(kComm, zero_block.data(), m, nl, m, k, W.data(),
+                                         d.data(), H.data(), &o, nullptr);
+  const std::string is_msg = nmf_last_error_message();
+  check(rz == NMF_ERR_INVALID_ARGUMENT && is_msg.find(who) != std::string::npos &&
+            (g_rank != g_size - 1 ||
+             is_msg.find("global column " + std::to_string(c0 + 1)) != std::string::npos),
+        "IS zero on one process: status " + std::to_string(rz) + ": " + is_msg);
+  std::vector<char> is_root(is_msg.begin(), is_msg.end());
+  is_root.resize(512, 0);
+  std::vector<char> is_mine(is_root);
+  MPI_Bcast(is_root.data(), 512, MPI_CHAR, 0, MPI_COMM_WORLD);
+  check(is_root == is_mine, "IS zero on one process: processes report different messages");
 }
 
 // Projection with W fixed: H of each block equals the serial projection.
-void projection() {
+// (Frobenius: the exact NNLS solve; KL: maxit multiplicative updates of H.)
+void projection(int32_t loss) {
+  const std::string name = loss == NMF_LOSS_KL ? "KL projection: " : "projection: ";
   const int64_t m = 40, n = 25, k = 3;
   std::vector<double> a = planted(m, n, k, 0.2);
   const std::vector<int64_t> st = block_starts(n, true);
@@ -232,15 +307,79 @@ void projection() {
   for (size_t t = 0; t < W.size(); ++t) W[t] = 0.1 + double((t * 7919) % 13) / 13.0;
   nmf_options o = base_options();
   o.fix_w = 1;
+  o.loss = loss;
+  if (loss == NMF_LOSS_KL) o.solver = NMF_SOLVER_MU;  // the serial auto is CD
   std::vector<double> W0(W), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
-  nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
+  const int32_t rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
+  check(rc0 == NMF_OK, name + "serial: " + nmf_last_error_message());
   std::vector<double> W1(W), d1(static_cast<size_t>(k)), H1(static_cast<size_t>(k * std::max<int64_t>(nl, 1)));
   const int32_t rc = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W1.data(),
                                          d1.data(), H1.data(), &o, nullptr);
-  check(rc == NMF_OK, std::string("projection: ") + nmf_last_error_message());
+  check(rc == NMF_OK, name + nmf_last_error_message());
   std::vector<double> ref(H0.begin() + c0 * k, H0.begin() + (c0 + nl) * k);
   H1.resize(static_cast<size_t>(k * nl));
-  check(max_rel_diff(ref, H1) <= 1e-12, "projection: H differs from the serial projection");
+  check(max_rel_diff(ref, H1) <= 1e-12, name + "H differs from the serial projection by " + std::to_string(max_rel_diff(ref, H1)));
+}
+
+// The divergence path's multiplicative updates, distributed: KL (Lee &
+// Seung / Brunet), other betas, Frobenius by MU.
+void divergence_fits(const std::vector<double>& dense, const std::vector<double>& sparse,
+                     int64_t m, int64_t n, int64_t k) {
+  nmf_options kl = base_options();
+  kl.loss = NMF_LOSS_KL;
+  kl.solver = NMF_SOLVER_MU;
+  compare_fit<double>("KL MU dense double, uneven blocks", dense, m, n, k, false, false, kl,
+                      1e-9, nullptr, true);
+  compare_fit<double>("KL MU dense double, one empty block", dense, m, n, k, false, true, kl,
+                      1e-9, nullptr, true);
+  compare_fit<double>("KL MU CSC double, one empty block", sparse, m, n, k, true, true, kl,
+                      1e-9, nullptr, true);
+  compare_fit<double>("KL MU CSC double, uneven blocks", sparse, m, n, k, true, false, kl,
+                      1e-9, nullptr, true);
+  compare_fit<float>("KL MU dense float", dense, m, n, k, false, false, kl, 1e-5);
+  compare_fit<float>("KL MU dense float, one empty block", dense, m, n, k, false, true, kl, 1e-5);
+  compare_fit<float>("KL MU CSC float, one empty block", sparse, m, n, k, true, true, kl, 1e-5);
+  nmf_options kl_threads = kl;
+  kl_threads.n_threads = 2;  // the row blocks of W's sums spread over threads
+  compare_fit<double>("KL MU CSC double, 2 threads", sparse, m, n, k, true, false, kl_threads,
+                      1e-9, &kl, true);
+  // auto: MU for KL in a distributed fit (the serial auto is CD).
+  nmf_options kl_auto = base_options();
+  kl_auto.loss = NMF_LOSS_KL;
+  compare_fit<double>("KL auto CSC double", sparse, m, n, k, true, false, kl_auto, 1e-9, &kl,
+                      true);
+  nmf_options kl_pen = kl;
+  kl_pen.l1_h = 0.05;
+  kl_pen.l2_w = 0.1;
+  compare_fit<double>("KL MU dense double with penalties", dense, m, n, k, false, true, kl_pen,
+                      1e-9, nullptr, true);
+  nmf_options kl_tol = kl;
+  kl_tol.tol = 1e-4;
+  kl_tol.maxit = 2000;
+  compare_fit<double>("KL MU dense double, stop on tol", dense, m, n, k, false, false, kl_tol,
+                      1e-9);
+  nmf_options kl_h = kl;
+  kl_h.user_h = 1;
+  compare_fit<double>("KL MU CSC double from a given H", sparse, m, n, k, true, true, kl_h,
+                      1e-9, nullptr, true);
+  nmf_options beta = base_options();
+  beta.loss = NMF_LOSS_BETA;
+  beta.beta = 0.5;
+  compare_fit<double>("beta 0.5 dense double", dense, m, n, k, false, true, beta, 1e-9,
+                      nullptr, true);
+  compare_fit<double>("beta 0.5 CSC double", sparse, m, n, k, true, false, beta, 1e-9,
+                      nullptr, true);
+  beta.beta = 0;
+  compare_fit<double>("Itakura-Saito dense double", dense, m, n, k, false, false, beta, 1e-9,
+                      nullptr, true);
+  nmf_options fro_mu = base_options();
+  fro_mu.solver = NMF_SOLVER_MU;
+  compare_fit<double>("Frobenius MU dense double", dense, m, n, k, false, true, fro_mu, 1e-9,
+                      nullptr, true);
+  compare_fit<double>("Frobenius MU CSC double", sparse, m, n, k, true, false, fro_mu, 1e-9,
+                      nullptr, true);
+  compare_fit<float>("Frobenius MU CSC float", sparse, m, n, k, true, true, fro_mu, 1e-5);
+  compare_fit<float>("Frobenius MU dense float", dense, m, n, k, false, true, fro_mu, 1e-5);
 }
 
 
@@ -499,8 +638,10 @@ int main(int argc, char** argv) {
   conv.tol = 1e-6;
   conv.maxit = 500;
   compare_fit<double>("dense double, stop on tol", dense, m, n, k, false, false, conv, 1e-9);
+  divergence_fits(dense, sparse, m, n, k);
   bad_input_on_one_process();
-  projection();
+  projection(NMF_LOSS_FROBENIUS);
+  projection(NMF_LOSS_KL);
   spread_consensus();
   spread_survey();
   spread_errors();

@@ -9,7 +9,10 @@
 // algorithm for nonnegative matrix factorization", PPoPP: the 1-D
 // column-split variant of MPI-FAUN).
 #pragma once
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "nmf/status.hpp"
 
@@ -60,6 +63,35 @@ class Across {
 
  private:
   const Collective* c_;
+};
+
+// Several double buffers summed over the processes in one reduction (one
+// message instead of one per buffer): add() them, then run() copies them
+// into one vector, sums it and copies the sums back.  Serial: nothing.
+class SumBatch {
+ public:
+  void add(double* x, int64_t len) { parts_.push_back({x, len}); }
+  void add(double& x) { add(&x, 1); }
+  void run(const Across& across) {
+    if (!across.distributed()) return;
+    buf_.clear();
+    for (const Part& p : parts_) buf_.insert(buf_.end(), p.x, p.x + p.len);
+    across.sum(buf_.data(), int64_t(buf_.size()));
+    size_t at = 0;
+    for (const Part& p : parts_) {
+      std::copy(buf_.begin() + std::ptrdiff_t(at),
+                buf_.begin() + std::ptrdiff_t(at + size_t(p.len)), p.x);
+      at += size_t(p.len);
+    }
+  }
+
+ private:
+  struct Part {
+    double* x;
+    int64_t len;
+  };
+  std::vector<Part> parts_;
+  std::vector<double> buf_;
 };
 
 }  // namespace nmf

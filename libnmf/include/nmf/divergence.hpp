@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nmf/collective.hpp"
 #include "nmf/options.hpp"
 #include "nmf/status.hpp"
 #include "nmf/views.hpp"
@@ -104,9 +105,13 @@ struct Divergence {
 // coordinate descent (kl_cd.hpp) for KL, with weights and missing values.
 // Ops is DenseOps / CscOps (products.hpp; used for the initialisation and
 // the unweighted Frobenius products), Entries is DenseEntries / CscEntries
-// (entries.hpp).  Inputs are validated by the caller (fit.cpp).
+// (entries.hpp).  Inputs are validated by the caller (fit.cpp).  With a
+// Collective, one process's part of a distributed fit (collective.hpp;
+// multiplicative updates only, no weights or missing values, fit.cpp
+// checks).
 template <class Ops, class Entries, class T>
 Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
-                      T* d, T* h, const Options& opt, Result& res);
+                      T* d, T* h, const Options& opt, Result& res,
+                      const Collective* comm = nullptr);
 
 }  // namespace nmf

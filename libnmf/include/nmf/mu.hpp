@@ -103,14 +103,57 @@ void mu_update_h(const E& e, const Divergence& dv, const T* wt, T* h, int64_t k,
   }
 }
 
+// The sums num and den of W's update (above, with the roles of W and H
+// exchanged) for rows r0 <= i < r1 over the entries of e's columns: row i's
+// k values at (i - r0) k, zeroed by the caller.  rowsum_h (k) and gh
+// (H H^T) are read for a background with b = 1 and b = 2.  Each row sums
+// over the columns in order.
+template <class E, class T>
+void mu_w_terms(const E& e, const Divergence& dv, const T* wt, const T* h, int64_t k,
+                const double* rowsum_h, const double* gh, int64_t r0, int64_t r1,
+                double* num, double* den) {
+  const int64_t n = e.n();
+  const bool bg = e.background();
+  if (bg) {
+    for (int64_t i = r0; i < r1; ++i) {
+      double* di = den + (i - r0) * k;
+      if (dv.kind == Divergence::kKl)
+        std::copy(rowsum_h, rowsum_h + k, di);
+      else if (dv.kind == Divergence::kFrobenius)
+        add_gram_times(gh, wt + i * k, k, di);
+    }
+    if (dv.kind != Divergence::kKl && dv.kind != Divergence::kFrobenius) {
+      for (int64_t j = 0; j < n; ++j) {
+        const T* hj = h + j * k;
+        for (int64_t i = r0; i < r1; ++i) {
+          const double p = dv.den_power(dot_k(wt + i * k, hj, k));
+          double* di = den + (i - r0) * k;
+          for (int64_t r = 0; r < k; ++r) di[r] += p * double(hj[r]);
+        }
+      }
+    }
+  }
+  for (int64_t j = 0; j < n; ++j) {
+    const T* hj = h + j * k;
+    e.visit(j, r0, r1, [&](int64_t i, double a, double w) {
+      double tn, td;
+      dv.mu_terms(a, w, dot_k(wt + i * k, hj, k), bg, &tn, &td);
+      double* ni = num + (i - r0) * k;
+      double* di = den + (i - r0) * k;
+      for (int64_t r = 0; r < k; ++r) {
+        ni[r] += tn * double(hj[r]);
+        di[r] += td * double(hj[r]);
+      }
+    });
+  }
+}
+
 // W given H, by blocks of rows (blocks from Entries::row_blocks): every row
 // sums over the columns in order, so the partition does not matter.
 template <class E, class T>
 void mu_update_w(const E& e, const Divergence& dv, T* wt, const T* h, int64_t k,
                  const double* rowsum_h, const double* gh, double l1, double l2,
                  double eps, const std::vector<int64_t>& blocks, int threads) {
-  const int64_t n = e.n();
-  const bool bg = e.background();
   const int64_t nb = int64_t(blocks.size()) - 1;
 #pragma omp parallel num_threads(threads)
   {
@@ -120,43 +163,42 @@ void mu_update_w(const E& e, const Divergence& dv, T* wt, const T* h, int64_t k,
       const int64_t r0 = blocks[size_t(b)], r1 = blocks[size_t(b) + 1];
       num.assign(size_t((r1 - r0) * k), 0.0);
       den.assign(size_t((r1 - r0) * k), 0.0);
-      if (bg) {
-        for (int64_t i = r0; i < r1; ++i) {
-          double* di = den.data() + (i - r0) * k;
-          if (dv.kind == Divergence::kKl)
-            std::copy(rowsum_h, rowsum_h + k, di);
-          else if (dv.kind == Divergence::kFrobenius)
-            add_gram_times(gh, wt + i * k, k, di);
-        }
-        if (dv.kind != Divergence::kKl && dv.kind != Divergence::kFrobenius) {
-          for (int64_t j = 0; j < n; ++j) {
-            const T* hj = h + j * k;
-            for (int64_t i = r0; i < r1; ++i) {
-              const double p = dv.den_power(dot_k(wt + i * k, hj, k));
-              double* di = den.data() + (i - r0) * k;
-              for (int64_t r = 0; r < k; ++r) di[r] += p * double(hj[r]);
-            }
-          }
-        }
-      }
-      for (int64_t j = 0; j < n; ++j) {
-        const T* hj = h + j * k;
-        e.visit(j, r0, r1, [&](int64_t i, double a, double w) {
-          double tn, td;
-          dv.mu_terms(a, w, dot_k(wt + i * k, hj, k), bg, &tn, &td);
-          double* ni = num.data() + (i - r0) * k;
-          double* di = den.data() + (i - r0) * k;
-          for (int64_t r = 0; r < k; ++r) {
-            ni[r] += tn * double(hj[r]);
-            di[r] += td * double(hj[r]);
-          }
-        });
-      }
+      mu_w_terms(e, dv, wt, h, k, rowsum_h, gh, r0, r1, num.data(), den.data());
       for (int64_t i = r0; i < r1; ++i)
         mu_apply(wt + i * k, num.data() + (i - r0) * k,
                  den.data() + (i - r0) * k, k, l1, l2, dv.gamma, eps);
     }
   }
+}
+
+// For a distributed fit (columns split over processes): W's num and den
+// over this process's columns for every row (m x k each, row i at i k), to
+// be summed over the processes before mu_apply_rows.
+template <class E, class T>
+void mu_w_sums(const E& e, const Divergence& dv, const T* wt, const T* h, int64_t k,
+               const double* rowsum_h, const double* gh,
+               const std::vector<int64_t>& blocks, int threads, double* num,
+               double* den) {
+  const int64_t nb = int64_t(blocks.size()) - 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (int64_t b = 0; b < nb; ++b) {
+    const int64_t r0 = blocks[size_t(b)], r1 = blocks[size_t(b) + 1];
+    std::fill(num + r0 * k, num + r1 * k, 0.0);
+    std::fill(den + r0 * k, den + r1 * k, 0.0);
+    mu_w_terms(e, dv, wt, h, k, rowsum_h, gh, r0, r1, num + r0 * k, den + r0 * k);
+  }
+}
+
+// mu_apply on each of the m rows of W from the summed num and den; with
+// den_stride = 0 every row shares one den (KL without weights: H's row
+// sums).
+template <class T>
+void mu_apply_rows(T* wt, const double* num, const double* den, int64_t den_stride,
+                   int64_t m, int64_t k, double l1, double l2, double gamma,
+                   double eps, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < m; ++i)
+    mu_apply(wt + i * k, num + i * k, den + i * den_stride, k, l1, l2, gamma, eps);
 }
 
 // Lee & Seung's Frobenius update from the shared products (no weights): for

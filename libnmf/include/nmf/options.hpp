@@ -77,6 +77,10 @@ struct Options {
   double sparse_w = 0;
   double sparse_h = 0;
   double ns_theta = 0;
+  // Set by fit() when the call is one process's part of a distributed fit
+  // (a Collective is given); not a caller's option.  It changes only what
+  // kSolverAuto picks for KL (solver_choice.hpp).
+  bool distributed = false;
 };
 
 struct Result {

@@ -18,7 +18,9 @@ inline double loss_beta(const Options& opt) {
 
 // The solver a fit with these options uses: opt.solver, or for
 // NMF_SOLVER_AUTO: HALS for the Frobenius loss (beta = 2), ANLS when it has
-// weights or missing entries, coordinate descent for KL (beta = 1), multiplicative updates otherwise.
+// weights or missing entries, coordinate descent for KL (beta = 1;
+// multiplicative updates in a distributed fit, opt.distributed),
+// multiplicative updates otherwise.
 int32_t choose_solver(const Options& opt);
 
 // True when the solver is one of the divergence path's (fit_divergence):
