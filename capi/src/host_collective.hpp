@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "capi_internal.hpp"
@@ -20,11 +21,12 @@ constexpr size_t kFitCollectiveSize = offsetof(nmf_collective, process);
 
 class HostCollective final : public nmf::Collective {
  public:
-  explicit HostCollective(const nmf_collective& c) : c_(c) {
-    if (c.struct_size < sizeof(nmf_collective)) {
-      c_.process = 0;
-      c_.processes = 1;
-    }
+  // Reads only the caller's struct_size bytes (at least up to the
+  // callbacks, checked by the caller); an older struct is one process.
+  explicit HostCollective(const nmf_collective& c) {
+    c_.process = 0;
+    c_.processes = 1;
+    std::memcpy(&c_, &c, c.struct_size < sizeof c_ ? c.struct_size : sizeof c_);
   }
   int64_t n_global() const override { return c_.n_global; }
   int64_t col_offset() const override { return c_.col_offset; }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli_error.hpp"
+#include "fit_command.hpp"
 #include "load_input.hpp"
 #include "mpi_job.hpp"
 #include "nmf.h"
@@ -228,15 +229,8 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
   so.randomized = args.randomize ? 1 : 0;
   so.random_seed = args.fit.options.seed + 1;
   const int64_t total = args.nrun * int64_t(args.ranks.size()) * (args.randomize ? 2 : 1);
-  const bool terminal = isatty(STDERR_FILENO) != 0;
-  Progress::Style style = Progress::Style::kNone;
-  if (!writer)
-    style = Progress::Style::kNone;
-  else if (args.fit.progress == ProgressMode::kAlways)
-    style = terminal ? Progress::Style::kBar : Progress::Style::kLog;
-  else if (args.fit.progress == ProgressMode::kAuto && terminal && !args.fit.quiet)
-    style = Progress::Style::kBar;
-  Progress progress(style, total);
+  // Only the writing process shows progress.
+  Progress progress(writer ? progress_style(args.fit) : Progress::Style::kNone, total);
   nmf_options o = args.fit.options;
   o.progress = &Progress::callback;
   o.progress_data = &progress;

@@ -230,23 +230,6 @@ Status fold_error(const View& a, const Split& s, int64_t k, const Options& opt,
 }
 
 template <class T>
-double frob2_of(const DenseView<T>& a) {
-  double s = 0;
-  for (int64_t j = 0; j < a.n; ++j)
-    for (int64_t i = 0; i < a.m; ++i) {
-      const double x = double(a.data[i + j * a.ld]);
-      s += x * x;
-    }
-  return s;
-}
-template <class T, class I>
-double frob2_of(const CscView<T, I>& a) {
-  double s = 0;
-  for (int64_t t = 0; t < a.nnz(); ++t) s += double(a.values[t]) * double(a.values[t]);
-  return s;
-}
-
-template <class T>
 Status validate_input(const DenseView<T>& a, int threads) {
   return validate_dense(a, threads);
 }

@@ -27,23 +27,6 @@ uint64_t run_seed(uint64_t master, int64_t run) {
 
 namespace {
 
-template <class T>
-double frob2_of(const DenseView<T>& a) {
-  double s = 0;
-  for (int64_t j = 0; j < a.n; ++j)
-    for (int64_t i = 0; i < a.m; ++i) {
-      const double x = double(a.data[i + j * a.ld]);
-      s += x * x;
-    }
-  return s;
-}
-template <class T, class I>
-double frob2_of(const CscView<T, I>& a) {
-  double s = 0;
-  for (int64_t t = 0; t < a.nnz(); ++t) s += double(a.values[t]) * double(a.values[t]);
-  return s;
-}
-
 // State shared by the runs of one multi-start: cancellation, the count of
 // runs completed and the best loss so far (for the progress callback).
 struct Shared {
@@ -86,9 +69,9 @@ int32_t worker_progress(int64_t, int64_t, double, double, void* data) {
 // The checks made before any run.  With a collective every process must
 // hold the same problem: a difference (a process that read another file,
 // other options) is an error on every process, not a silent mix.
-template <class View, class T>
-Status check_runs(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
-                  const Options& opt, double frob2, const Across& across) {
+template <class T>
+Status check_runs(int64_t m, int64_t n, int64_t k, int64_t nrun, const Options& opt,
+                  double frob2, const Across& across) {
   if (nrun < 1)
     return Status::error(kErrInvalidArgument,
                          "nrun = " + std::to_string(nrun) + " must be at least 1");
@@ -123,7 +106,6 @@ Status check_runs(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
                              std::to_string(int64_t(need / 1048576.0)) +
                              " MiB, more than the " +
                              std::to_string(avail / 1048576) + " MiB available");
-  (void)a;
   return Status();
 }
 
@@ -226,7 +208,7 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
   out.k = k;
   out.nrun = nrun;
   out.frob2 = frob2_of(a);
-  Status st = across.agree(check_runs<View, T>(a, m, n, k, nrun, opt, out.frob2, across));
+  Status st = across.agree(check_runs<T>(m, n, k, nrun, opt, out.frob2, across));
   if (!st.ok()) return st;
 
   // This process's runs: me, me + procs, ...

@@ -42,7 +42,7 @@ extern "C" {
 
 /* Fills *c for this process's block of n_local columns of a matrix split by
  * columns over the communicator in rank order: n_global and col_offset are
- * computed collectively.  Sums are reduced to rank 0 and broadcast, so
+ * computed collectively; process and processes are the rank and size.  Sums are reduced to rank 0 and broadcast, so
  * every process receives bitwise the same values.  Returns NMF_OK or
  * NMF_ERR_NULL_POINTER / NMF_ERR_DIMENSION (n_local < 0). */
 NMF_API int32_t nmf_mpi_collective_init(nmf_collective *c, int64_t comm_f,

@@ -85,12 +85,21 @@ bool with_collective(const nmf_options* in, const nmf_collective* c,
   return true;
 }
 
-void set_callbacks(nmf_collective* c, MPI_Comm comm) {
+// Fills *c over the communicator: the callbacks, this process's index and
+// the process count, and the column split (n_global = -1: a collective
+// that spreads the runs of a multi-start).
+void fill(nmf_collective* c, int64_t comm_f, int64_t n_global, int64_t col_offset) {
+  std::memset(c, 0, sizeof *c);
+  c->struct_size = sizeof *c;
+  c->ctx = reinterpret_cast<void*>(intptr_t(comm_f));
+  MPI_Comm comm = comm_of(c->ctx);
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   c->process = rank;
   c->processes = size;
+  c->n_global = n_global;
+  c->col_offset = col_offset;
   c->sum_d = sum_d;
   c->sum_f = sum_f;
   c->max_d = max_d;
@@ -114,30 +123,21 @@ extern "C" {
 
 int32_t nmf_mpi_collective_init(nmf_collective* c, int64_t comm_f, int64_t n_local) {
   if (!c) return NMF_ERR_NULL_POINTER;
-  std::memset(c, 0, sizeof *c);
-  c->struct_size = sizeof *c;
-  c->ctx = reinterpret_cast<void*>(intptr_t(comm_f));
-  MPI_Comm comm = comm_of(c->ctx);
+  MPI_Comm comm = MPI_Comm_f2c(MPI_Fint(comm_f));
   long long mine = n_local, total = 0, offset = 0;
   MPI_Allreduce(&mine, &total, 1, MPI_LONG_LONG, MPI_SUM, comm);
   MPI_Exscan(&mine, &offset, 1, MPI_LONG_LONG, MPI_SUM, comm);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  c->n_global = total;
-  c->col_offset = rank == 0 ? 0 : offset;  // Exscan leaves rank 0 undefined
-  set_callbacks(c, comm);
-  // A negative block is reported by the fit, agreed on every process.
+  // Exscan leaves rank 0's offset undefined.  A negative block is reported
+  // by the fit, agreed on every process.
+  fill(c, comm_f, total, rank == 0 ? 0 : offset);
   return NMF_OK;
 }
 
 int32_t nmf_mpi_collective_runs(nmf_collective* c, int64_t comm_f) {
   if (!c) return NMF_ERR_NULL_POINTER;
-  std::memset(c, 0, sizeof *c);
-  c->struct_size = sizeof *c;
-  c->ctx = reinterpret_cast<void*>(intptr_t(comm_f));
-  c->n_global = -1;
-  c->col_offset = 0;
-  set_callbacks(c, comm_of(c->ctx));
+  fill(c, comm_f, -1, 0);
   return NMF_OK;
 }
 

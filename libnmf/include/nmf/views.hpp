@@ -22,4 +22,23 @@ struct CscView {
   int64_t nnz() const { return col_ptr[n]; }
 };
 
+// ||A||_F^2, accumulated in double in storage order (the same number for a
+// dense matrix and its CSC copy up to the order of the additions).
+template <class T>
+double frob2_of(const DenseView<T>& a) {
+  double s = 0;
+  for (int64_t j = 0; j < a.n; ++j)
+    for (int64_t i = 0; i < a.m; ++i) {
+      const double x = double(a.data[i + j * a.ld]);
+      s += x * x;
+    }
+  return s;
+}
+template <class T, class I>
+double frob2_of(const CscView<T, I>& a) {
+  double s = 0;
+  for (int64_t t = 0; t < a.nnz(); ++t) s += double(a.values[t]) * double(a.values[t]);
+  return s;
+}
+
 }  // namespace nmf
