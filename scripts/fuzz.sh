@@ -18,12 +18,22 @@ cmake --build "$FUZZ_DIR" -j "$(nproc)" --target fuzz_capi fuzz_table fuzz_mtx f
 cd "$FUZZ_DIR"
 # One harness at a time: each uses one core, the fits inside use threads.
 status=0
+rm -f tests/fuzz/crash_* tests/fuzz/timeout_* tests/fuzz/oom_* tests/fuzz/leak_*
 ctest -V -R '^fuzz\.run\.' > fuzz-ctest.log 2>&1 || status=1
-if [ "$status" -ne 0 ]; then grep -E 'fuzz property broken|ERROR: |SUMMARY|Test #|Failed' fuzz-ctest.log | head -50; fi
+if [ "$status" -ne 0 ]; then
+  # What broke, and the input that broke it (hex), for a log that is all
+  # one gets from a CI machine.
+  grep -E 'fuzz property broken|ERROR: |SUMMARY|Test #|Failed|Test command' fuzz-ctest.log | head -50 || true
+  for f in tests/fuzz/crash_* tests/fuzz/timeout_* tests/fuzz/oom_* tests/fuzz/leak_*; do
+    [ -f "$f" ] || continue
+    echo "artifact $f:"; od -An -tx1 -v "$f" | head -40
+  done
+fi
+# A harness that crashed prints no "Done" line: report it as such, do not stop.
 for h in capi table mtx gz; do
-  num=$(ctest -N -R "^fuzz\.run\.$h\$" | sed -n 's/.*Test *#\([0-9]*\): fuzz[.]run[.].*/\1/p' | head -1)
-  runs=$(grep -E "^$num: Done [0-9]+ runs" fuzz-ctest.log | tail -1 | sed "s/^$num: //")
+  num=$(ctest -N -R "^fuzz\.run\.$h\$" | sed -n 's/.*Test *#\([0-9]*\): fuzz[.]run[.].*/\1/p' | head -1 || true)
+  runs=$(grep -E "^$num: Done [0-9]+ runs" fuzz-ctest.log | tail -1 | sed "s/^$num: //" || true)
   units=$(grep -E "^$num: stat::new_units_added" fuzz-ctest.log | tail -1 | grep -o '[0-9]*$' || true)
-  echo "fuzz $h: ${runs:-no result}, ${units:-?} new inputs"
+  echo "fuzz $h: ${runs:-no result (crashed or failed to start)}, ${units:-?} new inputs"
 done
 exit $status

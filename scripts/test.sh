@@ -32,6 +32,7 @@ fi
 if [ "$status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p;/\*\*\*Failed/,/^ *Start/p' "$BUILD_DIR/ctest.log" | head -200; fi
 if [ "$r_status" -ne 0 ]; then grep -B2 -A12 -E '^(Failure|Error) ' "$BUILD_DIR/testthat.log" | head -200; fi
 if [ "$asan_status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p' "$BUILD_DIR/sanitize.log" | head -50; fi
+if [ "$fuzz_status" -ne 0 ]; then grep -v -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | tail -120; fi
 echo "libFuzzer: ${fuzz_summary}"
 echo "CTest ASan+UBSan: ${asan_summary}"
 echo "CTest:    $(grep -E 'tests passed' "$BUILD_DIR/ctest.log" || echo 'no summary (see build/ctest.log)')"

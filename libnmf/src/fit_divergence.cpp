@@ -213,9 +213,19 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     totals.run(across);
   }
   const double mean = stats.count > 0 ? stats.sum / stats.count : 0.0;
+  // s^b itself underflows (max(A) above about 1e154 with b = 2): the
+  // penalties' factors are taken as single powers, and the loss goes back
+  // to the caller's units through logarithms when s^b is not a normal number.
   const double unit = std::pow(s, dv.beta);
-  const double l1_w = opt.l1_w * unit / r, l1_h = opt.l1_h * unit / r;
-  const double l2_w = opt.l2_w * unit / s, l2_h = opt.l2_h * unit / s;
+  const double l1_w = opt.l1_w * std::pow(s, dv.beta - 0.5),
+               l1_h = opt.l1_h * std::pow(s, dv.beta - 0.5);
+  const double l2_w = opt.l2_w * std::pow(s, dv.beta - 1.0),
+               l2_h = opt.l2_h * std::pow(s, dv.beta - 1.0);
+  auto external = [&](double f) {
+    if (f == 0) return 0.0;
+    if (std::isnormal(unit)) return f / unit;
+    return std::exp(std::log(f) + dv.beta * std::log(amax));
+  };
   const double eps = opt.mu_eps;
 
   std::vector<T> wt(size_t(k * m), T(0)), hh(size_t(k * n), T(0));
@@ -416,7 +426,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   if (opt.maxit == 0) {
     const double f = objective(&res.rel_error);
     if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(0);
-    res.loss = f / unit;
+    res.loss = external(f);
     res.stop_reason = kStopNone;
     finish();
     return Status();
@@ -430,7 +440,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     if (!opt.fix_h) update_h();
     const double f = objective(&res.rel_error);
     if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(it);
-    res.loss = f / unit;
+    res.loss = external(f);
     res.iterations = it;
     res.history.push_back(res.loss);
     const bool stop_requested =

@@ -686,6 +686,41 @@ TEST(Units, LossScalesWithTheData) {
   }
 }
 
+// Data near the top of the double range: internally A is scaled to max 1,
+// and the factor s^beta between the two units underflows (below 1e-308 for
+// max(A) above 1e154 with beta = 2).  The penalties must still act (scaled
+// by single powers of s) and the loss come back in the caller's units: the
+// exact value while it is representable, +Inf past the largest double,
+// never NaN.
+TEST(Units, DataNearTheLargestDouble) {
+  const Dense A = counts(30, 20, 121);
+  const Dense M(30, 20, 1.0);
+  for (double c : {1e153, 1e200}) {
+    SCOPED_TRACE(c == 1e153 ? "c = 1e153" : "c = 1e200");
+    Dense cA = A;
+    for (auto &v : cA.a) v *= c;
+    nmf_options o = test_options();
+    o.solver = NMF_SOLVER_MU;
+    o.maxit = 15;
+    o.tol = 0;
+    o.l1_h = 0.2;
+    o.l2_w = 0.1;
+    Fit<double> a = run<double>(A, M, 3, o, Call{Input::dense});
+    o.l1_h *= std::pow(c, 1.5);
+    o.l2_w *= c;
+    Fit<double> b = run<double>(cA, M, 3, o, Call{Input::dense});
+    ASSERT_EQ(a.status, NMF_OK) << a.msg;
+    ASSERT_EQ(b.status, NMF_OK) << b.msg;
+    const double expect = c * c * a.res.loss;
+    if (std::isfinite(expect))
+      EXPECT_LT(rel_diff(b.res.loss, expect), 1e-8);
+    else
+      EXPECT_EQ(b.res.loss, expect);
+    EXPECT_LT(std::fabs(b.res.rel_error - a.res.rel_error), 1e-8);
+    EXPECT_LT(max_rel_diff(b.W, a.W), 1e-8) << "the penalties act as on A";
+  }
+}
+
 // mu_eps: a zero entry of a factor stays zero under multiplicative updates
 // (zero-locking) when the floor is off, and is lifted with the floor.
 TEST(MuEps, FloorPreventsZeroLocking) {
