@@ -428,8 +428,9 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
   const Across across(comm);
   const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt);
+  DenseSummary summary;
   Status st = validate_start(a, w, h, across, [&] {
-    return validate_dense(a, threads, opt.missing == kMissingNan);
+    return validate_dense(a, threads, opt.missing == kMissingNan, &summary);
   });
   if (st.ok())
     st = validate_rest(a, across.n_global(a.n), k, w, h, opt,
@@ -452,7 +453,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
         masked.empty() ? a : DenseView<T>{masked.data(), a.m, a.n, a.m};
     return run(data, DenseOps<T>(start), stepper, true, k, w, d, h, opt, res, nullptr);
   }
-  return run_plain(DenseOps<T>(a), k, w, d, h, opt, res, comm);
+  return run_plain(DenseOps<T>(a, &summary), k, w, d, h, opt, res, comm);
 }
 
 template <class T, class I>

@@ -130,7 +130,8 @@ int64_t available_memory_bytes() {
 }
 
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan) {
+Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan,
+                      DenseSummary* summary) {
   if (a.m < 1 || a.n < 1)
     return Status::error(kErrDimension,
                          "A is empty (m = " + std::to_string(a.m) +
@@ -153,13 +154,41 @@ Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan) {
   if (!a.data) return Status::error(kErrNullPointer, "A is NULL");
   // Under NMF_MISSING_NAN a NaN marks a missing entry.
   auto bad_value = [&](T v) { return is_bad(v) && !(allow_nan && std::isnan(v)); };
-  const int64_t j = first_bad_column(a.n, threads, [&](int64_t c) {
+  // One pass: per column its largest and smallest entries, its non-zeros
+  // and its sums (vectorised reductions, the same for any thread count).
+  // Without missing entries a column holds a bad entry exactly when its
+  // smallest is negative, its largest infinite or its sum NaN.
+  struct Column {
+    double max, sum, sum2;
+    int64_t nonzeros;
+    bool bad;
+  };
+  std::vector<Column> cols(static_cast<size_t>(a.n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t c = 0; c < a.n; ++c) {
     const T* col = a.data + c * a.ld;
-    bool bad = false;
-    for (int64_t i = 0; i < a.m; ++i) bad |= bad_value(col[i]);
-    return bad;
-  });
-  if (j >= 0) {
+    double mx = 0, mn = 0, sum = 0, sum2 = 0, nz = 0;
+#pragma omp simd reduction(max : mx) reduction(min : mn) reduction(+ : sum, sum2, nz)
+    for (int64_t i = 0; i < a.m; ++i) {
+      const double v = double(col[i]);
+      mx = mx < v ? v : mx;  // NaN compares false and is skipped
+      mn = mn > v ? v : mn;
+      nz += v != 0.0 ? 1.0 : 0.0;
+      sum += v;
+      sum2 += v * v;
+    }
+    bool bad;
+    if (allow_nan) {
+      bad = false;
+      for (int64_t i = 0; i < a.m; ++i) bad |= bad_value(col[i]);
+    } else {
+      bad = !(mn >= 0) || !(mx <= double(std::numeric_limits<T>::max())) ||
+            std::isnan(sum);
+    }
+    cols[size_t(c)] = Column{mx, sum, sum2, int64_t(nz), bad};
+  }
+  for (int64_t j = 0; j < a.n; ++j) {
+    if (!cols[size_t(j)].bad) continue;
     const T* col = a.data + j * a.ld;
     for (int64_t i = 0; i < a.m; ++i)
       if (bad_value(col[i])) return bad_entry('A', i, j, col[i]);
@@ -169,9 +198,17 @@ Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan) {
   // to max(m, n) terms must stay within the type: refuse what would
   // overflow rather than return factors computed from Inf.
   double amax = 0;
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(max : amax)
-  for (int64_t c = 0; c < a.n; ++c)
-    for (int64_t i = 0; i < a.m; ++i) amax = std::max(amax, double(a.data[i + c * a.ld]));
+  for (const Column& c : cols) amax = std::max(amax, c.max);
+  if (summary && !allow_nan) {
+    *summary = DenseSummary();
+    summary->valid = true;
+    summary->max = amax;
+    for (const Column& c : cols) {
+      summary->sum += c.sum;
+      summary->sum2 += c.sum2;
+      summary->nonzeros += c.nonzeros;
+    }
+  }
   const double terms = double(std::max(a.m, a.n));
   if (amax * terms * 16.0 > double(std::numeric_limits<T>::max()))
     return Status::error(
@@ -513,8 +550,8 @@ Status validate_factor(const T* x, int64_t rows, int64_t cols, char name) {
   return Status();
 }
 
-template Status validate_dense(const DenseView<double>&, int, bool);
-template Status validate_dense(const DenseView<float>&, int, bool);
+template Status validate_dense(const DenseView<double>&, int, bool, DenseSummary*);
+template Status validate_dense(const DenseView<float>&, int, bool, DenseSummary*);
 template Status validate_weights(const DenseView<double>&, const Options&, int);
 template Status validate_weights(const DenseView<float>&, const Options&, int);
 template Status validate_weights(const CscView<double, int32_t>&, const Options&, int);

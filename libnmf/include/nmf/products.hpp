@@ -22,7 +22,10 @@ namespace nmf {
 template <class T>
 class DenseOps {
  public:
-  explicit DenseOps(const DenseView<T>& a) : a_(a) {}
+  // `summary` (may be null): validate_dense's one pass over A, which then
+  // answers max_abs, count_nonzero and norms without reading A again.
+  explicit DenseOps(const DenseView<T>& a, const DenseSummary* summary = nullptr)
+      : a_(a), summary_(summary && summary->valid ? summary : nullptr) {}
   int64_t m() const { return a_.m; }
   int64_t n() const { return a_.n; }
 
@@ -57,6 +60,7 @@ class DenseOps {
   // max|A|; then ||scale*A||_F^2 and sum(scale*A) in double, summed column by
   // column in order.
   double max_abs(int threads) const {
+    if (summary_) return summary_->max;
     double mx = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(max : mx)
     for (int64_t j = 0; j < a_.n; ++j)
@@ -91,6 +95,7 @@ class DenseOps {
   // one matrix (explicit zeros not counted), so that decisions taken from it
   // (HALS's inner-sweep budget) do not depend on the representation.
   int64_t count_nonzero(int threads) const {
+    if (summary_) return summary_->nonzeros;
     int64_t cnt = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : cnt)
     for (int64_t j = 0; j < a_.n; ++j)
@@ -98,6 +103,13 @@ class DenseOps {
     return cnt;
   }
   void norms(double scale, double* frob2, double* sum, int threads) const {
+    // From the summary's unscaled sums while squares of the entries neither
+    // overflow nor lose the data to underflow; otherwise a pass over scale*A.
+    if (summary_ && summary_->max >= 1e-100 && summary_->max <= 1e100) {
+      *frob2 = summary_->sum2 * scale * scale;
+      *sum = summary_->sum * scale;
+      return;
+    }
     std::vector<double> f(static_cast<size_t>(a_.n)), s(static_cast<size_t>(a_.n));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t j = 0; j < a_.n; ++j) {
@@ -130,6 +142,7 @@ class DenseOps {
  private:
   static constexpr int64_t kBlock = 256;
   DenseView<T> a_;
+  const DenseSummary* summary_;
 };
 
 // ---------------------------------------------------------------- sparse

@@ -14,8 +14,11 @@ namespace nmf {
 // finite and non-negative.  The first offending entry (column-major order)
 // is reported with its 1-based position in the message.
 // With allow_nan (NMF_MISSING_NAN), NaN entries are accepted as missing.
+// One pass over A; when `summary` is given and A is valid without missing
+// entries, it is filled from that same pass.
 template <class T>
-Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan = false);
+Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan = false,
+                      DenseSummary* summary = nullptr);
 
 // The missing-value mode and the entry weights against the kind of input
 // (nmf.h): NAN needs dense input, UNSTORED CSC input; dense weights are

@@ -11,6 +11,17 @@ struct DenseView {
   int64_t m, n, ld;
 };
 
+// What one pass over a valid dense A (every entry finite, >= 0) found, in
+// the caller's units: the largest entry, the number of non-zero entries, and
+// the sums of the entries and of their squares in double (per column, then
+// in column order: the same for any thread count).  Filled by validate_dense
+// so that a fit need not read A again for them (DenseOps).
+struct DenseSummary {
+  bool valid = false;
+  double max = 0, sum = 0, sum2 = 0;
+  int64_t nonzeros = 0;
+};
+
 // Compressed sparse column: rows of column j are row_ind[col_ptr[j] ..
 // col_ptr[j+1]), strictly increasing; values alongside.
 template <class T, class I>
