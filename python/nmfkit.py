@@ -168,6 +168,8 @@ class _Options(ctypes.Structure):
         ("ns_theta", ctypes.c_double),
         # const nmf_collective * (distributed runs); always NULL here.
         ("collective", ctypes.c_void_p),
+        ("sketch", ctypes.c_int32),
+        ("sketch_rank", ctypes.c_int64),
     ]
 
 
@@ -187,6 +189,8 @@ class _Result(ctypes.Structure):
         ("history_length", ctypes.c_int64),
         ("extrapolation", ctypes.c_int32),
         ("restarts", ctypes.c_int64),
+        ("sketch_rank", ctypes.c_int64),
+        ("sketch_iterations", ctypes.c_int64),
     ]
 
 
@@ -534,13 +538,16 @@ class FitResult:
     stop_reason ("none", "maxit", "tol", "cancelled" or "exact"),
     loss_history (the loss after each iteration), solver, init and
     extrapolation ("on" or "off": what the library actually used),
-    restarts (extrapolation steps undone), seconds (wall-clock time of the
-    fit).
+    restarts (extrapolation steps undone), sketch_rank and
+    sketch_iterations (the warm start on a sketch of A: its rank, 0 when
+    none was used, and its iterations, not counted in iterations), seconds
+    (wall-clock time of the fit).
     """
 
     __slots__ = ("W", "d", "H", "iterations", "loss", "rel_error",
                  "stop_reason", "loss_history", "solver", "init",
-                 "extrapolation", "restarts", "seconds")
+                 "extrapolation", "restarts", "sketch_rank",
+                 "sketch_iterations", "seconds")
 
     def __init__(self, **kw):
         for slot in self.__slots__:
@@ -635,6 +642,7 @@ _MISSING_NAMES = {"none": "NONE", "na": "NAN", "nan": "NAN",
                   "unstored": "UNSTORED"}
 _EXTRAPOLATION_NAMES = {"auto": "AUTO", "on": "ON", "off": "OFF",
                         None: "AUTO", True: "ON", False: "OFF"}
+_SKETCH_NAMES = _EXTRAPOLATION_NAMES
 
 
 def _named_choice(kind, value, names):
@@ -694,7 +702,7 @@ def _fit_options(prep, loss="frobenius", solver="auto", init="random",
                  weights=None, extrapolation="auto", extrap_beta0=None,
                  extrap_eta=None, extrap_gamma=None, extrap_gamma_bar=None,
                  sparse_w=0.0, sparse_h=0.0, ns_theta=0.0, hals_alpha=None,
-                 hals_delta=None):
+                 hals_delta=None, sketch="auto", sketch_rank=0):
     """An nmf_options for the prepared input and the fit options (the
     keyword arguments documented in fit()), and the arrays it points to,
     which must be kept alive for the call.  Options about W and H are
@@ -725,6 +733,8 @@ def _fit_options(prep, loss="frobenius", solver="auto", init="random",
                         ("extrap_gamma_bar", extrap_gamma_bar)):
         _set_float(opts, name, value)
     _set_float(opts, "ns_theta", ns_theta)
+    opts.sketch = _named_choice("sketch", sketch, _SKETCH_NAMES)
+    opts.sketch_rank = _int_in("sketch_rank", sketch_rank, -2 ** 63, 2 ** 63 - 1)
     # On the transposed problem the roles of W and H are swapped.
     pairs = (("l1_w", "l1_h", l1_w, l1_h), ("l2_w", "l2_h", l2_w, l2_h),
              ("sparse_w", "sparse_h", sparse_w, sparse_h))
@@ -852,6 +862,11 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
        parameters.
     hals_alpha, hals_delta (None: 0.5, 0.1): inner sweeps of accelerated
        HALS (Gillis & Glineur 2012).
+    sketch="auto": "on", "off" or "auto" (also True, False, None): a warm
+       start on a randomized sketch of A of rank sketch_rank (0: k + 10)
+       before the iterations on A (nmf.h, NMF_SKETCH_*); auto uses it for
+       a dense A of at least 4e6 entries whose smaller side is at least 4
+       times the sketch's rank.
 
     Returns a FitResult.  Raises NmfError for anything libnmf rejects
     (negative or non-finite entries, bad rank or options, ...), re-raises an
@@ -940,7 +955,9 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
         init={-1: "user", 0: "random", 1: "nndsvd", 2: "nndsvda",
               3: "nndsvdar"}.get(res.init, str(res.init)),
         extrapolation="on" if res.extrapolation == 1 else "off",
-        restarts=int(res.restarts), seconds=float(res.seconds))
+        restarts=int(res.restarts), sketch_rank=int(res.sketch_rank),
+        sketch_iterations=int(res.sketch_iterations),
+        seconds=float(res.seconds))
 
 
 _SOLVER_NAMES = {0: "auto", 1: "hals", 2: "mu", 3: "cd", 4: "anls"}

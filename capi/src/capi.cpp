@@ -80,6 +80,8 @@ void fill_default_options(nmf_options* o) {
   o->sparse_w = def.sparse_w;
   o->sparse_h = def.sparse_h;
   o->ns_theta = def.ns_theta;
+  o->sketch = def.sketch;
+  o->sketch_rank = def.sketch_rank;
 }
 
 // The bytes of nmf_options up to the end of the last field that lies wholly
@@ -101,8 +103,9 @@ size_t whole_fields(size_t size) {
       NMF_FIELD_END(extrapolation), NMF_FIELD_END(extrap_beta0),
       NMF_FIELD_END(extrap_eta),  NMF_FIELD_END(extrap_gamma),
       NMF_FIELD_END(extrap_gamma_bar), NMF_FIELD_END(sparse_w),
-      NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta), NMF_FIELD_END(collective)};
-  static_assert(NMF_FIELD_END(collective) == sizeof(nmf_options),
+      NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta), NMF_FIELD_END(collective),
+      NMF_FIELD_END(sketch),      NMF_FIELD_END(sketch_rank)};
+  static_assert(NMF_FIELD_END(sketch_rank) == sizeof(nmf_options),
                 "a field appended to nmf_options must be added to whole_fields()");
 #undef NMF_FIELD_END
   size_t n = 0;
@@ -158,6 +161,8 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
   out.sparse_w = o.sparse_w;
   out.sparse_h = o.sparse_h;
   out.ns_theta = o.ns_theta;
+  out.sketch = o.sketch;
+  out.sketch_rank = o.sketch_rank;
   return NMF_OK;
 }
 
@@ -193,6 +198,8 @@ void write_result(const nmf::Result& in, nmf_result* out) {
   r.seconds = in.seconds;
   r.extrapolation = in.extrapolation;
   r.restarts = in.restarts;
+  r.sketch_rank = in.sketch_rank;
+  r.sketch_iterations = in.sketch_iterations;
   int64_t len = 0;
   if (r.loss_history && r.loss_history_capacity > 0) {
     len = int64_t(in.history.size());
@@ -355,7 +362,8 @@ int32_t nmf_constant(const char* name) {
       E(NMF_LOSS_KL), E(NMF_LOSS_BETA), E(NMF_SOLVER_AUTO), E(NMF_SOLVER_HALS),
       E(NMF_SOLVER_MU), E(NMF_SOLVER_CD), E(NMF_SOLVER_ANLS), E(NMF_MISSING_NONE),
       E(NMF_MISSING_NAN), E(NMF_MISSING_UNSTORED), E(NMF_EXTRAPOLATION_AUTO),
-      E(NMF_EXTRAPOLATION_OFF), E(NMF_EXTRAPOLATION_ON), E(NMF_INIT_RANDOM),
+      E(NMF_EXTRAPOLATION_OFF), E(NMF_EXTRAPOLATION_ON), E(NMF_SKETCH_AUTO),
+      E(NMF_SKETCH_OFF), E(NMF_SKETCH_ON), E(NMF_INIT_RANDOM),
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
       E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_FEATURES_KIM),

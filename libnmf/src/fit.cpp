@@ -27,7 +27,9 @@
 #include "nmf/init.hpp"
 #include "nmf/products.hpp"
 #include "nmf/smoothing.hpp"
+#include "nmf/sketch.hpp"
 #include "nmf/solver_choice.hpp"
+#include "nmf/svd.hpp"
 #include "nmf/stepper.hpp"
 #include "nmf/update_rule.hpp"
 #include "nmf/validate.hpp"
@@ -69,10 +71,162 @@ void write_canonical(Work<T>& wk, T* w, T* d, T* h) {
 // The driver.  `data` summarises A (max, norms, non-zeros: the ops
 // themselves, or the weighted problem), `ops` serves NNDSVD, `stepper` the
 // half-iterations.
-template <class Data, class Ops, class T>
+// One phase of alternating updates (the main one on A, or a warm start on a
+// sketch of it), with extrapolation (Ang & Gillis 2019) when on, stopping
+// after `maxit` iterations or on `tol`.  The main phase records the history,
+// reports to progress and sets res.iterations and the stop reason;
+// phase.done counts the iterations run.  Leaves the best iterate in wk.
+// The warm start's iterations on the sketch: until their relative decrease
+// falls below kSketchTol, at most kSketchMaxit.
+constexpr int64_t kSketchMaxit = 200;
+constexpr double kSketchTol = 1e-4;
+
+struct Phase {
+  int64_t maxit = 0;
+  double tol = 0;
+  bool main = true;
+  int64_t done = 0;
+};
+
+template <class T>
+Status iterate(Stepper<T>& stepper, UpdateRule<T>& rule, Work<T>& wk,
+               const Options& opt, bool extrapolate_on, Phase& phase,
+               Result& res) {
+  const int64_t k = wk.k, m = wk.m, n = wk.n;
+  const int threads = wk.threads;
+  const Across& across = wk.across;
+  Extrapolator ex(ExtrapolationParams{opt.extrap_beta0, opt.extrap_eta,
+                                       opt.extrap_gamma, opt.extrap_gamma_bar});
+  // Extrapolation state: the previous (non-extrapolated) factor updates,
+  // and the last accepted pair with its objective.
+  std::vector<T> w_prev, h_prev, w_good, h_good;
+  double f_good = std::numeric_limits<double>::infinity(), rel_good = 0;
+  // Extrapolation stops for good once an undone step changed the loss by no
+  // more than the rounding of the loss itself (the trace identity's
+  // cancellation, ~eps ||A||^2): its accept/undo decisions would be noise,
+  // and the plain steps that follow converge further.
+  bool extrapolating = extrapolate_on;
+  const double noise = 100.0 * std::numeric_limits<T>::epsilon() * wk.frob2;
+  // The first iteration is a plain one: it gives the first accepted
+  // iterate (and its loss) to compare against, and the first difference
+  // X_{n+1} - X_n to extrapolate along, independent of how the start was
+  // scaled.
+
+  double prev = std::numeric_limits<double>::infinity();
+  // float: the loss from the float product W^T A carries rounding noise of
+  // about 1e-7 ||A||^2, which can exceed tol times a small loss.  A stop on
+  // tol is then confirmed from the loss with the cross term taken in double
+  // (evaluate): the average decrease per iteration since the previous
+  // confirmation must be below tol.  Confirmations are at least
+  // kConfirmEvery iterations apart, bounding their cost.
+  constexpr bool kConfirm = sizeof(T) < sizeof(double);
+  constexpr int64_t kConfirmEvery = 10;
+  double confirmed_loss = 0;
+  int64_t confirmed_it = 0;
+  Status status;
+  if (phase.main) res.stop_reason = kStopMaxit;
+  for (int64_t it = 1; it <= phase.maxit; ++it) {
+    double rel = 0;
+    stepper.update_w(wk, rule, false, &rel);
+    if (extrapolating && it > 1)
+      extrapolate(wk.wt.data(), w_prev.data(), k * m, ex.beta(), threads);
+    double f = stepper.update_h(wk, rule, &rel);
+    if (!std::isfinite(f)) return non_finite_loss(it);
+    bool restarted = false;
+    double rejected = 0;
+    if (extrapolating) {
+      if (it == 1) {
+        w_good = w_prev = wk.wt;
+        h_good = h_prev = wk.h;
+        f_good = f;
+        rel_good = rel;
+      } else if (f <= f_good) {
+        w_good = wk.wt;
+        h_good = wk.h;
+        f_good = f;
+        rel_good = rel;
+        extrapolate(wk.h.data(), h_prev.data(), k * n, ex.beta(), threads);
+        stepper.h_changed(wk);
+        ex.accepted();
+      } else {
+        // Restart from the last accepted pair with a smaller beta.
+        wk.wt = w_good;
+        wk.h = h_good;
+        w_prev = w_good;
+        h_prev = h_good;
+        stepper.h_changed(wk);
+        ex.restarted();
+        if (phase.main) ++res.restarts;
+        restarted = true;
+        rejected = f;
+        f = f_good;
+        rel = rel_good;
+        if (rejected - f_good <= noise) extrapolating = false;
+      }
+    }
+    phase.done = it;
+    if (phase.main) {
+      res.rel_error = rel;
+      res.loss = external_loss(wk, f);
+      res.iterations = it;
+      res.history.push_back(res.loss);
+      const bool stop_requested =
+          opt.progress && opt.progress(it, opt.maxit, res.loss, res.rel_error,
+                                       opt.progress_data) != 0;
+      if (across.any(stop_requested)) {
+        res.stop_reason = kStopCancelled;
+        status.code = kCancelled;
+        break;
+      }
+    }
+    // The relative change judged by tol: the decrease of an accepted step,
+    // or for an undone step the increase it would have caused (a step that
+    // changes the loss by less than tol either way means convergence; one
+    // that overshot by more is just retried with a smaller beta).
+    const bool small = restarted ? rejected - f < phase.tol * f
+                                 : prev - f < phase.tol * prev;
+    if (phase.tol > 0 && small) {
+      if (!kConfirm || !phase.main) {
+        if (phase.main) res.stop_reason = kStopTol;
+        break;
+      }
+      if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
+        double unused;
+        const T* cw = extrapolating ? w_good.data() : wk.wt.data();
+        const T* ch = extrapolating ? h_good.data() : wk.h.data();
+        const double exact_f = stepper.evaluate(wk, cw, ch, &unused);
+        if (confirmed_it > 0 &&
+            confirmed_loss - exact_f <
+                phase.tol * confirmed_loss * double(it - confirmed_it)) {
+          res.stop_reason = kStopTol;
+          break;
+        }
+        confirmed_loss = exact_f;
+        confirmed_it = it;
+      }
+    }
+    prev = f;
+  }
+  if (extrapolating && !w_good.empty()) {
+    wk.wt = w_good;
+    wk.h = h_good;
+  }
+  return status;
+}
+
+// No warm start (every input but a plain dense one).
+struct NoWarm {
+  template <class T>
+  Status operator()(const Work<T>&, const Options&, std::unique_ptr<Stepper<T>>*,
+                    int64_t*) const {
+    return Status();
+  }
+};
+
+template <class Data, class Ops, class T, class Warm = NoWarm>
 Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
            bool weighted, int64_t k, T* w, T* d, T* h, const Options& opt,
-           Result& res, const Collective* comm) {
+           Result& res, const Collective* comm, Warm warm = Warm()) {
   const auto t0 = std::chrono::steady_clock::now();
   res = Result();
   Work<T> wk;
@@ -202,131 +356,47 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   }
 
   // ---- The alternating updates.
-  std::unique_ptr<UpdateRule<T>> rule;
-  if (res.solver == kSolverAnls)
-    rule = std::make_unique<AnlsRule<T>>();
-  else
-    rule = std::make_unique<HalsRule<T>>(
-        hals_max_sweeps(opt.hals_alpha, nonzeros, n_global, m, k),
-        hals_max_sweeps(opt.hals_alpha, nonzeros, m, n_global, k), opt.hals_delta);
+  auto make_rule = [&](int64_t cost_w, int64_t cost_h) -> std::unique_ptr<UpdateRule<T>> {
+    if (res.solver == kSolverAnls) return std::make_unique<AnlsRule<T>>();
+    return std::make_unique<HalsRule<T>>(
+        hals_max_sweeps(opt.hals_alpha, cost_w, n_global, m, k),
+        hals_max_sweeps(opt.hals_alpha, cost_h, m, n_global, k), opt.hals_delta);
+  };
   const bool extrapolate_on =
       choose_extrapolation(opt, res.solver, weighted,
                            sizeof(T) < sizeof(double) && !weighted) ==
       kExtrapolationOn;
   res.extrapolation = extrapolate_on ? kExtrapolationOn : kExtrapolationOff;
-  Extrapolator ex(ExtrapolationParams{opt.extrap_beta0, opt.extrap_eta,
-                                       opt.extrap_gamma, opt.extrap_gamma_bar});
-  // Extrapolation state: the previous (non-extrapolated) factor updates,
-  // and the last accepted pair with its objective.
-  std::vector<T> w_prev, h_prev, w_good, h_good;
-  double f_good = std::numeric_limits<double>::infinity(), rel_good = 0;
-  // Extrapolation stops for good once an undone step changed the loss by no
-  // more than the rounding of the loss itself (the trace identity's
-  // cancellation, ~eps ||A||^2): its accept/undo decisions would be noise,
-  // and the plain steps that follow converge further.
-  bool extrapolating = extrapolate_on;
-  const double noise = 100.0 * std::numeric_limits<T>::epsilon() * wk.frob2;
-  // The first iteration is a plain one: it gives the first accepted
-  // iterate (and its loss) to compare against, and the first difference
-  // X_{n+1} - X_n to extrapolate along, independent of how the start was
-  // scaled.
 
-  double prev = std::numeric_limits<double>::infinity();
-  // float: the loss from the float product W^T A carries rounding noise of
-  // about 1e-7 ||A||^2, which can exceed tol times a small loss.  A stop on
-  // tol is then confirmed from the loss with the cross term taken in double
-  // (evaluate): the average decrease per iteration since the previous
-  // confirmation must be below tol.  Confirmations are at least
-  // kConfirmEvery iterations apart, bounding their cost.
-  constexpr bool kConfirm = sizeof(T) < sizeof(double);
-  constexpr int64_t kConfirmEvery = 10;
-  double confirmed_loss = 0;
-  int64_t confirmed_it = 0;
-  Status status;
-  res.stop_reason = kStopMaxit;
-  for (int64_t it = 1; it <= opt.maxit; ++it) {
-    double rel = 0;
-    stepper.update_w(wk, *rule, false, &rel);
-    if (extrapolating && it > 1)
-      extrapolate(wk.wt.data(), w_prev.data(), k * m, ex.beta(), threads);
-    double f = stepper.update_h(wk, *rule, &rel);
-    if (!std::isfinite(f)) return non_finite_loss(it);
-    bool restarted = false;
-    double rejected = 0;
-    if (extrapolating) {
-      if (it == 1) {
-        w_good = w_prev = wk.wt;
-        h_good = h_prev = wk.h;
-        f_good = f;
-        rel_good = rel;
-      } else if (f <= f_good) {
-        w_good = wk.wt;
-        h_good = wk.h;
-        f_good = f;
-        rel_good = rel;
-        extrapolate(wk.h.data(), h_prev.data(), k * n, ex.beta(), threads);
-        stepper.h_changed(wk);
-        ex.accepted();
-      } else {
-        // Restart from the last accepted pair with a smaller beta.
-        wk.wt = w_good;
-        wk.h = h_good;
-        w_prev = w_good;
-        h_prev = h_good;
-        stepper.h_changed(wk);
-        ex.restarted();
-        ++res.restarts;
-        restarted = true;
-        rejected = f;
-        f = f_good;
-        rel = rel_good;
-        if (rejected - f_good <= noise) extrapolating = false;
-      }
-    }
-    res.rel_error = rel;
-    res.loss = external_loss(wk, f);
-    res.iterations = it;
-    res.history.push_back(res.loss);
-    const bool stop_requested =
-        opt.progress && opt.progress(it, opt.maxit, res.loss, res.rel_error,
-                                     opt.progress_data) != 0;
-    if (across.any(stop_requested)) {
-      res.stop_reason = kStopCancelled;
-      status.code = kCancelled;
-      break;
-    }
-    // The relative change judged by tol: the decrease of an accepted step,
-    // or for an undone step the increase it would have caused (a step that
-    // changes the loss by less than tol either way means convergence; one
-    // that overshot by more is just retried with a smaller beta).
-    const bool small = restarted ? rejected - f < opt.tol * f
-                                 : prev - f < opt.tol * prev;
-    if (opt.tol > 0 && small) {
-      if (!kConfirm) {
-        res.stop_reason = kStopTol;
-        break;
-      }
-      if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
-        double unused;
-        const T* cw = extrapolating ? w_good.data() : wk.wt.data();
-        const T* ch = extrapolating ? h_good.data() : wk.h.data();
-        const double exact_f = stepper.evaluate(wk, cw, ch, &unused);
-        if (confirmed_it > 0 &&
-            confirmed_loss - exact_f <
-                opt.tol * confirmed_loss * double(it - confirmed_it)) {
-          res.stop_reason = kStopTol;
-          break;
-        }
-        confirmed_loss = exact_f;
-        confirmed_it = it;
-      }
-    }
-    prev = f;
+  // A warm start on a compressed A (sketch.hpp): iterations on the sketch
+  // until they stop paying, then the iterations below on A itself from
+  // where they ended.  Not counted in res.iterations nor reported to
+  // progress; res.sketch_iterations says how many there were.
+  Phase warm_phase;
+  warm_phase.maxit = kSketchMaxit;
+  warm_phase.tol = kSketchTol;
+  warm_phase.main = false;
+  std::unique_ptr<Stepper<T>> warm_stepper;
+  Status st_warm = warm(wk, opt, &warm_stepper, &res.sketch_rank);
+  if (!st_warm.ok()) return st_warm;
+  if (warm_stepper) {
+    // The products on the sketch cost about l (m + n) k: HALS's inner-sweep
+    // budget follows from that cost instead of A's non-zeros.
+    const int64_t cost = res.sketch_rank * (m + n_global);
+    std::unique_ptr<UpdateRule<T>> warm_rule = make_rule(cost, cost);
+    Status st = iterate(*warm_stepper, *warm_rule, wk, opt, extrapolate_on,
+                        warm_phase, res);
+    if (!st.ok()) return st;
+    res.sketch_iterations = warm_phase.done;
+    stepper.h_changed(wk);
   }
-  if (extrapolating && !w_good.empty()) {
-    wk.wt = w_good;
-    wk.h = h_good;
-  }
+  std::unique_ptr<UpdateRule<T>> rule = make_rule(nonzeros, nonzeros);
+  Phase main_phase;
+  main_phase.maxit = opt.maxit;
+  main_phase.tol = opt.tol;
+  main_phase.main = true;
+  Status status = iterate(stepper, *rule, wk, opt, extrapolate_on, main_phase, res);
+  if (!status.ok() && status.code != kCancelled) return status;
   write_canonical(wk, w, d, h);
   finish_time();
   return status;
@@ -345,11 +415,31 @@ struct PlainData {
   int64_t count_nonzero(int threads) const { return ops.count_nonzero(threads); }
 };
 
+// The warm start on a sketch of A (choose_sketch_rank): Q and B from the
+// randomized range finder with one power iteration, over A's products.
+constexpr int kSketchPower = 1;
+
 template <class Ops, class T>
 Status run_plain(const Ops& ops, int64_t k, T* w, T* d, T* h,
-                 const Options& opt, Result& res, const Collective* comm) {
+                 const Options& opt, Result& res, const Collective* comm,
+                 bool dense) {
   ProductStepper<Ops, T> stepper(ops);
-  return run(PlainData<Ops>{ops}, ops, stepper, false, k, w, d, h, opt, res, comm);
+  std::unique_ptr<SketchOps<T>> sketch;  // outlives the warm stepper
+  auto warm = [&](const Work<T>& wk, const Options& o,
+                  std::unique_ptr<Stepper<T>>* out, int64_t* rank) -> Status {
+    const int64_t l = choose_sketch_rank(o, wk.m, wk.n, wk.k, dense);
+    if (l == 0) return Status();
+    std::vector<T> q, b;
+    Status st = range_sketch(ops, l, kSketchPower, wk.scale,
+                             o.seed + 0x9e3779b97f4a7c15ULL, wk.threads, q, b);
+    if (!st.ok()) return st;
+    sketch = std::make_unique<SketchOps<T>>(wk.m, wk.n, l, std::move(q), std::move(b));
+    *out = std::make_unique<ProductStepper<SketchOps<T>, T>>(*sketch);
+    *rank = l;
+    return Status();
+  };
+  return run(PlainData<Ops>{ops}, ops, stepper, false, k, w, d, h, opt, res, comm,
+             warm);
 }
 
 
@@ -373,6 +463,9 @@ Status validate_rest(const View& a, int64_t n_global, int64_t k, const T* w,
       return Status::error(kErrInvalidArgument,
                            "weights and missing values are not available for "
                            "a distributed fit");
+    if (opt.sketch == kSketchOn)
+      return Status::error(kErrInvalidArgument,
+                           "sketch is not available for a distributed fit");
     // KL coordinate descent: W's rows sum over all columns in every
     // coordinate's Newton steps, one reduction each (see solver_choice.cpp).
     if (choose_solver(opt) == kSolverCd)
@@ -453,7 +546,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
         masked.empty() ? a : DenseView<T>{masked.data(), a.m, a.n, a.m};
     return run(data, DenseOps<T>(start), stepper, true, k, w, d, h, opt, res, nullptr);
   }
-  return run_plain(DenseOps<T>(a, &summary), k, w, d, h, opt, res, comm);
+  return run_plain(DenseOps<T>(a, &summary), k, w, d, h, opt, res, comm, true);
 }
 
 template <class T, class I>
@@ -490,7 +583,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
     return run(data, CscOps<T, I>(start, row_nnz, threads), stepper, true, k, w,
                d, h, opt, res, nullptr);
   }
-  return run_plain(ops, k, w, d, h, opt, res, comm);
+  return run_plain(ops, k, w, d, h, opt, res, comm, false);
 }
 
 template Status fit(const DenseView<double>&, int64_t, double*, double*,

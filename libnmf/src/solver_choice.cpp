@@ -1,6 +1,8 @@
 // The automatic choices (see solver_choice.hpp and nmf.h).
 #include "nmf/solver_choice.hpp"
 
+#include <algorithm>
+
 namespace nmf {
 
 int32_t choose_solver(const Options& opt) {
@@ -42,6 +44,21 @@ int32_t choose_extrapolation(const Options& opt, int32_t solver,
   // building the per-column Gram matrices.
   if (weighted || single_precision) return kExtrapolationOff;
   return kExtrapolationOn;
+}
+
+int64_t choose_sketch_rank(const Options& opt, int64_t m, int64_t n, int64_t k,
+                           bool dense) {
+  if (opt.sketch == kSketchOff || opt.maxit == 0 || opt.distributed ||
+      is_weighted(opt) || opt.user_w || opt.user_h || opt.fix_w || opt.fix_h)
+    return 0;
+  const int32_t solver = choose_solver(opt);
+  if (solver != kSolverHals && solver != kSolverAnls) return 0;
+  const int64_t small = std::min(m, n);
+  const int64_t l = std::min(opt.sketch_rank > 0 ? opt.sketch_rank : k + 10, small - 1);
+  if (l < 1) return 0;
+  if (opt.sketch == kSketchOn) return l;
+  const bool pays = dense && 4 * l <= small && double(m) * double(n) >= 4e6;
+  return pays ? l : 0;
 }
 
 }  // namespace nmf

@@ -363,6 +363,20 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
   if (!(opt.extrap_gamma_bar >= 1) || !std::isfinite(opt.extrap_gamma_bar))
     return bad("extrap_gamma_bar = " + num(opt.extrap_gamma_bar) +
                " must be finite and >= 1");
+  if (opt.sketch < kSketchAuto || opt.sketch > kSketchOn)
+    return bad("unknown sketch = " + std::to_string(opt.sketch) +
+               " (NMF_SKETCH_AUTO = -1, NMF_SKETCH_OFF = 0, NMF_SKETCH_ON = 1)");
+  if (opt.sketch_rank < 0)
+    return bad("sketch_rank = " + std::to_string(opt.sketch_rank) +
+               " must be >= 0 (0: k + 10)");
+  if (opt.sketch == kSketchOn) {
+    if (is_weighted(opt))
+      return bad("sketch is not available with weights or missing values "
+                 "(the sketch compresses every entry alike)");
+    if (opt.user_w || opt.user_h || opt.fix_w || opt.fix_h)
+      return bad("sketch warm-starts from the init method; it is not available "
+                 "with a given or fixed W or H");
+  }
   if (!(opt.ns_theta >= 0 && opt.ns_theta <= 1))
     return bad("ns_theta = " + num(opt.ns_theta) + " must be in [0, 1]");
   {
@@ -398,6 +412,7 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
       };
       if (opt.extrapolation == kExtrapolationOn)
         return unsupported("extrapolation");
+      if (opt.sketch == kSketchOn) return unsupported("sketch");
       if (opt.sparse_w > 0) return unsupported("sparse_w (sparse NMF)");
       if (opt.sparse_h > 0) return unsupported("sparse_h (sparse NMF)");
       if (opt.ns_theta > 0) return unsupported("ns_theta (nsNMF)");

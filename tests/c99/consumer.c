@@ -339,7 +339,10 @@ static void test_layout(void) {
             offsetof(nmf_options, sparse_w) == 200 &&
             offsetof(nmf_options, sparse_h) == 208 &&
             offsetof(nmf_options, ns_theta) == 216 &&
-            sizeof(nmf_options) >= 224,
+            offsetof(nmf_options, collective) == 224 &&
+            offsetof(nmf_options, sketch) == 232 &&
+            offsetof(nmf_options, sketch_rank) == 240 &&
+            sizeof(nmf_options) >= 248,
         "nmf_options layout pinned (LP64)");
   check(offsetof(nmf_result, iterations) == 8 &&
             offsetof(nmf_result, loss) == 16 &&
@@ -350,7 +353,9 @@ static void test_layout(void) {
             offsetof(nmf_result, history_length) == 64 &&
             offsetof(nmf_result, extrapolation) == 72 &&
             offsetof(nmf_result, restarts) == 80 &&
-            sizeof(nmf_result) >= 88,
+            offsetof(nmf_result, sketch_rank) == 88 &&
+            offsetof(nmf_result, sketch_iterations) == 96 &&
+            sizeof(nmf_result) >= 104,
         "nmf_result layout pinned (LP64)");
 #else
   diag("skip: layout pinned only for LP64");

@@ -28,14 +28,16 @@ static const size_t cxx_offsets[] = {
     OFFSET(nmf_options, extrap_beta0) OFFSET(nmf_options, extrap_eta)
     OFFSET(nmf_options, extrap_gamma) OFFSET(nmf_options, extrap_gamma_bar)
     OFFSET(nmf_options, sparse_w) OFFSET(nmf_options, sparse_h)
-    OFFSET(nmf_options, ns_theta)
+    OFFSET(nmf_options, ns_theta) OFFSET(nmf_options, collective)
+    OFFSET(nmf_options, sketch) OFFSET(nmf_options, sketch_rank)
     OFFSET(nmf_result, struct_size) OFFSET(nmf_result, stop_reason)
     OFFSET(nmf_result, iterations) OFFSET(nmf_result, loss)
     OFFSET(nmf_result, rel_error) OFFSET(nmf_result, solver)
     OFFSET(nmf_result, init) OFFSET(nmf_result, seconds)
     OFFSET(nmf_result, loss_history) OFFSET(nmf_result, loss_history_capacity)
     OFFSET(nmf_result, history_length) OFFSET(nmf_result, extrapolation)
-    OFFSET(nmf_result, restarts)
+    OFFSET(nmf_result, restarts) OFFSET(nmf_result, sketch_rank)
+    OFFSET(nmf_result, sketch_iterations)
     sizeof(nmf_options), sizeof(nmf_result)};
 #undef OFFSET
 

@@ -18,12 +18,15 @@
   X(nmf_options, extrap_beta0) X(nmf_options, extrap_eta)                    \
   X(nmf_options, extrap_gamma) X(nmf_options, extrap_gamma_bar)              \
   X(nmf_options, sparse_w) X(nmf_options, sparse_h) X(nmf_options, ns_theta) \
+  X(nmf_options, collective) X(nmf_options, sketch)                          \
+  X(nmf_options, sketch_rank)                                                \
   X(nmf_result, struct_size)                                                 \
   X(nmf_result, stop_reason) X(nmf_result, iterations) X(nmf_result, loss)   \
   X(nmf_result, rel_error) X(nmf_result, solver) X(nmf_result, init)         \
   X(nmf_result, seconds) X(nmf_result, loss_history)                         \
   X(nmf_result, loss_history_capacity) X(nmf_result, history_length)        \
-  X(nmf_result, extrapolation) X(nmf_result, restarts)
+  X(nmf_result, extrapolation) X(nmf_result, restarts)                      \
+  X(nmf_result, sketch_rank) X(nmf_result, sketch_iterations)
 
 #define OFFSET(type, field) offsetof(type, field),
 const size_t nmf_test_c_offsets[] = {NMF_LAYOUT_FIELDS(OFFSET)

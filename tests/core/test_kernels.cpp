@@ -6,6 +6,7 @@
 // the core's internal headers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -14,6 +15,9 @@
 
 #include "nmf/hals.hpp"
 #include "nmf/products.hpp"
+#include "nmf/sketch.hpp"
+#include "nmf/solver_choice.hpp"
+#include "nmf/svd.hpp"
 
 namespace {
 
@@ -224,3 +228,138 @@ TEST(Kernels, DenseProductsMatchReferenceAndIgnoreThreadCount) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- sketch
+// The compressed products (sketch.hpp) are the exact products of P A with
+// P = Q Q^T: checked against P A formed here in double.  For an A of rank
+// r <= l the range finder captures its whole range, so P A = A and the
+// compressed products equal A's own.
+namespace {
+
+struct Sketched {
+  std::vector<double> q, b;  // m x l, l x n
+};
+
+Sketched sketch_of(const std::vector<double>& a, int64_t m, int64_t n, int64_t l,
+                   int power, int threads) {
+  nmf::DenseOps<double> ops(nmf::DenseView<double>{a.data(), m, n, m});
+  Sketched s;
+  const nmf::Status st = nmf::range_sketch(ops, l, power, 1.0, 7, threads, s.q, s.b);
+  EXPECT_TRUE(st.ok()) << st.message;
+  return s;
+}
+
+std::vector<double> random_matrix(int64_t rows, int64_t cols, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> x(static_cast<size_t>(rows * cols));
+  for (double& v : x) v = u(rng);
+  return x;
+}
+
+}  // namespace
+
+TEST(Sketch, ProductsAreThoseOfTheProjectedMatrix) {
+  const int64_t m = 70, n = 45, l = 9, k = 4;
+  const std::vector<double> a = random_matrix(m, n, 3);
+  const Sketched s = sketch_of(a, m, n, l, 1, 1);
+  // Q has orthonormal columns, and B = Q^T A.
+  for (int64_t i = 0; i < l; ++i)
+    for (int64_t j = 0; j < l; ++j) {
+      double d = 0;
+      for (int64_t r = 0; r < m; ++r) d += s.q[r + i * m] * s.q[r + j * m];
+      EXPECT_NEAR(d, i == j ? 1.0 : 0.0, 1e-12);
+    }
+  // P A = Q (Q^T A), formed directly.
+  std::vector<double> pa(static_cast<size_t>(m * n), 0.0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t t = 0; t < l; ++t) {
+      double bt = 0;
+      for (int64_t r = 0; r < m; ++r) bt += s.q[r + t * m] * a[r + c * m];
+      EXPECT_NEAR(bt, s.b[t + c * l], 1e-12);
+      for (int64_t r = 0; r < m; ++r) pa[r + c * m] += s.q[r + t * m] * bt;
+    }
+  nmf::SketchOps<double> ops(m, n, l, s.q, s.b);
+  nmf::DenseOps<double> exact(nmf::DenseView<double>{pa.data(), m, n, m});
+  const std::vector<double> wt = random_matrix(k, m, 11), h = random_matrix(k, n, 12);
+  std::vector<double> got(static_cast<size_t>(k * std::max(m, n))),
+      want(static_cast<size_t>(k * std::max(m, n)));
+  ops.left(wt.data(), k, got.data(), 1);
+  exact.left(wt.data(), k, want.data(), 1);
+  for (int64_t t = 0; t < k * n; ++t) EXPECT_NEAR(got[t], want[t], 1e-10) << t;
+  ops.right(h.data(), k, got.data(), 1);
+  exact.right(h.data(), k, want.data(), 1);
+  for (int64_t t = 0; t < k * m; ++t) EXPECT_NEAR(got[t], want[t], 1e-10) << t;
+  EXPECT_NEAR(ops.cross_exact(wt.data(), h.data(), k, 1.0, 1),
+              exact.cross_exact(wt.data(), h.data(), k, 1.0, 1), 1e-9);
+}
+
+TEST(Sketch, CapturesAMatrixOfLowRankExactly) {
+  const int64_t m = 300, n = 200, r = 5, l = 8, k = 3;
+  const std::vector<double> u = random_matrix(m, r, 21), v = random_matrix(r, n, 22);
+  std::vector<double> a(static_cast<size_t>(m * n), 0.0);
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t t = 0; t < r; ++t)
+      for (int64_t i = 0; i < m; ++i) a[i + c * m] += u[i + t * m] * v[t + c * r];
+  const Sketched s = sketch_of(a, m, n, l, 0, 2);
+  nmf::SketchOps<double> ops(m, n, l, s.q, s.b);
+  nmf::DenseOps<double> exact(nmf::DenseView<double>{a.data(), m, n, m});
+  const std::vector<double> wt = random_matrix(k, m, 23);
+  std::vector<double> got(static_cast<size_t>(k * n)), want(static_cast<size_t>(k * n));
+  ops.left(wt.data(), k, got.data(), 2);
+  exact.left(wt.data(), k, want.data(), 1);
+  for (int64_t t = 0; t < k * n; ++t) EXPECT_NEAR(got[t], want[t], 1e-9 * std::fabs(want[t]));
+}
+
+TEST(Sketch, ProductsDoNotDependOnTheThreadCount) {
+  const int64_t m = 1500, n = 1100, l = 12, k = 5;  // several column blocks
+  const std::vector<double> a = random_matrix(m, n, 31);
+  const Sketched s1 = sketch_of(a, m, n, l, 1, 1), s2 = sketch_of(a, m, n, l, 1, 2);
+  EXPECT_EQ(s1.q, s2.q);
+  EXPECT_EQ(s1.b, s2.b);
+  nmf::SketchOps<double> ops(m, n, l, s1.q, s1.b);
+  const std::vector<double> wt = random_matrix(k, m, 32), h = random_matrix(k, n, 33);
+  std::vector<double> x1(static_cast<size_t>(k * m)), x2(static_cast<size_t>(k * m));
+  ops.right(h.data(), k, x1.data(), 1);
+  ops.right(h.data(), k, x2.data(), 2);
+  EXPECT_EQ(x1, x2);
+  x1.resize(static_cast<size_t>(k * n));
+  x2.resize(static_cast<size_t>(k * n));
+  ops.left(wt.data(), k, x1.data(), 1);
+  ops.left(wt.data(), k, x2.data(), 2);
+  EXPECT_EQ(x1, x2);
+}
+
+// NMF_SKETCH_AUTO: dense inputs that are large against the sketch only;
+// ON: any plain HALS/ANLS fit from an init method; never with weights,
+// given factors, a divergence solver or maxit = 0.
+TEST(Sketch, WhenTheRuleUsesIt) {
+  using nmf::choose_sketch_rank;
+  nmf::Options o;
+  EXPECT_EQ(choose_sketch_rank(o, 20000, 1000, 20, true), 30);
+  EXPECT_EQ(choose_sketch_rank(o, 20000, 1000, 20, false), 0) << "auto: dense only";
+  EXPECT_EQ(choose_sketch_rank(o, 5000, 38, 3, true), 0) << "n < 4 l";
+  EXPECT_EQ(choose_sketch_rank(o, 1000, 1000, 5, true), 0) << "fewer than 4e6 entries";
+  EXPECT_EQ(choose_sketch_rank(o, 2000, 2000, 5, true), 15);
+  o.sketch_rank = 50;
+  EXPECT_EQ(choose_sketch_rank(o, 2000, 2000, 5, true), 50);
+  o.sketch_rank = 0;
+  o.sketch = nmf::kSketchOn;
+  EXPECT_EQ(choose_sketch_rank(o, 40, 30, 3, false), 13);
+  EXPECT_EQ(choose_sketch_rank(o, 40, 12, 3, true), 11) << "at most min(m, n) - 1";
+  nmf::Options off = o;
+  off.sketch = nmf::kSketchOff;
+  EXPECT_EQ(choose_sketch_rank(off, 20000, 1000, 20, true), 0);
+  nmf::Options given = o;
+  given.user_h = true;
+  EXPECT_EQ(choose_sketch_rank(given, 20000, 1000, 20, true), 0);
+  nmf::Options mu = o;
+  mu.solver = nmf::kSolverMu;
+  EXPECT_EQ(choose_sketch_rank(mu, 20000, 1000, 20, true), 0);
+  nmf::Options none = o;
+  none.maxit = 0;
+  EXPECT_EQ(choose_sketch_rank(none, 20000, 1000, 20, true), 0);
+  nmf::Options anls = o;
+  anls.solver = nmf::kSolverAnls;
+  EXPECT_EQ(choose_sketch_rank(anls, 20000, 1000, 20, true), 30);
+}

@@ -735,3 +735,138 @@ TEST(SolverErrors, ConstantsByName) {
   EXPECT_EQ(o.extrap_beta0, 0.5);
   EXPECT_EQ(o.ns_theta, 0.0);
 }
+
+// ---------------------------------------------------------------- sketch
+// The warm start on a sketch of A (NMF_SKETCH_*): the fit still converges
+// to a factorization of A (a planted exact one is recovered), the sketch's
+// iterations are reported apart from the iterations on A (which alone count
+// against maxit, enter the history and reach progress), and the result
+// does not depend on the thread count.
+namespace {
+int32_t count_calls(int64_t it, int64_t, double, double, void* data) {
+  auto* seen = static_cast<std::vector<int64_t>*>(data);
+  seen->push_back(it);
+  return 0;
+}
+}  // namespace
+
+TEST(Sketch, RecoversAPlantedFactorizationOfA) {
+  const Planted p = planted(300, 200, 4, 901);
+  for (const Config& c : kConfigs) {
+    SCOPED_TRACE(c.name);
+    nmf_options o = solver_options(c.solver, c.extrapolation);
+    o.sketch = NMF_SKETCH_ON;
+    o.maxit = 3000;
+    o.tol = 1e-12;
+    std::vector<int64_t> seen;
+    o.progress = count_calls;
+    o.progress_data = &seen;
+    FitIn<double> in;
+    in.hist_capacity = 4000;
+    auto f = fit_dense<double>(p.A, 4, o, in);
+    ASSERT_EQ(f.status, NMF_OK) << f.msg;
+    EXPECT_EQ(f.res.sketch_rank, 14) << "k + 10";
+    EXPECT_GT(f.res.sketch_iterations, 0);
+    EXPECT_LT(ref_rel_error(p.A, f), 1e-4);
+    EXPECT_EQ(int64_t(f.hist.size()), f.res.iterations);
+    ASSERT_EQ(int64_t(seen.size()), f.res.iterations);
+    for (size_t t = 0; t < seen.size(); ++t) EXPECT_EQ(seen[t], int64_t(t + 1));
+    EXPECT_NEAR(f.res.loss, ref_loss(p.A, f), 1e-9 * (1 + ref_loss(p.A, f)));
+  }
+}
+
+TEST(Sketch, MaxitCountsOnlyTheIterationsOnA) {
+  const Planted p = planted(120, 90, 3, 902, 0.4, 0.05);
+  nmf_options o = test_options();
+  o.sketch = NMF_SKETCH_ON;
+  o.sketch_rank = 20;
+  o.maxit = 2;
+  o.tol = 0;
+  auto f = fit_dense<double>(p.A, 3, o);
+  ASSERT_EQ(f.status, NMF_OK) << f.msg;
+  EXPECT_EQ(f.res.iterations, 2);
+  EXPECT_EQ(f.res.sketch_rank, 20);
+  EXPECT_GT(f.res.sketch_iterations, 2);
+  // Off: nothing reported; a two-iteration fit from the same random start
+  // is then further from A than the warm-started one.
+  o.sketch = NMF_SKETCH_OFF;
+  auto g = fit_dense<double>(p.A, 3, o);
+  ASSERT_EQ(g.status, NMF_OK) << g.msg;
+  EXPECT_EQ(g.res.sketch_rank, 0);
+  EXPECT_EQ(g.res.sketch_iterations, 0);
+  EXPECT_LT(f.res.loss, g.res.loss);
+}
+
+TEST(Sketch, SameBitsForAnyThreadCountAndCloseOnCsc) {
+  const Planted p = planted(400, 260, 5, 903, 0.4, 0.1);
+  nmf_options o = test_options();
+  o.sketch = NMF_SKETCH_ON;
+  o.maxit = 30;
+  auto one = fit_dense<double>(p.A, 5, o);
+  o.n_threads = 2;
+  auto two = fit_dense<double>(p.A, 5, o);
+  ASSERT_EQ(one.status, NMF_OK) << one.msg;
+  ASSERT_EQ(two.status, NMF_OK) << two.msg;
+  EXPECT_TRUE(bitwise_equal(one.W, two.W));
+  EXPECT_TRUE(bitwise_equal(one.H, two.H));
+  EXPECT_EQ(one.res.sketch_iterations, two.res.sketch_iterations);
+  auto cs = fit_csc<double>(to_csc<int32_t>(p.A), 5, o);
+  ASSERT_EQ(cs.status, NMF_OK) << cs.msg;
+  EXPECT_EQ(cs.res.sketch_rank, one.res.sketch_rank);
+  EXPECT_LT(rel_diff(cs.res.loss, one.res.loss), 1e-6);
+}
+
+TEST(Sketch, AutoWarmStartsALargeDenseFitOnly) {
+  const Planted big = planted(4000, 1000, 3, 904, 0.4, 0.1);
+  nmf_options o = test_options();
+  o.maxit = 3;
+  auto f = fit_dense<double>(big.A, 3, o);
+  ASSERT_EQ(f.status, NMF_OK) << f.msg;
+  EXPECT_EQ(f.res.sketch_rank, 13);
+  EXPECT_GT(f.res.sketch_iterations, 0);
+  const Planted small = planted(200, 100, 3, 905, 0.4, 0.1);
+  auto g = fit_dense<double>(small.A, 3, o);
+  ASSERT_EQ(g.status, NMF_OK) << g.msg;
+  EXPECT_EQ(g.res.sketch_rank, 0);
+}
+
+TEST(Sketch, InvalidUsesAreRefused) {
+  const Planted p = planted(60, 40, 3, 906);
+  struct Case {
+    const char* what;
+    void (*set)(nmf_options&);
+    const char* says;
+  };
+  const Case cases[] = {
+      {"unknown mode", [](nmf_options& o) { o.sketch = 2; }, "sketch"},
+      {"negative rank", [](nmf_options& o) { o.sketch_rank = -1; }, "sketch_rank"},
+      {"with MU",
+       [](nmf_options& o) {
+         o.sketch = NMF_SKETCH_ON;
+         o.solver = NMF_SOLVER_MU;
+       },
+       "mu"},
+      {"with missing values",
+       [](nmf_options& o) {
+         o.sketch = NMF_SKETCH_ON;
+         o.missing = NMF_MISSING_NAN;
+       },
+       "missing"},
+      {"with a given W",
+       [](nmf_options& o) {
+         o.sketch = NMF_SKETCH_ON;
+         o.user_w = 1;
+       },
+       "given"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    nmf_options o = test_options();
+    c.set(o);
+    FitIn<double> in;
+    in.W0.assign(60 * 3, 1.0);
+    auto f = fit_dense<double>(p.A, 3, o, in);
+    EXPECT_EQ(f.status, NMF_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(lower(f.msg).find(c.says), std::string::npos) << f.msg;
+  }
+}

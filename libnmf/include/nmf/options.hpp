@@ -24,6 +24,11 @@ enum Extrapolation : int32_t {
   kExtrapolationOff = 0,
   kExtrapolationOn = 1,
 };
+enum Sketch : int32_t {
+  kSketchAuto = -1,
+  kSketchOff = 0,
+  kSketchOn = 1,
+};
 enum Init : int32_t {
   kInitRandom = 0,
   kInitNndsvd = 1,
@@ -77,6 +82,10 @@ struct Options {
   double sparse_w = 0;
   double sparse_h = 0;
   double ns_theta = 0;
+  // Warm start on a randomized sketch of a dense A (sketch.hpp, fit.cpp):
+  // kSketch*, and its rank l (0: chosen from k).
+  int32_t sketch = kSketchAuto;
+  int64_t sketch_rank = 0;
   // Set by fit() when the call is one process's part of a distributed fit
   // (a Collective is given); not a caller's option.  It changes only what
   // kSolverAuto picks for KL (solver_choice.hpp).
@@ -93,6 +102,8 @@ struct Result {
   double seconds = 0;
   int32_t extrapolation = kExtrapolationOff;  // what was used
   int64_t restarts = 0;                       // extrapolation restarts
+  int64_t sketch_rank = 0;        // the sketch's rank l; 0: no sketch was used
+  int64_t sketch_iterations = 0;  // iterations on the sketch before those on A
   std::vector<double> history;  // loss after each iteration
 };
 

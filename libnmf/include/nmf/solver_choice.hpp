@@ -36,4 +36,13 @@ inline bool uses_divergence_path(const Options& opt) {
 int32_t choose_extrapolation(const Options& opt, int32_t solver, bool weighted,
                              bool single_precision);
 
+// The rank l of the sketch a fit warm-starts on (sketch.hpp), or 0 for
+// none.  NMF_SKETCH_ON: for any plain (unweighted, not distributed) fit by
+// HALS or ANLS from an init method (no given factor), l = opt.sketch_rank or
+// k + 10, at most min(m, n) - 1.  NMF_SKETCH_AUTO: the same for a dense A
+// where it pays: l <= min(m, n) / 4 and at least 4e6 entries (below that a
+// few iterations on A cost less than the sketch).
+int64_t choose_sketch_rank(const Options& opt, int64_t m, int64_t n, int64_t k,
+                           bool dense);
+
 }  // namespace nmf

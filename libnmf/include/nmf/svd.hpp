@@ -52,21 +52,26 @@ Status svd_exact(const Ops& ops, int64_t k, double scale, TopSvd<T>& out) {
   return Status();
 }
 
-// Randomized truncated SVD through the products left/right of any Ops.
+// A randomized range finder through the products left/right of any Ops
+// (Halko, Martinsson & Tropp 2011, Algorithm 4.4): q (m x l, orthonormal
+// columns) spanning about the leading l-dimensional range of scale * A, from
+// a seeded Gaussian test matrix and `power_iterations` subspace iterations;
+// then b (l x n) = q^T (scale * A).
 template <class Ops, class T>
-Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
-                      int threads, TopSvd<T>& out) {
+Status range_sketch(const Ops& ops, int64_t l, int power_iterations, double scale,
+                    uint64_t seed, int threads, std::vector<T>& q,
+                    std::vector<T>& b) {
   const int64_t m = ops.m(), n = ops.n();
-  const int64_t l = std::min<int64_t>(k + 10, std::min(m, n));
-  const int power_iterations = 3;
   Rng rng(seed ^ 0x5bd1e995a5a5a5a5ULL);
   std::vector<T> omega_t(static_cast<size_t>(l * n));  // l x n
   for (auto& v : omega_t) v = T(rng.normal());
-  std::vector<T> yt(static_cast<size_t>(l * m)), y(static_cast<size_t>(m * l)), zt(static_cast<size_t>(l * n)),
+  std::vector<T> yt(static_cast<size_t>(l * m)), zt(static_cast<size_t>(l * n)),
       z(size_t(n * l));
+  std::vector<T>& y = q;
+  y.assign(size_t(m * l), T(0));
   auto fail = [](int info) {
     return Status::error(kErrNumerical,
-                         "QR in the randomized SVD failed (LAPACK info = " +
+                         "QR in the randomized range finder failed (LAPACK info = " +
                              std::to_string(info) + ")");
   };
   // Y = A * Omega, orthonormalised.
@@ -74,7 +79,7 @@ Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
   detail::transpose(yt.data(), l, m, y.data());
   int info = blas::orthonormalize(m, l, y.data(), m);
   if (info != 0) return fail(info);
-  for (int q = 0; q < power_iterations; ++q) {
+  for (int it = 0; it < power_iterations; ++it) {
     // Z = A^T Q, orthonormalised; then Y = A Z, orthonormalised.
     detail::transpose(y.data(), m, l, yt.data());
     ops.left(yt.data(), l, zt.data(), threads, scale);
@@ -87,12 +92,23 @@ Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
     info = blas::orthonormalize(m, l, y.data(), m);
     if (info != 0) return fail(info);
   }
-  // B = Q^T A (l x n) = U_b S V^T; U = Q U_b.
   detail::transpose(y.data(), m, l, yt.data());
-  std::vector<T> b(static_cast<size_t>(l * n));
+  b.assign(size_t(l * n), T(0));
   ops.left(yt.data(), l, b.data(), threads, scale);
+  return Status();
+}
+
+// Randomized truncated SVD: the SVD of the sketch b = U_b S V^T; U = Q U_b.
+template <class Ops, class T>
+Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
+                      int threads, TopSvd<T>& out) {
+  const int64_t m = ops.m(), n = ops.n();
+  const int64_t l = std::min<int64_t>(k + 10, std::min(m, n));
+  std::vector<T> y, b;
+  Status st = range_sketch(ops, l, 3, scale, seed, threads, y, b);
+  if (!st.ok()) return st;
   std::vector<T> s(static_cast<size_t>(l)), ub(static_cast<size_t>(l * l)), vt(static_cast<size_t>(l * n));
-  info = blas::gesdd(l, n, b.data(), l, s.data(), ub.data(), l, vt.data(), l);
+  const int info = blas::gesdd(l, n, b.data(), l, s.data(), ub.data(), l, vt.data(), l);
   if (info != 0)
     return Status::error(kErrNumerical,
                          "the SVD for NNDSVD failed (LAPACK gesdd info = " +
