@@ -29,6 +29,9 @@ const Choice kSolvers[] = {{"auto", NMF_SOLVER_AUTO},
 const Choice kExtrapolations[] = {{"auto", NMF_EXTRAPOLATION_AUTO},
                                   {"off", NMF_EXTRAPOLATION_OFF},
                                   {"on", NMF_EXTRAPOLATION_ON}};
+const Choice kSketches[] = {{"auto", NMF_SKETCH_AUTO},
+                            {"off", NMF_SKETCH_OFF},
+                            {"on", NMF_SKETCH_ON}};
 const Choice kMissing[] = {{"none", NMF_MISSING_NONE},
                            {"na", NMF_MISSING_NAN},
                            {"unstored", NMF_MISSING_UNSTORED}};
@@ -121,6 +124,7 @@ const char *solver_name(int32_t solver) { return name_of(kSolvers, solver); }
 const char *init_name(int32_t init) { return name_of(kInits, init); }
 const char *extrapolation_name(int32_t e) { return name_of(kExtrapolations, e); }
 const char *missing_name(int32_t m) { return name_of(kMissing, m); }
+const char *sketch_name(int32_t s) { return name_of(kSketches, s); }
 
 FitArgs parse_fit_args(const std::vector<std::string> &args) {
   FitArgs a;
@@ -162,6 +166,10 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--extrap-gamma", [&](auto &opt, auto &v) { o.extrap_gamma = parse_non_negative(opt, v); }},
       {"--extrap-gamma-bar", [&](auto &opt, auto &v) {
          o.extrap_gamma_bar = parse_non_negative(opt, v);
+       }},
+      {"--sketch", [&](auto &opt, auto &v) { o.sketch = parse_choice(opt, v, kSketches); }},
+      {"--sketch-rank", [&](auto &opt, auto &v) {
+         o.sketch_rank = parse_integer(opt, v, 0, std::numeric_limits<int64_t>::max());
        }},
       {"--sparse-w", [&](auto &opt, auto &v) { o.sparse_w = parse_non_negative(opt, v); }},
       {"--sparse-h", [&](auto &opt, auto &v) { o.sparse_h = parse_non_negative(opt, v); }},

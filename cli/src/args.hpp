@@ -35,6 +35,7 @@ const char *loss_name(int32_t loss);
 const char *solver_name(int32_t solver);
 const char *init_name(int32_t init);
 const char *extrapolation_name(int32_t extrapolation);
+const char *sketch_name(int32_t sketch);
 const char *missing_name(int32_t missing);
 
 }  // namespace nmfcli

@@ -98,6 +98,13 @@ std::string fit_usage() {
        number(o.extrap_gamma) + ")\n"
        "  --extrap-gamma-bar X  growth of the step's cap, >= 1 (default " +
        number(o.extrap_gamma_bar) + ")\n"
+       "  --sketch X          auto, on or off: warm start on a rank-L randomized\n"
+       "                      sketch of A before iterating on A (anls, hals);\n"
+       "                      auto = on for dense inputs of at least 4e6 entries\n"
+       "                      whose smaller side is at least 4 L (default " +
+       sketch_name(o.sketch) + ")\n"
+       "  --sketch-rank L     the sketch's rank; 0 = k + 10 (default " +
+       std::to_string(o.sketch_rank) + ")\n"
        "  --sparse-h X        sparse NMF (Kim & Park 2007, anls/hals): X/2 sum_j (sum_i H_ij)^2;\n"
        "                      with --l2-w ETA and --solver anls this is snmf/r\n"
        "  --sparse-w X        the mirror on the rows of W (snmf/l with --l2-h)\n"

@@ -234,6 +234,9 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   num("extrap_eta", o.extrap_eta);
   num("extrap_gamma", o.extrap_gamma);
   num("extrap_gamma_bar", o.extrap_gamma_bar);
+  str("sketch_requested", sketch_name(o.sketch));
+  integer("sketch_rank", r.sketch_rank);
+  integer("sketch_iterations", r.sketch_iterations);
   num("sparse_w", o.sparse_w);
   num("sparse_h", o.sparse_h);
   num("ns_theta", o.ns_theta);

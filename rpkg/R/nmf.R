@@ -76,6 +76,8 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
     extrap_beta0 = control$extrap_beta0, extrap_eta = control$extrap_eta,
     extrap_gamma = control$extrap_gamma,
     extrap_gamma_bar = control$extrap_gamma_bar,
+    sketch = .nmf_codes$extrapolation[[control$sketch]],
+    sketch_rank = control$sketch_rank,
     sparse_w = sparse[1L], sparse_h = sparse[2L], ns_theta = theta,
     user_w = as.integer(!is.null(start$w)),
     user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
@@ -95,6 +97,8 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                                   match(res$solver, .nmf_codes$solver)],
                                 extrapolation_used = res$extrapolation,
                                 restarts = res$restarts,
+                                sketch_rank = res$sketch_rank,
+                                sketch_iterations = res$sketch_iterations,
                                 beta = if (loss == "beta") beta,
                                 missing = missing,
                                 weighted = !is.null(weights) || missing != "none",
@@ -202,7 +206,7 @@ check_control <- function(control) {
                    mu_eps = 2.220446049250313e-16,
                    extrapolation = "auto", extrap_beta0 = 0.5,
                    extrap_eta = 1.5, extrap_gamma = 1.05,
-                   extrap_gamma_bar = 1.01)
+                   extrap_gamma_bar = 1.01, sketch = "auto", sketch_rank = 0)
   if (!is.list(control) || (length(control) && is.null(names(control))))
     stop("'control' must be a named list", call. = FALSE)
   unknown <- setdiff(names(control), names(defaults))
@@ -222,6 +226,13 @@ check_control <- function(control) {
   for (name in c("extrap_beta0", "extrap_eta", "extrap_gamma",
                  "extrap_gamma_bar"))
     control[[name]] <- check_nonneg(control[[name]], paste0("control$", name))
+  sk <- control$sketch
+  if (!is.character(sk) || length(sk) != 1L ||
+      !sk %in% names(.nmf_codes$extrapolation))
+    stop("'control$sketch' must be \"auto\", \"on\" or \"off\", not ",
+         deparse1(sk), call. = FALSE)
+  control$sketch_rank <- check_count(control$sketch_rank,
+                                     "control$sketch_rank", min = 0)
   control
 }
 

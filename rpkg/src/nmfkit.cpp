@@ -139,6 +139,9 @@ void read_options(const List& o, nmf_options& opts) {
   set_double("sparse_w", &opts.sparse_w);
   set_double("sparse_h", &opts.sparse_h);
   set_double("ns_theta", &opts.ns_theta);
+  set_int("sketch", &opts.sketch);
+  if (o.containsElementNamed("sketch_rank"))
+    opts.sketch_rank = int64_t(double_option(o, "sketch_rank"));
   // Entry weights: a double vector that lives in the options list for the
   // whole call (dense: m x n, leading dimension weights_ld; CSC: one per
   // stored entry).
@@ -232,7 +235,9 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
       Rcpp::Named("loss_history") = history,
       Rcpp::Named("solver") = res.solver,
       Rcpp::Named("extrapolation") = res.extrapolation == NMF_EXTRAPOLATION_ON,
-      Rcpp::Named("restarts") = double(res.restarts));
+      Rcpp::Named("restarts") = double(res.restarts),
+      Rcpp::Named("sketch_rank") = double(res.sketch_rank),
+      Rcpp::Named("sketch_iterations") = double(res.sketch_iterations));
 }
 
 }  // namespace

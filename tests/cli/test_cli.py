@@ -161,7 +161,8 @@ class TestUsage(CliTestCase):
                        "--mu-eps", "--missing", "kl", "beta", "mu", "cd",
                        "anls", "unstored", "--extrapolation", "--extrap-beta0",
                        "--extrap-eta", "--extrap-gamma", "--extrap-gamma-bar",
-                       "--sparse-w", "--sparse-h", "--ns-theta"):
+                       "--sparse-w", "--sparse-h", "--ns-theta", "--sketch",
+                       "--sketch-rank"):
             self.assertIn(option, p.stdout)
 
     def test_version(self):
@@ -200,6 +201,8 @@ class TestUsage(CliTestCase):
             (["fit", good, "-k", "3", "--missing", "zero"], "--missing"),
             (["fit", good, "-k", "3", "--extrapolation", "maybe"], "--extrapolation"),
             (["fit", good, "-k", "3", "--extrap-eta", "-1"], "--extrap-eta"),
+            (["fit", good, "-k", "3", "--sketch", "yes"], "--sketch"),
+            (["fit", good, "-k", "3", "--sketch-rank", "-2"], "--sketch-rank"),
             (["fit", good, "-k", "3", "--sparse-h", "x"], "--sparse-h"),
             (["fit", good, "-k", "3", "--ns-theta", "-0.1"], "--ns-theta"),
             (["fit", good, "-k", "3", "--l1-w", "-1"], "--l1-w"),
@@ -805,6 +808,22 @@ class TestSolvers(CliTestCase):
                     h = s["loss_history"]
                     self.assertTrue(all(b <= a * (1 + 1e-9) + 1e-12
                                         for a, b in zip(h, h[1:])))
+
+    def test_sketch_warm_start(self):
+        # On: the sketch's rank and iterations reach the summary and the fit
+        # still recovers A; off: none.  A sketch with KL is refused.
+        fit = self.fit(self.input, "-k", K, "--sketch", "on", "--sketch-rank",
+                       7, "--maxit", 2000, "--tol", 1e-12, prefix="sk")
+        s = fit.summary
+        self.assertEqual((s["sketch_requested"], s["sketch_rank"]), ("on", 7))
+        self.assertGreater(s["sketch_iterations"], 0)
+        self.assertEqual(len(s["loss_history"]), s["iterations"])
+        self.assertLess(rel_error(self.a, fit.reconstruction()), 1e-3)
+        off = self.fit(self.input, "-k", K, "--sketch", "off", "--maxit", 5,
+                       prefix="skoff").summary
+        self.assertEqual((off["sketch_rank"], off["sketch_iterations"]), (0, 0))
+        self.assert_fails(["fit", self.input, "-k", K, "--loss", "kl",
+                           "--sketch", "on"], 3, "sketch is not available")
 
     def test_sparse_and_smoothing_options_reach_the_summary(self):
         fit = self.fit(self.input, "-k", K, "--sparse-h", 0.01, "--l2-w", 1,

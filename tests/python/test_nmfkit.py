@@ -890,6 +890,24 @@ class TestFitOptions(unittest.TestCase):
             nmfkit.fit(A, 3, solver="hals", hals_delta=-1)
         self.assertIn("hals_delta", cm.exception.detail)
 
+    def test_sketch_reaches_the_library_and_is_reported(self):
+        A = noisy(60, 40, 3)
+        on = nmfkit.fit(A, 3, sketch="on", sketch_rank=6, maxit=5, tol=0)
+        self.assertEqual(on.sketch_rank, 6)
+        self.assertGreater(on.sketch_iterations, 0)
+        self.assertEqual(on.iterations, 5)
+        off = nmfkit.fit(A, 3, sketch=False, maxit=5, tol=0)
+        self.assertEqual((off.sketch_rank, off.sketch_iterations), (0, 0))
+        # A C-order array is fitted transposed: the sketch is used all the same.
+        t = nmfkit.fit(np.ascontiguousarray(A), 3, sketch="on", maxit=5)
+        self.assertEqual(t.sketch_rank, 13)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, sketch="maybe")
+        self.assertIn("sketch", cm.exception.detail)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(A, 3, loss="kl", sketch="on")
+        self.assertIn("sketch is not available", cm.exception.detail)
+
 
 # ------------------------------------------------ consensus and rank survey
 

@@ -29,6 +29,23 @@ test_that("auto is HALS with extrapolation; every solver fits and reports itself
   }
 })
 
+test_that("control$sketch warm-starts on a sketch and still fits x", {
+  d <- lowrank_data()
+  fit <- nmf(d$x, 3, seed = 1, maxit = 2000, tol = 1e-12,
+             control = list(sketch = "on", sketch_rank = 6))
+  expect_identical(fit@options$sketch_rank, 6)
+  expect_gt(fit@options$sketch_iterations, 0)
+  expect_identical(length(fit@loss_history), as.integer(fit@iterations))
+  expect_lt(sqrt(sum((d$x - fitted(fit))^2)) / sqrt(sum(d$x^2)), 1e-4)
+  off <- nmf(d$x, 3, seed = 1, maxit = 5, control = list(sketch = "off"))
+  expect_identical(off@options$sketch_rank, 0)
+  expect_identical(off@options$sketch_iterations, 0)
+  expect_error(nmf(d$x, 3, control = list(sketch = "yes")), "control\\$sketch")
+  expect_error(nmf(d$x, 3, control = list(sketch_rank = -1)), "sketch_rank")
+  expect_error(nmf(d$x, 3, loss = "kl", control = list(sketch = "on")),
+               "sketch is not available", class = "nmfkit_error_invalid_argument")
+})
+
 test_that("NA entries are missing values: their values never matter", {
   d <- lowrank_data()
   x <- d$x
