@@ -3,7 +3,8 @@
 // dimension, rank, options (any value of every field, any struct_size),
 // result struct, CSC structure (well-formed or arbitrary pointers and
 // indices), entries (special values: negative, NaN, Inf, subnormal, near the
-// largest), user-supplied W/H, NULL pointers and cancellation.  Buffers are
+// largest), user-supplied W/H, the sketch warm start, NULL pointers and
+// cancellation.  Buffers are
 // always as large as the declared sizes require, except when a size cannot
 // exist (beyond int32 rows or columns), where the library must refuse before
 // reading.  Checked: the status is a documented one (never
@@ -98,6 +99,10 @@ void run(fuzz::Bytes &in, uint8_t mode) {
   if (f & 8) {
     o.hals_alpha = kOptionValues[in.u8() % 10];
     o.hals_delta = kOptionValues[in.u8() % 10];
+  }
+  if (f & 64) {  // the sketch warm start: any mode (2 is invalid), any rank
+    o.sketch = int32_t(in.u8() % 4) - 1;
+    o.sketch_rank = int64_t(in.u8() % 14) - 1;
   }
   Cancel cancel{int64_t(in.u8() % 8)};
   g_cancel = &cancel;
