@@ -250,6 +250,8 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
                          weighted ? "every observed entry of A is zero (or has "
                                     "weight 0): there is nothing to factor"
                                   : "A is entirely zero: there is nothing to factor");
+  Status scalable = validate_scale(amax);
+  if (!scalable.ok()) return scalable;
   wk.scale = 1.0 / amax;
   double asum = 0, count = 0;
   data.norms(wk.scale, &wk.frob2, &asum, &count, threads);

@@ -30,6 +30,7 @@
 #include "nmf/mu.hpp"
 #include "nmf/products.hpp"
 #include "nmf/solver_choice.hpp"
+#include "nmf/validate.hpp"
 
 namespace nmf {
 
@@ -200,6 +201,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                              ? "every entry of A in the loss (not missing, "
                                "weight > 0) is zero: there is nothing to factor"
                              : "A is entirely zero: there is nothing to factor");
+  Status scalable = validate_scale(amax);
+  if (!scalable.ok()) return scalable;
   const double s = 1.0 / amax, r = std::sqrt(s);
   const bool nndsvd = starts_from_nndsvd(opt);
   const std::vector<T> masked = nndsvd ? ent.masked_values() : std::vector<T>();

@@ -164,6 +164,12 @@ Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan,
     bool bad;
   };
   std::vector<Column> cols(static_cast<size_t>(a.n));
+  // clang does not vectorise these min/max reductions and says so; the
+  // loop is correct either way (GCC, the release compiler, vectorises it).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t c = 0; c < a.n; ++c) {
     const T* col = a.data + c * a.ld;
@@ -187,6 +193,9 @@ Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan,
     }
     cols[size_t(c)] = Column{mx, sum, sum2, int64_t(nz), bad};
   }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
   for (int64_t j = 0; j < a.n; ++j) {
     if (!cols[size_t(j)].bad) continue;
     const T* col = a.data + j * a.ld;
@@ -220,6 +229,15 @@ Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan,
             "factors scale with it)" +
             (sizeof(T) == sizeof(float) ? ", or use a double or sparse input" : ""));
   return Status();
+}
+
+Status validate_scale(double amax) {
+  if (std::isfinite(1.0 / amax)) return Status();
+  return Status::error(
+      kErrNumerical,
+      "A's largest entry " + num(amax) + " is too small to be scaled to 1 (its " +
+          "reciprocal overflows a double): multiply A by a constant (the " +
+          "factors scale with it)");
 }
 
 template <class T, class I>

@@ -121,6 +121,32 @@ TEST(BadEntries, NegativeZeroIsFine) {
   EXPECT_EQ(r.status, NMF_OK) << r.msg;
 }
 
+// A matrix whose largest entry is subnormal cannot be brought to max 1 (the
+// reciprocal overflows): refused with a message, for every input and loss,
+// where LAPACK's SVD of the NNDSVD start once looped forever on the Inf.
+TEST(BadEntries, SubnormalMaximumIsRefused) {
+  Dense A(6, 6, 0.0);
+  A(1, 0) = 4.9406564584124654e-324;
+  A(4, 3) = 1e-310;
+  for (int32_t loss : {NMF_LOSS_FROBENIUS, NMF_LOSS_KL}) {
+    for (int32_t init : {NMF_INIT_RANDOM, NMF_INIT_NNDSVDA}) {
+      SCOPED_TRACE("loss " + std::to_string(loss) + " init " + std::to_string(init));
+      nmf_options o = test_options();
+      o.loss = loss;
+      o.init = init;
+      auto d = fit_dense<double>(A, 2, o);
+      EXPECT_EQ(d.status, NMF_ERR_NUMERICAL) << d.msg;
+      EXPECT_NE(d.msg.find("too small"), std::string::npos) << d.msg;
+      auto c = fit_csc<double>(to_csc<int64_t>(A), 2, o);
+      EXPECT_EQ(c.status, NMF_ERR_NUMERICAL) << c.msg;
+    }
+  }
+  // A largest entry of 1e-300 is still scaled (and fitted).
+  A(2, 2) = 1e-300;
+  auto ok = fit_dense<double>(A, 2, test_options());
+  EXPECT_EQ(ok.status, NMF_OK) << ok.msg;
+}
+
 // ------------------------------------------------------------------- rank
 
 TEST(Rank, KBelowOne) {

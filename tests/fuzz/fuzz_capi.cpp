@@ -100,10 +100,7 @@ void run(fuzz::Bytes &in, uint8_t mode) {
     o.hals_alpha = kOptionValues[in.u8() % 10];
     o.hals_delta = kOptionValues[in.u8() % 10];
   }
-  if (f & 64) {  // the sketch warm start: any mode (2 is invalid), any rank
-    o.sketch = int32_t(in.u8() % 4) - 1;
-    o.sketch_rank = int64_t(in.u8() % 14) - 1;
-  }
+
   Cancel cancel{int64_t(in.u8() % 8)};
   g_cancel = &cancel;
   if (cancel.at) {
@@ -170,6 +167,15 @@ void run(fuzz::Bytes &in, uint8_t mode) {
       case 3: w = nullptr; break;
       default: h = nullptr; break;
     }
+  }
+
+  // The sketch warm start, from the last bytes (an input that ends earlier
+  // keeps the defaults, as inputs written before these options did): any
+  // mode (2 is invalid), any rank (-1 is invalid).
+  {
+    const uint8_t sk = in.u8(), rank = in.u8();
+    o.sketch = int32_t(sk % 4) - 1;
+    o.sketch_rank = rank % 14 == 13 ? -1 : int64_t(rank % 14);
   }
 
   int32_t s;

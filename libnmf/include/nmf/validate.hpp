@@ -36,6 +36,11 @@ template <class T, class I>
 Status validate_csc(const CscView<T, I>& a, std::vector<int64_t>& row_nnz,
                     int threads);
 
+// The fits work in units where max(A) = 1 (the scale 1 / max(A)): refuses a
+// largest entry so small (subnormal, below about 5.6e-309) that its
+// reciprocal overflows.
+Status validate_scale(double amax);
+
 // k against the dimensions, option values, and the memory a fit will need.
 Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
                         const Options& opt);
