@@ -358,11 +358,13 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   }
 
   // ---- The alternating updates.
-  auto make_rule = [&](int64_t cost_w, int64_t cost_h) -> std::unique_ptr<UpdateRule<T>> {
+  // HALS's inner-sweep budget follows from the cost of the products
+  // (A's non-zeros, or for the sketch's products l (m + n)).
+  auto make_rule = [&](int64_t cost) -> std::unique_ptr<UpdateRule<T>> {
     if (res.solver == kSolverAnls) return std::make_unique<AnlsRule<T>>();
     return std::make_unique<HalsRule<T>>(
-        hals_max_sweeps(opt.hals_alpha, cost_w, n_global, m, k),
-        hals_max_sweeps(opt.hals_alpha, cost_h, m, n_global, k), opt.hals_delta);
+        hals_max_sweeps(opt.hals_alpha, cost, n_global, m, k),
+        hals_max_sweeps(opt.hals_alpha, cost, m, n_global, k), opt.hals_delta);
   };
   const bool extrapolate_on =
       choose_extrapolation(opt, res.solver, weighted,
@@ -374,30 +376,20 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   // until they stop paying, then the iterations below on A itself from
   // where they ended.  Not counted in res.iterations nor reported to
   // progress; res.sketch_iterations says how many there were.
-  Phase warm_phase;
-  warm_phase.maxit = kSketchMaxit;
-  warm_phase.tol = kSketchTol;
-  warm_phase.main = false;
   std::unique_ptr<Stepper<T>> warm_stepper;
   Status st_warm = warm(wk, opt, &warm_stepper, &res.sketch_rank);
   if (!st_warm.ok()) return st_warm;
   if (warm_stepper) {
-    // The products on the sketch cost about l (m + n) k: HALS's inner-sweep
-    // budget follows from that cost instead of A's non-zeros.
-    const int64_t cost = res.sketch_rank * (m + n_global);
-    std::unique_ptr<UpdateRule<T>> warm_rule = make_rule(cost, cost);
-    Status st = iterate(*warm_stepper, *warm_rule, wk, opt, extrapolate_on,
-                        warm_phase, res);
+    Phase warm_phase{kSketchMaxit, kSketchTol, false};
+    Status st = iterate(*warm_stepper, *make_rule(res.sketch_rank * (m + n_global)),
+                        wk, opt, extrapolate_on, warm_phase, res);
     if (!st.ok()) return st;
     res.sketch_iterations = warm_phase.done;
     stepper.h_changed(wk);
   }
-  std::unique_ptr<UpdateRule<T>> rule = make_rule(nonzeros, nonzeros);
-  Phase main_phase;
-  main_phase.maxit = opt.maxit;
-  main_phase.tol = opt.tol;
-  main_phase.main = true;
-  Status status = iterate(stepper, *rule, wk, opt, extrapolate_on, main_phase, res);
+  Phase main_phase{opt.maxit, opt.tol, true};
+  Status status =
+      iterate(stepper, *make_rule(nonzeros), wk, opt, extrapolate_on, main_phase, res);
   if (!status.ok() && status.code != kCancelled) return status;
   write_canonical(wk, w, d, h);
   finish_time();

@@ -220,10 +220,9 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   // penalties' factors are taken as single powers, and the loss goes back
   // to the caller's units through logarithms when s^b is not a normal number.
   const double unit = std::pow(s, dv.beta);
-  const double l1_w = opt.l1_w * std::pow(s, dv.beta - 0.5),
-               l1_h = opt.l1_h * std::pow(s, dv.beta - 0.5);
-  const double l2_w = opt.l2_w * std::pow(s, dv.beta - 1.0),
-               l2_h = opt.l2_h * std::pow(s, dv.beta - 1.0);
+  const double l1_unit = std::pow(s, dv.beta - 0.5), l2_unit = std::pow(s, dv.beta - 1.0);
+  const double l1_w = opt.l1_w * l1_unit, l1_h = opt.l1_h * l1_unit;
+  const double l2_w = opt.l2_w * l2_unit, l2_h = opt.l2_h * l2_unit;
   auto external = [&](double f) {
     if (f == 0) return 0.0;
     if (std::isnormal(unit)) return f / unit;

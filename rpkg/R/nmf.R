@@ -7,6 +7,7 @@
   solver = c(auto = 0L, hals = 1L, mu = 2L, cd = 3L, anls = 4L),
   missing = c(none = 0L, na = 1L, unstored = 2L),
   extrapolation = c(auto = -1L, off = 0L, on = 1L),
+  sketch = c(auto = -1L, off = 0L, on = 1L),
   init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
   status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
              rank = -4L, negative = -5L, not_finite = -6L,
@@ -76,7 +77,7 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
     extrap_beta0 = control$extrap_beta0, extrap_eta = control$extrap_eta,
     extrap_gamma = control$extrap_gamma,
     extrap_gamma_bar = control$extrap_gamma_bar,
-    sketch = .nmf_codes$extrapolation[[control$sketch]],
+    sketch = .nmf_codes$sketch[[control$sketch]],
     sketch_rank = control$sketch_rank,
     sparse_w = sparse[1L], sparse_h = sparse[2L], ns_theta = theta,
     user_w = as.integer(!is.null(start$w)),
@@ -228,7 +229,7 @@ check_control <- function(control) {
     control[[name]] <- check_nonneg(control[[name]], paste0("control$", name))
   sk <- control$sketch
   if (!is.character(sk) || length(sk) != 1L ||
-      !sk %in% names(.nmf_codes$extrapolation))
+      !sk %in% names(.nmf_codes$sketch))
     stop("'control$sketch' must be \"auto\", \"on\" or \"off\", not ",
          deparse1(sk), call. = FALSE)
   control$sketch_rank <- check_count(control$sketch_rank,

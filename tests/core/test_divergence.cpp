@@ -650,32 +650,43 @@ TEST(Projection, FixedWSolvesForH) {
 }
 
 // Losses in the caller's units: KL is 1-homogeneous, beta-divergences
-// beta-homogeneous; with penalties scaled to match (l1 by c^(beta - 1/2))
-// the fit of cA is the fit of A scaled.
-TEST(Units, LossScalesWithTheData) {
-  const Dense A = counts(30, 20, 121);
-  const Dense M(30, 20, 1.0);
-  const double c = 1000.0;
+// beta-homogeneous; with penalties scaled to match (l1 by c^(beta - 1/2),
+// l2 by c^(beta - 1)) the fit of cA is the fit of A scaled.  Fits A and cA
+// (15 iterations from the same start) for one loss and solver.
+struct ScaledFits {
+  Fit<double> a, b;
+};
+ScaledFits fit_scaled(const Dense &A, double c, int32_t loss, double beta,
+                      int32_t solver) {
+  const Dense M(A.m, A.n, 1.0);
   Dense cA = A;
   for (auto &v : cA.a) v *= c;
+  nmf_options o = test_options();
+  o.loss = loss;
+  o.beta = beta;
+  o.solver = solver;
+  o.maxit = 15;
+  o.tol = 0;
+  o.l1_h = 0.2;
+  o.l2_w = 0.1;
+  ScaledFits f;
+  f.a = run<double>(A, M, 3, o, Call{Input::dense});
+  o.l1_h *= std::pow(c, beta - 0.5);
+  o.l2_w *= std::pow(c, beta - 1);
+  f.b = run<double>(cA, M, 3, o, Call{Input::dense});
+  return f;
+}
+
+TEST(Units, LossScalesWithTheData) {
+  const Dense A = counts(30, 20, 121);
+  const double c = 1000.0;
   for (auto [loss, beta, solver] : {std::tuple<int32_t, double, int32_t>{NMF_LOSS_KL, 1, NMF_SOLVER_CD},
                                     {NMF_LOSS_KL, 1, NMF_SOLVER_MU},
                                     {NMF_LOSS_BETA, 1.5, NMF_SOLVER_MU},
                                     {NMF_LOSS_BETA, 0.5, NMF_SOLVER_MU},
                                     {NMF_LOSS_FROBENIUS, 2, NMF_SOLVER_MU}}) {
     SCOPED_TRACE("beta " + std::to_string(beta) + " solver " + std::to_string(solver));
-    nmf_options o = test_options();
-    o.loss = loss;
-    o.beta = beta;
-    o.solver = solver;
-    o.maxit = 15;
-    o.tol = 0;
-    o.l1_h = 0.2;
-    o.l2_w = 0.1;
-    Fit<double> a = run<double>(A, M, 3, o, Call{Input::dense});
-    o.l1_h *= std::pow(c, beta - 0.5);
-    o.l2_w *= std::pow(c, beta - 1);
-    Fit<double> b = run<double>(cA, M, 3, o, Call{Input::dense});
+    const auto [a, b] = fit_scaled(A, c, loss, beta, solver);
     ASSERT_EQ(a.status, NMF_OK) << a.msg;
     ASSERT_EQ(b.status, NMF_OK) << b.msg;
     EXPECT_LT(rel_diff(b.res.loss, std::pow(c, beta) * a.res.loss), 1e-8);
@@ -694,21 +705,9 @@ TEST(Units, LossScalesWithTheData) {
 // never NaN.
 TEST(Units, DataNearTheLargestDouble) {
   const Dense A = counts(30, 20, 121);
-  const Dense M(30, 20, 1.0);
   for (double c : {1e153, 1e200}) {
     SCOPED_TRACE(c == 1e153 ? "c = 1e153" : "c = 1e200");
-    Dense cA = A;
-    for (auto &v : cA.a) v *= c;
-    nmf_options o = test_options();
-    o.solver = NMF_SOLVER_MU;
-    o.maxit = 15;
-    o.tol = 0;
-    o.l1_h = 0.2;
-    o.l2_w = 0.1;
-    Fit<double> a = run<double>(A, M, 3, o, Call{Input::dense});
-    o.l1_h *= std::pow(c, 1.5);
-    o.l2_w *= c;
-    Fit<double> b = run<double>(cA, M, 3, o, Call{Input::dense});
+    const auto [a, b] = fit_scaled(A, c, NMF_LOSS_FROBENIUS, 2, NMF_SOLVER_MU);
     ASSERT_EQ(a.status, NMF_OK) << a.msg;
     ASSERT_EQ(b.status, NMF_OK) << b.msg;
     const double expect = c * c * a.res.loss;
