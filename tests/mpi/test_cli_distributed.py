@@ -2,20 +2,11 @@
 same Matrix Market file.  Usage: test_cli_distributed.py NMF MPIEXEC"""
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-NMF, MPIEXEC = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("not ok -", what)
+from mpi_cli_common import check, finish, run
 
 
 def write_mtx(path, a):
@@ -38,9 +29,17 @@ def read_table(path):
     return header, names, np.array(values)
 
 
-def run(args, np_=None):
-    cmd = ([MPIEXEC, "-np", str(np_), "--oversubscribe"] if np_ else []) + [NMF] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+def same_as_serial(out, ref_w, ref_h, label):
+    """The factors written under prefix `out` equal the serial ones (to
+    1e-9 relative) with the same memberships; returns H's table."""
+    dw = read_table(out + "_W.tsv")
+    dh = read_table(out + "_H.tsv")
+    dev_w = np.abs(dw[2] - ref_w[2]).max() / np.abs(ref_w[2]).max()
+    dev_h = np.abs(dh[2] - ref_h[2]).max() / np.abs(ref_h[2]).max()
+    check(dev_w < 1e-9 and dev_h < 1e-9,
+          f"{label}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
+    check((dh[2].argmax(0) == ref_h[2].argmax(0)).all(), f"{label}: memberships differ")
+    return dw, dh
 
 
 rng = np.random.default_rng(5)
@@ -64,14 +63,9 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 0, f"np {p}: exit {r.returncode}: {r.stderr}")
         if r.returncode != 0:
             continue
-        dw = read_table(out + "_W.tsv")
-        dh = read_table(out + "_H.tsv")
+        dw, dh = same_as_serial(out, sw, sh, f"np {p}")
         check(dw[1] == sw[1] and dh[0] == sh[0], f"np {p}: gene or cell names differ")
         check(dh[0] == [f"cell{j}" for j in range(a.shape[1])], f"np {p}: H columns out of order")
-        dev_w = np.abs(dw[2] - sw[2]).max() / np.abs(sw[2]).max()
-        dev_h = np.abs(dh[2] - sh[2]).max() / np.abs(sh[2]).max()
-        check(dev_w < 1e-9 and dev_h < 1e-9, f"np {p}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
-        check((dh[2].argmax(0) == sh[2].argmax(0)).all(), f"np {p}: memberships differ")
     # KL: a distributed fit takes the multiplicative updates (auto picks
     # them; coordinate descent, the serial auto, is refused with a clear
     # error), and matches the serial fit by the same solver.
@@ -86,13 +80,7 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 0, f"KL np {p}: exit {r.returncode}: {r.stderr}")
         if r.returncode != 0:
             continue
-        dw = read_table(out + "_W.tsv")
-        dh = read_table(out + "_H.tsv")
-        dev_w = np.abs(dw[2] - skw[2]).max() / np.abs(skw[2]).max()
-        dev_h = np.abs(dh[2] - skh[2]).max() / np.abs(skh[2]).max()
-        check(dev_w < 1e-9 and dev_h < 1e-9,
-              f"KL np {p}: factors differ from serial ({dev_w:.2e}, {dev_h:.2e})")
-        check((dh[2].argmax(0) == skh[2].argmax(0)).all(), f"KL np {p}: memberships differ")
+        same_as_serial(out, skw, skh, f"KL np {p}")
         with open(out + "_summary.json") as f:
             summary = json.load(f)
         check(summary["solver"] == "mu" and summary["solver_requested"] == "auto",
@@ -117,5 +105,4 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(["fit", tsv, "-k", "1", "--distributed", "--out", os.path.join(tmp, "b")], 2)
     check(r.returncode == 2 and "Matrix Market" in r.stderr, f"table input: exit {r.returncode}: {r.stderr}")
 
-print(f"{'FAIL' if failures else 'PASS'}: distributed CLI, {len(failures)} failed checks")
-sys.exit(1 if failures else 0)
+finish("distributed CLI")

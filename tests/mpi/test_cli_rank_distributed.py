@@ -3,25 +3,11 @@ against the same commands in one process: the runs are spread over the
 processes, the outputs must be the same.  Usage:
 test_cli_rank_distributed.py NMF MPIEXEC"""
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
 
-NMF, MPIEXEC = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("not ok -", what)
-
-
-def run(args, np_=None):
-    cmd = ([MPIEXEC, "-np", str(np_), "--oversubscribe"] if np_ else []) + [NMF] + args
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+from mpi_cli_common import check, finish, run
 
 
 def read(path):
@@ -110,5 +96,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 3 and "libnmf" in r.stderr,
           f"library error: exit {r.returncode}: {r.stderr}")
 
-print(f"{'FAIL' if failures else 'PASS'}: distributed rank survey CLI, {len(failures)} failed checks")
-sys.exit(1 if failures else 0)
+finish("distributed rank survey CLI")
