@@ -191,6 +191,7 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--float", [&] { a.use_float = true; }},
       {"--transpose", [&] { a.transpose = true; }},
       {"--quiet", [&] { a.quiet = true; }},
+      {"--unscaled", [&] { a.unscaled = true; }},
       {"--distributed", [&] { a.distributed = true; }},
       {"--progress", [&] { a.progress = ProgressMode::kAlways; }},
       {"--no-progress", [&] { a.progress = ProgressMode::kNever; }},

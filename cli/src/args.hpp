@@ -20,6 +20,9 @@ struct FitArgs {
   bool use_float = false;
   bool transpose = false;
   bool quiet = false;
+  // --unscaled: write H with rows summing to 1 (A ~ W diag(d) H, d in the
+  // summary) instead of diag(d) H, which multiplies with W to the fit.
+  bool unscaled = false;
   bool distributed = false;  // --distributed: one process's part of an MPI job
   ProgressMode progress = ProgressMode::kAuto;
   std::string out_prefix;  // "" = default_prefix(input)

@@ -147,7 +147,7 @@ void write_w(const std::string &path, const LabeledMatrix<T> &a,
 
 template <typename T>
 void write_h(const std::string &path, const LabeledMatrix<T> &a,
-             const FitOutcome<T> &fit) {
+             const FitOutcome<T> &fit, const FitArgs &args) {
   AtomicFile file(path);
   std::string &head = file.buffer();
   head += "factor";
@@ -159,10 +159,12 @@ void write_h(const std::string &path, const LabeledMatrix<T> &a,
   for (int64_t r = 0; r < fit.k; ++r) {
     std::string &out = file.buffer();
     out += factor_name(r);
+    // By default diag(d) H, so that the written W and H multiply to the fit.
+    const T scale = args.unscaled ? T(1) : fit.d[r];
     for (int64_t j = 0; j < a.cols; ++j) {
       std::string &row = file.buffer();  // may flush on wide rows
       row += '\t';
-      append_number(row, fit.H[r + j * fit.k]);
+      append_number(row, fit.H[r + j * fit.k] * scale);
     }
     file.buffer() += '\n';
   }
@@ -268,6 +270,7 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   s += static_cast<int64_t>(fit.loss_history.size()) == r.iterations ? "true" : "false";
   str("W_file", paths.w);
   str("H_file", paths.h);
+  key("H_scaled_by_d"); s += args.unscaled ? "false" : "true";
   str("blas_core", nmf_blas_core());
   s += "\n}\n";
 
@@ -296,7 +299,7 @@ void write_outputs(const OutputPaths &paths, const LabeledMatrix<T> &a,
                    const FitOutcome<T> &fit, const FitArgs &args,
                    const InputInfo &info) {
   write_w(paths.w, a, fit, args);
-  write_h(paths.h, a, fit);
+  write_h(paths.h, a, fit, args);
   write_summary(paths, a, fit, args, info);
 }
 

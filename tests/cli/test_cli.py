@@ -100,9 +100,17 @@ class Fit:
             self.summary = json.load(f)
         self.d = np.array(self.summary["d"])
         self.samples = self.h_header[1:]
+        # By default H.tsv holds diag(d) H; with --unscaled, H itself.
+        self.scaled = self.summary["H_scaled_by_d"]
 
     def reconstruction(self):
+        if self.scaled:
+            return self.W @ self.H
         return self.W @ np.diag(self.d) @ self.H
+
+    def unit_h(self):
+        """H with rows summing to 1 (the canonical form)."""
+        return self.H / self.d[:, None] if self.scaled else self.H
 
 
 def rel_error(a, b):
@@ -241,7 +249,7 @@ class TestFit(CliTestCase):
         # components ordered by d.
         self.assertTrue((fit.W >= 0).all() and (fit.H >= 0).all())
         np.testing.assert_allclose(fit.W.sum(axis=0), 1, rtol=1e-9)
-        np.testing.assert_allclose(fit.H.sum(axis=1), 1, rtol=1e-9)
+        np.testing.assert_allclose(fit.unit_h().sum(axis=1), 1, rtol=1e-9)
         self.assertTrue((np.diff(fit.d) <= 0).all(), fit.d)
         # An exactly rank-3 matrix is reconstructed.
         err = rel_error(self.a, fit.reconstruction())
@@ -266,6 +274,31 @@ class TestFit(CliTestCase):
         self.assertAlmostEqual(
             s["loss"], 0.5 * np.linalg.norm(self.a - fit.reconstruction()) ** 2,
             delta=1e-6 * np.linalg.norm(self.a) ** 2)
+
+    def test_written_w_and_h_multiply_to_the_fit(self):
+        # A user loading the two TSVs gets the fit without reading d: the
+        # plain product W H has the summary's relative error (not 1, which
+        # is what W times a row-normalised H gives on unscaled data).
+        a = self.a * 250.0
+        path = write(self.path("scaled.tsv"),
+                     table_text(a, gene_names(M), sample_names(N)))
+        fit = self.fit(path, "-k", 2, "--maxit", 50, prefix="scaled")
+        _, _, w = read_table(self.path("scaled_W.tsv"))
+        _, _, h = read_table(self.path("scaled_H.tsv"))
+        self.assertTrue(fit.summary["H_scaled_by_d"])
+        self.assertAlmostEqual(rel_error(a, w @ h), fit.summary["rel_error"],
+                               delta=1e-9)
+        self.assertLess(fit.summary["rel_error"], 0.5)
+        np.testing.assert_allclose(h.sum(axis=1), fit.d, rtol=1e-9)
+        # --unscaled: the same fit, H with rows summing to 1 and d apart.
+        raw = self.fit(path, "-k", 2, "--maxit", 50, "--unscaled", prefix="raw")
+        self.assertFalse(raw.summary["H_scaled_by_d"])
+        np.testing.assert_allclose(raw.H.sum(axis=1), 1, rtol=1e-9)
+        np.testing.assert_array_equal(raw.W, fit.W)
+        np.testing.assert_array_equal(raw.d, fit.d)
+        np.testing.assert_allclose(raw.d[:, None] * raw.H, h, rtol=1e-12)
+        self.assertAlmostEqual(rel_error(a, raw.reconstruction()),
+                               fit.summary["rel_error"], delta=1e-9)
 
     def test_options_reach_the_summary(self):
         fit = self.fit(self.input, "-k", 2, "--maxit", 7, "--tol", 0,
