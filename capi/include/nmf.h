@@ -4,7 +4,34 @@
  * Non-negative matrix factorization A ≈ W · diag(d) · H of a non-negative
  * m × n matrix A into W (m × k) and H (k × n).
  *
- * Conventions (see DESIGN.md §3):
+ * Simple use
+ * ----------
+ *   #include <nmf.h>
+ *
+ *   double *A = ...;               // m x n, column-major, non-negative
+ *   double *W = malloc(m * k * sizeof *W), *H = malloc(k * n * sizeof *H),
+ *          *d = malloc(k * sizeof *d);
+ *   nmf_options opts;
+ *   nmf_options_init(&opts, sizeof opts);  // the defaults
+ *   opts.loss = NMF_LOSS_KL;               // set what you need
+ *   opts.seed = 1;
+ *   nmf_result res;
+ *   nmf_result_init(&res, sizeof res);
+ *   int32_t rc = nmf_fit_dense_d(A, m, n, m, k, W, d, H, &opts, &res);
+ *   if (rc < 0) fprintf(stderr, "nmf: %s\n", nmf_last_error_message());
+ *   // A ≈ W diag(d) H; res.iterations, res.rel_error, res.stop_reason
+ *
+ * A sparse A is passed as CSC (nmf_fit_csc_d_i32 and friends); float data
+ * through the _f functions.  Consensus clustering and rank surveys
+ * (Brunet et al. 2004) are nmf_consensus_* and nmf_survey_*.  Link with
+ * `pkg-config --libs nmf` or CMake's find_package(nmf) and nmf::nmf.
+ *
+ * Every option of nmf_options, with its default, bounds or choice names
+ * and a line of help, can be read at run time (nmf_option_count,
+ * nmf_option_info, nmf_choice_value, nmf_choice_name): bindings read them
+ * there rather than copying them.
+ *
+ * Conventions:
  *   - C99; every symbol starts with nmf_, every macro with NMF_.
  *   - All dimensions, strides and counts are int64_t.
  *   - Matrices are column-major.  A dense input is (A, m, n, lda) with
@@ -414,6 +441,53 @@ typedef struct nmf_options {
  * tol); a smaller struct of an older header is filled only up to size.
  * Returns NMF_OK, NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE.  Thread-safe. */
 NMF_API int32_t nmf_options_init(nmf_options *opts, size_t size);
+
+/* ------------------------------------------------------ options, described
+ * The scalar options of nmf_options as data, so that a binding, a command
+ * line or a help page can present names, defaults and limits without copying
+ * them (the pointer and flag fields, user_w ... collective, are not listed).
+ * Index i runs from 0 to nmf_option_count() - 1, in a fixed order. */
+#define NMF_OPTION_INT 0    /* int32_t field */
+#define NMF_OPTION_INT64 1  /* int64_t field */
+#define NMF_OPTION_UINT64 2 /* uint64_t field (the seed) */
+#define NMF_OPTION_REAL 3   /* double field; must be finite */
+#define NMF_OPTION_CHOICE 4 /* int32_t field holding one of named values */
+
+typedef struct nmf_option_desc {
+  uint32_t struct_size;  /* set by the caller: sizeof(nmf_option_desc) */
+  int32_t type;          /* NMF_OPTION_* */
+  const char *name;      /* the field's name in nmf_options, e.g. "maxit" */
+  const char *help;      /* one line of help */
+  int64_t offset;        /* offsetof(nmf_options, <name>) */
+  double default_value;  /* what nmf_options_init sets (exact for every
+                            default; a choice's value) */
+  double min, max;       /* bounds; -HUGE_VAL / HUGE_VAL where there is none */
+  int32_t min_excluded;  /* non-zero: the value min itself is refused */
+  int32_t max_excluded;  /* non-zero: the value max itself is refused */
+  int32_t n_choices;     /* NMF_OPTION_CHOICE: how many named values */
+  int32_t reserved;
+} nmf_option_desc;
+
+/* The number of described options.  Thread-safe. */
+NMF_API int32_t nmf_option_count(void);
+/* Fills *desc for option index (struct_size must be set, at least up to
+ * n_choices).  Returns NMF_OK, NMF_ERR_NULL_POINTER, NMF_ERR_STRUCT_SIZE or
+ * NMF_ERR_INVALID_ARGUMENT (index out of range).  The strings are static.
+ * Thread-safe. */
+NMF_API int32_t nmf_option_info(int32_t index, nmf_option_desc *desc);
+/* The index of the option called name, or -1.  Thread-safe. */
+NMF_API int32_t nmf_option_index(const char *name);
+/* The name of choice j (0 <= j < n_choices) of option index and, if value
+ * is not NULL, its value; NULL when there is none.  Thread-safe. */
+NMF_API const char *nmf_option_choice(int32_t index, int32_t j, int32_t *value);
+/* *value = the value of choice_name for option (e.g. "loss", "kl" gives
+ * NMF_LOSS_KL).  Returns NMF_OK, NMF_ERR_NULL_POINTER, or
+ * NMF_ERR_INVALID_ARGUMENT with a message listing the known names.
+ * Thread-safe (the message is per thread). */
+NMF_API int32_t nmf_choice_value(const char *option, const char *choice_name,
+                                 int32_t *value);
+/* The name of value among option's choices, or NULL.  Thread-safe. */
+NMF_API const char *nmf_choice_name(const char *option, int32_t value);
 
 /* ---------------------------------------------------------------- result */
 

@@ -54,34 +54,13 @@ void fill_default_options(nmf_options* o) {
   const nmf::Options def;
   std::memset(o, 0, sizeof *o);
   o->struct_size = sizeof *o;
-  o->loss = def.loss;
-  o->solver = def.solver;
-  o->init = def.init;
-  o->n_threads = def.n_threads;
-  o->maxit = def.maxit;
-  o->tol = def.tol;
-  o->seed = def.seed;
-  o->l1_w = def.l1_w;
-  o->l1_h = def.l1_h;
-  o->l2_w = def.l2_w;
-  o->l2_h = def.l2_h;
-  o->hals_alpha = def.hals_alpha;
-  o->hals_delta = def.hals_delta;
-  o->missing = def.missing;
+  // The table's options (option_table.hpp), then the other fields.
+#define NMF_OPTION_DEFAULT(name, ctype, type, d, lo, hi, choices, help) \
+  o->name = def.name;
+  NMF_OPTION_TABLE(NMF_OPTION_DEFAULT)
+#undef NMF_OPTION_DEFAULT
   o->weights = def.weights;
   o->weights_ld = def.weights_ld;
-  o->beta = def.beta;
-  o->mu_eps = def.mu_eps;
-  o->extrapolation = def.extrapolation;
-  o->extrap_beta0 = def.extrap_beta0;
-  o->extrap_eta = def.extrap_eta;
-  o->extrap_gamma = def.extrap_gamma;
-  o->extrap_gamma_bar = def.extrap_gamma_bar;
-  o->sparse_w = def.sparse_w;
-  o->sparse_h = def.sparse_h;
-  o->ns_theta = def.ns_theta;
-  o->sketch = def.sketch;
-  o->sketch_rank = def.sketch_rank;
 }
 
 // The bytes of nmf_options up to the end of the last field that lies wholly
@@ -129,40 +108,18 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
                            "); initialise the options with nmf_options_init");
     std::memcpy(&o, in, whole_fields(in->struct_size));
   }
-  out.loss = o.loss;
-  out.solver = o.solver;
-  out.init = o.init;
-  out.n_threads = o.n_threads;
-  out.maxit = o.maxit;
-  out.tol = o.tol;
-  out.seed = o.seed;
-  out.l1_w = o.l1_w;
-  out.l1_h = o.l1_h;
-  out.l2_w = o.l2_w;
-  out.l2_h = o.l2_h;
+#define NMF_OPTION_COPY(name, ctype, type, d, lo, hi, choices, help) \
+  out.name = o.name;
+  NMF_OPTION_TABLE(NMF_OPTION_COPY)
+#undef NMF_OPTION_COPY
   out.user_w = o.user_w != 0;
   out.user_h = o.user_h != 0;
   out.fix_w = o.fix_w != 0;
   out.fix_h = o.fix_h != 0;
   out.progress = o.progress;
   out.progress_data = o.progress_data;
-  out.hals_alpha = o.hals_alpha;
-  out.hals_delta = o.hals_delta;
-  out.missing = o.missing;
   out.weights = o.weights;
   out.weights_ld = o.weights_ld;
-  out.beta = o.beta;
-  out.mu_eps = o.mu_eps;
-  out.extrapolation = o.extrapolation;
-  out.extrap_beta0 = o.extrap_beta0;
-  out.extrap_eta = o.extrap_eta;
-  out.extrap_gamma = o.extrap_gamma;
-  out.extrap_gamma_bar = o.extrap_gamma_bar;
-  out.sparse_w = o.sparse_w;
-  out.sparse_h = o.sparse_h;
-  out.ns_theta = o.ns_theta;
-  out.sketch = o.sketch;
-  out.sketch_rank = o.sketch_rank;
   return NMF_OK;
 }
 

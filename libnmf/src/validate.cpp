@@ -13,17 +13,14 @@
 #include <string>
 
 #include "nmf/blas.hpp"
+#include "nmf/option_table.hpp"
 #include "nmf/solver_choice.hpp"
 
 namespace nmf {
 
 namespace {
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+std::string num(double v) { return exact_text(v); }
 
 // Message for a bad entry of matrix `name` at 0-based (i, j).
 template <class T>
@@ -350,43 +347,9 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
   auto bad = [](const std::string& what) {
     return Status::error(kErrInvalidArgument, what);
   };
-  if (opt.loss < kLossFrobenius || opt.loss > kLossBeta)
-    return bad("unknown loss " + std::to_string(opt.loss) +
-               " (NMF_LOSS_FROBENIUS = 0, NMF_LOSS_KL = 1, NMF_LOSS_BETA = 2)");
-  if (opt.solver < kSolverAuto || opt.solver > kSolverAnls)
-    return bad("unknown solver " + std::to_string(opt.solver) +
-               " (NMF_SOLVER_AUTO = 0, NMF_SOLVER_HALS = 1, NMF_SOLVER_MU = 2, "
-               "NMF_SOLVER_CD = 3, NMF_SOLVER_ANLS = 4)");
-  if (opt.loss == kLossBeta && !std::isfinite(opt.beta))
-    return bad("beta = " + num(opt.beta) + " must be finite");
-  if (!(opt.mu_eps >= 0) || !std::isfinite(opt.mu_eps))
-    return bad("mu_eps = " + num(opt.mu_eps) + " must be finite and >= 0");
-  if (opt.missing < kMissingNone || opt.missing > kMissingUnstored)
-    return bad("unknown missing = " + std::to_string(opt.missing) +
-               " (NMF_MISSING_NONE = 0, NMF_MISSING_NAN = 1, "
-               "NMF_MISSING_UNSTORED = 2)");
-  if (opt.extrapolation < kExtrapolationAuto ||
-      opt.extrapolation > kExtrapolationOn)
-    return bad("unknown extrapolation = " + std::to_string(opt.extrapolation) +
-               " (NMF_EXTRAPOLATION_AUTO = -1, NMF_EXTRAPOLATION_OFF = 0, "
-               "NMF_EXTRAPOLATION_ON = 1)");
-  if (!(opt.extrap_beta0 >= 0 && opt.extrap_beta0 <= 1))
-    return bad("extrap_beta0 = " + num(opt.extrap_beta0) + " must be in [0, 1]");
-  if (!(opt.extrap_eta > 1) || !std::isfinite(opt.extrap_eta))
-    return bad("extrap_eta = " + num(opt.extrap_eta) +
-               " must be finite and > 1 (beta is divided by it on a restart)");
-  if (!(opt.extrap_gamma >= 1) || !std::isfinite(opt.extrap_gamma))
-    return bad("extrap_gamma = " + num(opt.extrap_gamma) +
-               " must be finite and >= 1");
-  if (!(opt.extrap_gamma_bar >= 1) || !std::isfinite(opt.extrap_gamma_bar))
-    return bad("extrap_gamma_bar = " + num(opt.extrap_gamma_bar) +
-               " must be finite and >= 1");
-  if (opt.sketch < kSketchAuto || opt.sketch > kSketchOn)
-    return bad("unknown sketch = " + std::to_string(opt.sketch) +
-               " (NMF_SKETCH_AUTO = -1, NMF_SKETCH_OFF = 0, NMF_SKETCH_ON = 1)");
-  if (opt.sketch_rank < 0)
-    return bad("sketch_rank = " + std::to_string(opt.sketch_rank) +
-               " must be >= 0 (0: k + 10)");
+  // Each option within its bounds or choices (option_table.hpp); the
+  // checks below are those between options.
+  if (Status s = check_option_values(opt); !s.ok()) return s;
   if (opt.sketch == kSketchOn) {
     if (is_weighted(opt))
       return bad("sketch is not available with weights or missing values "
@@ -395,8 +358,6 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
       return bad("sketch warm-starts from the init method; it is not available "
                  "with a given or fixed W or H");
   }
-  if (!(opt.ns_theta >= 0 && opt.ns_theta <= 1))
-    return bad("ns_theta = " + num(opt.ns_theta) + " must be in [0, 1]");
   {
     // Which loss each solver minimizes: HALS and ANLS (the Frobenius
     // driver) the Frobenius loss, CD the KL divergence, MU every beta.
@@ -436,33 +397,6 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
       if (opt.ns_theta > 0) return unsupported("ns_theta (nsNMF)");
     }
   }
-  if (opt.init < kInitRandom || opt.init > kInitNndsvdar)
-    return bad("unknown init " + std::to_string(opt.init) +
-               " (random 0, nndsvd 1, nndsvda 2, nndsvdar 3)");
-  if (opt.n_threads < 0)
-    return bad("n_threads = " + std::to_string(opt.n_threads) +
-               " must be >= 0 (0 = all cores)");
-  if (opt.maxit < 0)
-    return bad("maxit = " + std::to_string(opt.maxit) + " must be >= 0");
-  auto nonneg = [&](double v, const char* name) -> Status {
-    if (!(v >= 0) || !std::isfinite(v))
-      return bad(std::string(name) + " = " + num(v) +
-                 " must be finite and >= 0");
-    return Status();
-  };
-  for (auto [v, name] : {std::pair<double, const char*>{opt.tol, "tol"},
-                         {opt.l1_w, "l1_w"},
-                         {opt.l1_h, "l1_h"},
-                         {opt.l2_w, "l2_w"},
-                         {opt.l2_h, "l2_h"},
-                         {opt.sparse_w, "sparse_w"},
-                         {opt.sparse_h, "sparse_h"},
-                         {opt.hals_alpha, "hals_alpha"}}) {
-    Status s = nonneg(v, name);
-    if (!s.ok()) return s;
-  }
-  if (!(opt.hals_delta >= 0 && opt.hals_delta < 1))
-    return bad("hals_delta = " + num(opt.hals_delta) + " must be in [0, 1)");
   if (opt.fix_w && opt.fix_h)
     return bad("fix_w and fix_h are both set: at least one factor must be "
                "free");

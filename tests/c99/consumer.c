@@ -17,6 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "nmf.h"
+#include "tap.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -29,21 +30,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------ TAP helpers */
-
-static int n_checks = 0;
-static int n_failed = 0;
-
-static int check(int ok, const char *fmt, ...) {
-  va_list ap;
-  ++n_checks;
-  if (!ok) ++n_failed;
-  printf("%sok %d - ", ok ? "" : "not ", n_checks);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
-  return ok;
-}
 
 static void diag(const char *fmt, ...) {
   va_list ap;
@@ -1059,7 +1045,6 @@ int main(void) {
   test_fit();
   test_sparse_matches_dense();
   test_progress_cancel();
-  printf("1..%d\n", n_checks);
   if (n_failed) printf("# %d of %d checks failed\n", n_failed, n_checks);
-  return n_failed ? 1 : 0;
+  return tap_status();
 }

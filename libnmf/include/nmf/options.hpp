@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "nmf/option_table.hpp"
+
 namespace nmf {
 
 enum Loss : int32_t { kLossFrobenius = 0, kLossKl = 1, kLossBeta = 2 };
@@ -49,43 +51,18 @@ using ProgressFn = int32_t (*)(int64_t iteration, int64_t maxit, double loss,
                                double rel_error, void* user_data);
 
 struct Options {
-  int32_t loss = kLossFrobenius;
-  int32_t solver = kSolverAuto;
-  int32_t init = kInitRandom;
-  int32_t n_threads = 0;  // 0: all the OpenMP threads available
-  int32_t maxit = 200;
-  double tol = 1e-5;
-  uint64_t seed = 42;
-  double l1_w = 0, l1_h = 0, l2_w = 0, l2_h = 0;
+  // The scalar settings, their types and defaults: option_table.hpp.
+#define NMF_OPTION_FIELD(name, ctype, type, def, lo, hi, choices, help) \
+  ctype name = ctype(def);
+  NMF_OPTION_TABLE(NMF_OPTION_FIELD)
+#undef NMF_OPTION_FIELD
   bool user_w = false, user_h = false;
   bool fix_w = false, fix_h = false;
   ProgressFn progress = nullptr;
   void* progress_data = nullptr;
-  double hals_alpha = 0.5;
-  double hals_delta = 0.1;
   // Entry mask and weights (nmf.h): loss = sum_ij w_ij loss(a_ij, (WH)_ij).
-  int32_t missing = kMissingNone;
   const double* weights = nullptr;  // dense: m x n, ld weights_ld; CSC: nnz
   int64_t weights_ld = 0;
-  // Loss kBeta: the beta of the beta-divergence.
-  double beta = 1.0;
-  // Multiplicative updates: floor of the factor entries in internal units.
-  double mu_eps = 2.220446049250313e-16;
-  // Extrapolation (Ang & Gillis 2019) and its parameters.
-  int32_t extrapolation = kExtrapolationAuto;
-  double extrap_beta0 = 0.5;
-  double extrap_eta = 1.5;
-  double extrap_gamma = 1.05;
-  double extrap_gamma_bar = 1.01;
-  // Sparse NMF (Kim & Park 2007): 1/2 sparse_h sum_j (sum_i H_ij)^2 and
-  // 1/2 sparse_w sum_i (sum_j W_ij)^2; nsNMF smoothing theta.
-  double sparse_w = 0;
-  double sparse_h = 0;
-  double ns_theta = 0;
-  // Warm start on a randomized sketch of a dense A (sketch.hpp, fit.cpp):
-  // kSketch*, and its rank l (0: chosen from k).
-  int32_t sketch = kSketchAuto;
-  int64_t sketch_rank = 0;
   // Set by fit() when the call is one process's part of a distributed fit
   // (a Collective is given); not a caller's option.  It changes only what
   // kSolverAuto picks for KL (solver_choice.hpp).

@@ -1,6 +1,7 @@
 // Status values of the core: errors are values, never exceptions or output.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace nmf {
@@ -22,6 +23,13 @@ enum Code : int32_t {
   kErrNumerical = -11,
   kErrInternal = -12,
 };
+
+// v as the shortest "%.17g" text, for messages that quote a value exactly.
+inline std::string exact_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
 
 struct Status {
   int32_t code = kOk;
