@@ -7,58 +7,12 @@
 #include <string_view>
 
 #include "cli_error.hpp"
+#include "library_options.hpp"
 #include "text.hpp"
 
 namespace nmfcli {
 
 namespace {
-
-struct Choice {
-  const char *name;
-  int32_t value;
-};
-
-const Choice kLosses[] = {{"frobenius", NMF_LOSS_FROBENIUS},
-                          {"kl", NMF_LOSS_KL},
-                          {"beta", NMF_LOSS_BETA}};
-const Choice kSolvers[] = {{"auto", NMF_SOLVER_AUTO},
-                           {"hals", NMF_SOLVER_HALS},
-                           {"anls", NMF_SOLVER_ANLS},
-                           {"mu", NMF_SOLVER_MU},
-                           {"cd", NMF_SOLVER_CD}};
-const Choice kExtrapolations[] = {{"auto", NMF_EXTRAPOLATION_AUTO},
-                                  {"off", NMF_EXTRAPOLATION_OFF},
-                                  {"on", NMF_EXTRAPOLATION_ON}};
-const Choice kSketches[] = {{"auto", NMF_SKETCH_AUTO},
-                            {"off", NMF_SKETCH_OFF},
-                            {"on", NMF_SKETCH_ON}};
-const Choice kMissing[] = {{"none", NMF_MISSING_NONE},
-                           {"na", NMF_MISSING_NAN},
-                           {"unstored", NMF_MISSING_UNSTORED}};
-const Choice kInits[] = {{"random", NMF_INIT_RANDOM},
-                         {"nndsvd", NMF_INIT_NNDSVD},
-                         {"nndsvda", NMF_INIT_NNDSVDA},
-                         {"nndsvdar", NMF_INIT_NNDSVDAR}};
-
-template <size_t N>
-const char *name_of(const Choice (&choices)[N], int32_t value) {
-  for (const Choice &c : choices)
-    if (c.value == value) return c.name;
-  return "unknown";
-}
-
-template <size_t N>
-int32_t parse_choice(const std::string &option, const std::string &text,
-                     const Choice (&choices)[N]) {
-  std::string names;
-  for (const Choice &c : choices) {
-    if (text == c.name) return c.value;
-    names += names.empty() ? "" : ", ";
-    names += c.name;
-  }
-  throw usage_error(option + ": unknown value " + quoted(text) + " (choose " +
-                    names + ")");
-}
 
 int64_t parse_integer(const std::string &option, const std::string &text,
                       int64_t min, int64_t max) {
@@ -77,54 +31,14 @@ int64_t parse_integer(const std::string &option, const std::string &text,
   return v;
 }
 
-double parse_finite(const std::string &option, const std::string &text) {
-  double v;
-  if (parse_number(text, &v) != NumberStatus::kOk) {
-    throw usage_error(option + ": expected a finite number, got " + quoted(text));
-  }
-  return v;
-}
-
-double parse_non_negative(const std::string &option, const std::string &text) {
-  double v;
-  if (parse_number(text, &v) != NumberStatus::kOk) {
-    throw usage_error(option + ": expected a number, got " + quoted(text));
-  }
-  if (v < 0) {
-    throw usage_error(option + ": must be >= 0, got " + text);
-  }
-  return v;
-}
-
-uint64_t parse_seed(const std::string &option, const std::string &text) {
-  uint64_t v = 0;
-  bool ok = !text.empty() && text.size() <= 20;
-  for (char c : text) {
-    if (!ok) break;
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    unsigned digit = static_cast<unsigned>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) ok = false;
-    v = v * 10 + digit;
-  }
-  if (!ok) {
-    throw usage_error(option + ": expected an integer 0.." +
-                      std::to_string(std::numeric_limits<uint64_t>::max()) +
-                      ", got " + quoted(text));
-  }
-  return v;
-}
-
 }  // namespace
 
-const char *loss_name(int32_t loss) { return name_of(kLosses, loss); }
-const char *solver_name(int32_t solver) { return name_of(kSolvers, solver); }
-const char *init_name(int32_t init) { return name_of(kInits, init); }
-const char *extrapolation_name(int32_t e) { return name_of(kExtrapolations, e); }
-const char *missing_name(int32_t m) { return name_of(kMissing, m); }
-const char *sketch_name(int32_t s) { return name_of(kSketches, s); }
+const char *loss_name(int32_t loss) { return choice_text("loss", loss); }
+const char *solver_name(int32_t solver) { return choice_text("solver", solver); }
+const char *init_name(int32_t init) { return choice_text("init", init); }
+const char *extrapolation_name(int32_t e) { return choice_text("extrapolation", e); }
+const char *missing_name(int32_t m) { return choice_text("missing", m); }
+const char *sketch_name(int32_t s) { return choice_text("sketch", s); }
 
 FitArgs parse_fit_args(const std::vector<std::string> &args) {
   FitArgs a;
@@ -133,48 +47,10 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
 
   using Setter = std::function<void(const std::string &option, const std::string &value)>;
   // Options that take a value.
-  const std::map<std::string, Setter> with_value = {
+  std::map<std::string, Setter> with_value = {
       {"-k", [&](auto &opt, auto &v) {
          a.k = parse_integer(opt, v, 1, std::numeric_limits<int64_t>::max());
        }},
-      {"--loss", [&](auto &opt, auto &v) { o.loss = parse_choice(opt, v, kLosses); }},
-      {"--solver", [&](auto &opt, auto &v) { o.solver = parse_choice(opt, v, kSolvers); }},
-      {"--init", [&](auto &opt, auto &v) { o.init = parse_choice(opt, v, kInits); }},
-      {"--threads", [&](auto &opt, auto &v) {
-         o.n_threads = static_cast<int32_t>(
-             parse_integer(opt, v, 0, std::numeric_limits<int32_t>::max()));
-       }},
-      {"--maxit", [&](auto &opt, auto &v) {
-         o.maxit = static_cast<int32_t>(
-             parse_integer(opt, v, 0, std::numeric_limits<int32_t>::max()));
-       }},
-      {"--tol", [&](auto &opt, auto &v) { o.tol = parse_non_negative(opt, v); }},
-      {"--seed", [&](auto &opt, auto &v) { o.seed = parse_seed(opt, v); }},
-      {"--l1-w", [&](auto &opt, auto &v) { o.l1_w = parse_non_negative(opt, v); }},
-      {"--l1-h", [&](auto &opt, auto &v) { o.l1_h = parse_non_negative(opt, v); }},
-      {"--l2-w", [&](auto &opt, auto &v) { o.l2_w = parse_non_negative(opt, v); }},
-      {"--l2-h", [&](auto &opt, auto &v) { o.l2_h = parse_non_negative(opt, v); }},
-      {"--hals-alpha", [&](auto &opt, auto &v) { o.hals_alpha = parse_non_negative(opt, v); }},
-      {"--hals-delta", [&](auto &opt, auto &v) { o.hals_delta = parse_non_negative(opt, v); }},
-      {"--beta", [&](auto &opt, auto &v) { o.beta = parse_finite(opt, v); }},
-      {"--mu-eps", [&](auto &opt, auto &v) { o.mu_eps = parse_non_negative(opt, v); }},
-      {"--extrapolation", [&](auto &opt, auto &v) {
-         o.extrapolation = parse_choice(opt, v, kExtrapolations);
-       }},
-      {"--extrap-beta0", [&](auto &opt, auto &v) { o.extrap_beta0 = parse_non_negative(opt, v); }},
-      {"--extrap-eta", [&](auto &opt, auto &v) { o.extrap_eta = parse_non_negative(opt, v); }},
-      {"--extrap-gamma", [&](auto &opt, auto &v) { o.extrap_gamma = parse_non_negative(opt, v); }},
-      {"--extrap-gamma-bar", [&](auto &opt, auto &v) {
-         o.extrap_gamma_bar = parse_non_negative(opt, v);
-       }},
-      {"--sketch", [&](auto &opt, auto &v) { o.sketch = parse_choice(opt, v, kSketches); }},
-      {"--sketch-rank", [&](auto &opt, auto &v) {
-         o.sketch_rank = parse_integer(opt, v, 0, std::numeric_limits<int64_t>::max());
-       }},
-      {"--sparse-w", [&](auto &opt, auto &v) { o.sparse_w = parse_non_negative(opt, v); }},
-      {"--sparse-h", [&](auto &opt, auto &v) { o.sparse_h = parse_non_negative(opt, v); }},
-      {"--ns-theta", [&](auto &opt, auto &v) { o.ns_theta = parse_non_negative(opt, v); }},
-      {"--missing", [&](auto &opt, auto &v) { o.missing = parse_choice(opt, v, kMissing); }},
       {"--w-init", [&](auto &, auto &v) { a.w_init = v; }},
       {"--h-init", [&](auto &, auto &v) { a.h_init = v; }},
       {"--fix-w", [&](auto &, auto &v) { a.fix_w = v; }},
@@ -184,6 +60,9 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
          a.out_prefix = v;
        }},
   };
+  // Every option the library describes (library_options.hpp).
+  for (const LibraryOption &lo : library_options())
+    with_value[lo.flag] = [&o, &lo](auto &, auto &v) { set_library_option(o, lo, v); };
   const std::map<std::string, std::string> aliases = {
       {"--rank", "-k"}, {"-t", "--threads"}, {"-o", "--out"}, {"-q", "--quiet"}};
   // Flags.

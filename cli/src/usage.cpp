@@ -1,22 +1,13 @@
 #include "usage.hpp"
 
-#include <cstdio>
 #include <string>
 
 #include "args.hpp"
+#include "library_options.hpp"
 #include "nmf.h"
 
 namespace nmfcli {
 
-namespace {
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
 
 std::string main_usage() {
   return "Usage: nmf <command> [options]\n"
@@ -40,8 +31,6 @@ std::string main_usage() {
 }
 
 std::string fit_usage() {
-  nmf_options o;
-  nmf_options_init(&o, sizeof o);
   std::string s;
   s += "Usage: nmf fit INPUT -k K [options]\n"
        "\n"
@@ -58,64 +47,9 @@ std::string fit_usage() {
        "Model:\n"
        "  -k, --rank K        number of factors (taken from the file with\n"
        "                      --w-init/--h-init/--fix-w/--fix-h if not given)\n"
-       "  --loss NAME         frobenius (least squares), kl (generalized\n"
-       "                      Kullback-Leibler, for counts) or beta (the\n"
-       "                      beta-divergence of --beta) (default " +
-       std::string(loss_name(o.loss)) + ")\n"
-       "  --beta X            beta of --loss beta: 2 = frobenius, 1 = kl,\n"
-       "                      0 = Itakura-Saito (needs positive data)\n"
-       "                      (default " + number(o.beta) + ")\n"
-       "  --solver NAME       auto; anls (exact alternating NNLS by block principal\n"
-       "                      pivoting) or hals (accelerated HALS), frobenius;\n"
-       "                      mu (multiplicative updates, any loss); cd\n"
-       "                      (coordinate descent, kl).  auto picks hals for\n"
-       "                      frobenius (anls with --missing or weights), cd\n"
-       "                      for kl, mu otherwise (default " + solver_name(o.solver) + ")\n"
-       "  --mu-eps X          mu: keep every factor entry >= X * sqrt(max A)\n"
-       "                      against zero-locking (default " + number(o.mu_eps) + ")\n"
-       "  --init NAME         random, nndsvd, nndsvda or nndsvdar (default " +
-       init_name(o.init) + ")\n"
-       "  --maxit N           maximum iterations (default " + std::to_string(o.maxit) + ")\n"
-       "  --tol X             stop when the relative loss decrease is below X\n"
-       "                      (default " + number(o.tol) + ")\n"
-       "  --seed N            seed of the random initialisation (default " +
-       std::to_string(o.seed) + ")\n"
-       "  --l1-w X, --l1-h X  L1 (sparsity) penalty on W, H (default " +
-       number(o.l1_w) + ")\n"
-       "  --l2-w X, --l2-h X  L2 (ridge) penalty on W, H (default " + number(o.l2_w) + ")\n"
-       "  --hals-alpha X      accelerated HALS: inner sweeps per update, 0 = plain\n"
-       "                      HALS (default " + number(o.hals_alpha) + ")\n"
-       "  --hals-delta X      accelerated HALS: inner stopping ratio (default " +
-       number(o.hals_delta) + ")\n"
-       "  --extrapolation X   auto, on or off: extrapolation with restarts (Ang &\n"
-       "                      Gillis 2019) for anls and hals; auto = on in double\n"
-       "                      precision without missing values or weights\n"
-       "                      (default " + extrapolation_name(o.extrapolation) + ")\n"
-       "  --extrap-beta0 X    initial extrapolation step, in [0, 1] (default " +
-       number(o.extrap_beta0) + ")\n"
-       "  --extrap-eta X      step divisor on a restart, > 1 (default " + number(o.extrap_eta) + ")\n"
-       "  --extrap-gamma X    step growth on success, >= 1 (default " +
-       number(o.extrap_gamma) + ")\n"
-       "  --extrap-gamma-bar X  growth of the step's cap, >= 1 (default " +
-       number(o.extrap_gamma_bar) + ")\n"
-       "  --sketch X          auto, on or off: warm start on a rank-L randomized\n"
-       "                      sketch of A before iterating on A (anls, hals);\n"
-       "                      auto = on for dense inputs of at least 4e6 entries\n"
-       "                      whose smaller side is at least 4 L (default " +
-       sketch_name(o.sketch) + ")\n"
-       "  --sketch-rank L     the sketch's rank; 0 = k + 10 (default " +
-       std::to_string(o.sketch_rank) + ")\n"
-       "  --sparse-h X        sparse NMF (Kim & Park 2007, anls/hals): X/2 sum_j (sum_i H_ij)^2;\n"
-       "                      with --l2-w ETA and --solver anls this is snmf/r\n"
-       "  --sparse-w X        the mirror on the rows of W (snmf/l with --l2-h)\n"
-       "  --ns-theta X        nsNMF smoothing in [0, 1]: A ~ W S H with\n"
-       "                      S = (1-X) I + X/K; H written is S H (default " +
-       number(o.ns_theta) + ")\n"
-       "  --missing MODE      none; na: NA/NaN/empty cells of a table are missing\n"
-       "                      values, left out of the loss; unstored: entries a\n"
-       "                      Matrix Market / 10x file does not list are missing\n"
-       "                      (recommender data); every solver supports them\n"
-       "                      (default " + missing_name(o.missing) + ")\n"
+       "\n"
+       "Fit options (the library's, with its defaults and limits):\n" +
+       library_options_usage() +
        "\n"
        "Starting values and projection (tables as nmf writes them, matched by name):\n"
        "  --w-init FILE       start from this W (genes x K)\n"
@@ -127,8 +61,7 @@ std::string fit_usage() {
        "Data and run:\n"
        "  --transpose         factor the transpose (samples x genes, e.g. cells x genes)\n"
        "  --float             compute in single precision (half the memory)\n"
-       "  -t, --threads N     worker threads, 0 = all cores (default " +
-       std::to_string(o.n_threads) + ")\n"
+       "  -t N                the same as --threads N\n"
        "  -o, --out PREFIX    output prefix (default: INPUT's name without\n"
        "                      directory and extensions, in the current directory)\n"
        "  -q, --quiet         no progress bar and no notes on stderr\n"

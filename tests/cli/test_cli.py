@@ -904,10 +904,18 @@ class TestSolvers(CliTestCase):
     def test_invalid_combinations_are_library_errors(self):
         self.assert_fails(["fit", self.input, "-k", K, "--missing", "unstored"], 3,
                           "NMF_MISSING_UNSTORED")
-        self.assert_fails(["fit", self.input, "-k", K, "--extrap-eta", "0.5"], 3,
-                          "extrap_eta")
-        self.assert_fails(["fit", self.input, "-k", K, "--ns-theta", "2"], 3,
-                          "ns_theta")
+
+    def test_option_bounds_are_the_librarys(self):
+        # Values outside the bounds the library describes are usage errors
+        # (exit 2) that state those bounds, before any input is read.
+        self.assert_fails(["fit", self.input, "-k", K, "--extrap-eta", "0.5"], 2,
+                          "--extrap-eta: must be > 1")
+        self.assert_fails(["fit", self.input, "-k", K, "--ns-theta", "2"], 2,
+                          "--ns-theta: must be in [0, 1]")
+        self.assert_fails(["fit", self.input, "-k", K, "--hals-delta", "1"], 2,
+                          "--hals-delta: must be in [0, 1)")
+        self.assert_fails(["fit", self.input, "-k", K, "--beta", "inf"], 2,
+                          "--beta: expected a finite number")
 
 
 class TestInterrupt(CliTestCase):
