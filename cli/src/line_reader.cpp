@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <climits>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli_error.hpp"
+#include "memory_check.hpp"
+#include "text_limits.hpp"
 
 namespace nmfcli {
 
@@ -22,7 +25,8 @@ gzFile as_gz(void *p) { return static_cast<gzFile>(p); }
 }  // namespace
 
 LineReader::LineReader(const std::string &path)
-    : path_(path == "-" ? "<stdin>" : path) {
+    : path_(path == "-" ? "<stdin>" : path),
+      max_line_(static_cast<size_t>(max_line_length())) {
   errno = 0;
   gzFile gz;
   if (path == "-") {
@@ -57,7 +61,12 @@ void LineReader::fill() {
     scan_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // long line
+  if (end_ == buffer_.size()) {  // a long line: grow, but never past the limit
+    // (+ 2 for its line break), and only with memory to spare.
+    const size_t size = std::min(buffer_.size() * 2, max_line_ + 2);
+    check_memory(double(size), "line " + std::to_string(line_number_ + 1) + " of " + path_);
+    buffer_.resize(size);
+  }
   size_t room = buffer_.size() - end_;
   unsigned want = room > kReadChunk ? kReadChunk : static_cast<unsigned>(room);
   int got = gzread(as_gz(gz_), &buffer_[end_], want);
@@ -91,16 +100,22 @@ bool LineReader::next(std::string_view &line) {
       size_t pos = static_cast<const char *>(nl) - base;
       size_t len = pos - begin_;
       if (len > 0 && base[pos - 1] == '\r') --len;
+      if (len > max_line_) throw file_error(path_, line_number_ + 1, line_too_long_reason());
       line = std::string_view(base + begin_, len);
       begin_ = scan_ = pos + 1;
       ++line_number_;
       return true;
     }
     scan_ = end_;
+    // No line break yet: stop as soon as the line is known to be too long,
+    // before reading (or decompressing) any more of it.
+    if (end_ - begin_ > max_line_ + 1)
+      throw file_error(path_, line_number_ + 1, line_too_long_reason());
     if (eof_) {
       if (begin_ == end_) return false;
       size_t len = end_ - begin_;  // last line without a final newline
       if (base[end_ - 1] == '\r') --len;
+      if (len > max_line_) throw file_error(path_, line_number_ + 1, line_too_long_reason());
       line = std::string_view(base + begin_, len);
       begin_ = scan_ = end_;
       ++line_number_;

@@ -6,9 +6,13 @@
 
 namespace nmfcli {
 
-// Reads lines of any length from a plain or gzip-compressed file (zlib reads
-// both transparently; "-" is standard input).  Errors, including a truncated
-// or corrupt gzip stream, are thrown as input errors naming the file.
+// Reads lines from a plain or gzip-compressed file (zlib reads both
+// transparently; "-" is standard input).  A line longer than
+// max_line_length() (text_limits.hpp) is an error as soon as that many bytes
+// are read without a line break, so a decompression bomb costs a bounded
+// amount of memory and time; the buffer grows only within memory_available().
+// Errors, including a truncated or corrupt gzip stream, are thrown as input
+// errors naming the file (and line).
 class LineReader {
  public:
   explicit LineReader(const std::string &path);
@@ -34,6 +38,7 @@ class LineReader {
   size_t begin_ = 0;  // start of the unread bytes in buffer_
   size_t end_ = 0;    // end of the bytes read so far
   size_t scan_ = 0;   // bytes in [begin_, scan_) are known to hold no '\n'
+  size_t max_line_ = 0;  // max_line_length(), read once
   bool eof_ = false;
   long long line_number_ = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "cli_error.hpp"
 #include "line_reader.hpp"
+#include "memory_check.hpp"
 #include "text.hpp"
 
 namespace nmfcli {
@@ -173,6 +174,9 @@ LabeledMatrix<T> read_table(const std::string &path, char *delimiter_io,
       throw file_error(shown, ln, "the matrix is too large to hold in memory");
     }
     if (m % rows_per_block == 0) {
+      // Each block within the memory still free, as for any matrix.
+      check_memory(double(rows_per_block) * double(n) * sizeof(T),
+                   "the values from line " + std::to_string(ln) + " of " + shown);
       blocks.emplace_back();
       blocks.back().reserve(static_cast<size_t>(rows_per_block * n));
     }

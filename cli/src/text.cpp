@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "text_limits.hpp"
+
 namespace nmfcli {
 
 namespace {
@@ -51,6 +53,7 @@ std::string split_fields(std::string_view line, char delimiter,
                          std::deque<std::string> *scratch) {
   fields->clear();
   scratch->clear();
+  const size_t max_field = static_cast<size_t>(max_field_length());
   size_t i = 0;
   const size_t n = line.size();
   for (;;) {
@@ -91,11 +94,16 @@ std::string split_fields(std::string_view line, char delimiter,
         scratch->push_back(std::move(unescaped));
         value = scratch->back();
       }
+      if (value.size() > max_field)
+        return field_too_long_reason(fields->size() + 1, value.size());
       fields->push_back(value);
     } else {
       size_t end = line.find(delimiter, i);
       if (end == std::string_view::npos) end = n;
-      fields->push_back(trim_spaces(line.substr(start, end - start)));
+      const std::string_view value = trim_spaces(line.substr(start, end - start));
+      if (value.size() > max_field)
+        return field_too_long_reason(fields->size() + 1, value.size());
+      fields->push_back(value);
       i = end;
     }
     if (i >= n) break;

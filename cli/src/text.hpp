@@ -12,7 +12,8 @@ namespace nmfcli {
 // dropped; a field may be enclosed in double quotes (as R's write.table and
 // spreadsheets write them), with "" standing for one quote inside.  Quoted
 // fields that need unescaping are stored in *scratch, which must outlive the
-// views.  Returns "" on success, else the reason the line is malformed.
+// views.  A field longer than max_field_length() (text_limits.hpp) is
+// refused.  Returns "" on success, else the reason the line is malformed.
 std::string split_fields(std::string_view line, char delimiter,
                          std::vector<std::string_view> *fields,
                          std::deque<std::string> *scratch);

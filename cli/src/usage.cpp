@@ -87,6 +87,13 @@ std::string fit_usage() {
        "Components are ordered by d, largest first.  With --fix-w or --fix-h the\n"
        "fixed factor is written unchanged and d is all ones.\n"
        "\n"
+       "Environment:\n"
+       "  NMF_MAX_LINE_LENGTH   longest line of an input file (default 16M)\n"
+       "  NMF_MAX_FIELD_LENGTH  longest name or cell of a table or name file\n"
+       "                        (default 64K); both take bytes or K, M, G suffixes\n"
+       "                        and bound what a small compressed file can make\n"
+       "                        nmf read\n"
+       "\n"
        "Ctrl-C stops the fit, writes the last iterate and exits with status 130.\n"
        "Exit status: 0 success, 1 input or file error, 2 usage error,\n"
        "3 error reported by libnmf, 130 interrupted.\n";
@@ -107,7 +114,8 @@ const char *kRunsText =
 const char *kFitOptionsText =
     "Every option of 'nmf fit' that shapes a fit applies to each run (--loss,\n"
     "--solver, --init random|nndsvdar, --maxit, --tol, --seed, penalties, --float,\n"
-    "--transpose, --threads, --out, --quiet, --progress); see 'nmf fit --help'.\n"
+    "--transpose, --threads, --out, --quiet, --progress); see 'nmf fit --help',\n"
+    "which also lists the environment variables bounding input lines and names.\n"
     "\n"
     "  --distributed       spread the runs over the processes of an MPI job\n"
     "                      (mpirun -np P nmf rank INPUT -k 2:6 --distributed):\n"
