@@ -72,6 +72,7 @@ FitArgs parse_fit_args(const std::vector<std::string> &args) {
       {"--quiet", [&] { a.quiet = true; }},
       {"--unscaled", [&] { a.unscaled = true; }},
       {"--distributed", [&] { a.distributed = true; }},
+      {"--strict-names", [&] { a.strict_names = true; }},
       {"--progress", [&] { a.progress = ProgressMode::kAlways; }},
       {"--no-progress", [&] { a.progress = ProgressMode::kNever; }},
       {"--help", [&] { a.help = true; }},

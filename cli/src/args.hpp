@@ -24,6 +24,7 @@ struct FitArgs {
   // summary) instead of diag(d) H, which multiplies with W to the fit.
   bool unscaled = false;
   bool distributed = false;  // --distributed: one process's part of an MPI job
+  bool strict_names = false; // --strict-names: duplicate names are an error
   ProgressMode progress = ProgressMode::kAuto;
   std::string out_prefix;  // "" = default_prefix(input)
   bool help = false;       // -h/--help: print usage and stop

@@ -55,8 +55,10 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiJob &m
     first = n * mpi.rank() / mpi.size();
     last = n * (mpi.rank() + 1) / mpi.size();
     a = load_input_columns<T>(args.input, args.transpose, first, last, &info,
-                              mpi.rank() == 0 ? &all_col_names : nullptr);
+                              mpi.rank() == 0 ? &all_col_names : nullptr,
+                              args.strict_names);
   });
+  if (mpi.rank() == 0) print_input_warnings(info);
   int64_t k = args.k;
   std::vector<T> W0;
   const std::string &w_file = args.fix_w.empty() ? args.w_init : args.fix_w;

@@ -32,6 +32,12 @@ void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
   *k = from_file;
 }
 
+void print_input_warnings(const InputInfo &info) {
+  for (const std::string &line : info.duplicate_names)
+    std::fprintf(stderr, "nmf: warning: %s (--strict-names makes this an error)\n",
+                 line.c_str());
+}
+
 Progress::Style progress_style(const FitArgs &args) {
   const bool terminal = isatty(STDERR_FILENO) != 0;
   switch (args.progress) {
@@ -49,7 +55,9 @@ template <typename T>
 int fit_with(const FitArgs &args, const OutputPaths &paths) {
   InputInfo info;
   LabeledMatrix<T> a = load_input<T>(args.input, args.transpose, &info,
-                                     args.options.missing == NMF_MISSING_NAN);
+                                     args.options.missing == NMF_MISSING_NAN,
+                                     args.strict_names);
+  print_input_warnings(info);
 
   int64_t k = args.k;
   std::vector<T> W0, H0;

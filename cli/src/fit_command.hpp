@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "load_input.hpp"
 #include "progress.hpp"
 
 namespace nmfcli {
@@ -14,6 +15,10 @@ namespace nmfcli {
 // checking it against -k and the other factor file.
 void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
                 const std::string &path);
+
+// Prints what reading the input found worth a warning (duplicate names) as
+// "nmf: warning: ..." lines on stderr.
+void print_input_warnings(const InputInfo &info);
 
 // The progress display the arguments and stderr ask for.
 Progress::Style progress_style(const FitArgs &args);

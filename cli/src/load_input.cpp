@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cli_error.hpp"
+#include "duplicate_names.hpp"
 #include "memory_check.hpp"
 #include "read_10x.hpp"
 #include "read_mtx.hpp"
@@ -45,11 +46,22 @@ std::vector<std::string> numbered(const char *stem, int64_t count) {
   return names;
 }
 
+// Records a description of duplicate names in info, or with strict throws
+// it.  names are the file's rows (kind "row") or columns ("column").
+void check_names(const std::vector<std::string> &names, const std::string &file,
+                 const char *kind, bool strict, InputInfo *info) {
+  std::string dup = describe_duplicate_names(names, file, kind);
+  if (dup.empty()) return;
+  if (strict) throw input_error(dup + "; --strict-names requires unique names");
+  info->duplicate_names.push_back(std::move(dup));
+}
+
 // The whole matrix, or with last >= 0 only the columns [first, last) (the
 // names too; all_col_names, if given, receives every column's name).
 template <typename T>
 LabeledMatrix<T> load_mtx(const MtxFiles &files, bool transpose,
-                          InputInfo *info, int64_t first = 0, int64_t last = -1,
+                          InputInfo *info, bool strict_names, int64_t first = 0,
+                          int64_t last = -1,
                           std::vector<std::string> *all_col_names = nullptr) {
   LabeledMatrix<T> a = last < 0 ? read_mtx<T>(files.matrix, transpose)
                                 : read_mtx_columns<T>(files.matrix, transpose, first, last);
@@ -60,6 +72,8 @@ LabeledMatrix<T> load_mtx(const MtxFiles &files, bool transpose,
   if (!files.features.empty()) {
     rows = read_name_file(files.features, true, file_rows, files.matrix, "rows");
     cols = read_name_file(files.barcodes, false, file_cols, files.matrix, "columns");
+    check_names(rows, files.features, "row", strict_names, info);
+    check_names(cols, files.barcodes, "column", strict_names, info);
     info->row_names = transpose ? files.barcodes : files.features;
     info->col_names = transpose ? files.features : files.barcodes;
   } else {
@@ -111,13 +125,13 @@ bool is_directory(const std::string &path) {
 
 template <typename T>
 LabeledMatrix<T> load_input(const std::string &input, bool transpose,
-                            InputInfo *info, bool missing_ok) {
+                            InputInfo *info, bool missing_ok, bool strict_names) {
   *info = InputInfo();
   if (is_directory(input)) {
     MtxFiles files = find_10x_directory(input);
     info->format = "10x";
     info->matrix = files.matrix;
-    return load_mtx<T>(files, transpose, info);
+    return load_mtx<T>(files, transpose, info, strict_names);
   }
   const std::string ext = format_extension(input);
   // An unknown extension: peek at the first line, but only in a regular
@@ -129,11 +143,15 @@ LabeledMatrix<T> load_input(const std::string &input, bool transpose,
   if (mtx) {
     MtxFiles files = find_mtx_names(input);
     info->format = files.features.empty() ? "mtx" : "10x";
-    return load_mtx<T>(files, transpose, info);
+    return load_mtx<T>(files, transpose, info, strict_names);
   }
   char delimiter = ext == ".csv" ? ',' : (ext == ".tsv" || ext == ".tab") ? '\t' : 0;
   LabeledMatrix<T> a = read_table<T>(input, &delimiter, transpose, missing_ok);
   info->format = delimiter == ',' ? "csv" : "tsv";
+  // In the file's terms: with transpose its rows are the result's columns.
+  const std::string shown = input == "-" ? "<stdin>" : input;
+  check_names(transpose ? a.col_names : a.row_names, shown, "row", strict_names, info);
+  check_names(transpose ? a.row_names : a.col_names, shown, "column", strict_names, info);
   return a;
 }
 
@@ -146,9 +164,10 @@ void input_dimensions(const std::string &input, bool transpose, int64_t *rows,
 template <typename T>
 LabeledMatrix<T> load_input_columns(const std::string &input, bool transpose,
                                     int64_t first, int64_t last, InputInfo *info,
-                                    std::vector<std::string> *all_col_names) {
+                                    std::vector<std::string> *all_col_names,
+                                    bool strict_names) {
   const MtxFiles files = mtx_files_of(input, info);
-  return load_mtx<T>(files, transpose, info, first, last, all_col_names);
+  return load_mtx<T>(files, transpose, info, strict_names, first, last, all_col_names);
 }
 
 template <typename T>
@@ -179,12 +198,15 @@ std::string default_prefix(const std::string &input) {
 }
 
 template LabeledMatrix<double> load_input<double>(const std::string &, bool, InputInfo *,
-                                                  bool);
-template LabeledMatrix<float> load_input<float>(const std::string &, bool, InputInfo *, bool);
+                                                  bool, bool);
+template LabeledMatrix<float> load_input<float>(const std::string &, bool, InputInfo *, bool,
+                                                bool);
 template LabeledMatrix<double> load_input_columns<double>(
-    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *);
+    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *,
+    bool);
 template LabeledMatrix<float> load_input_columns<float>(
-    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *);
+    const std::string &, bool, int64_t, int64_t, InputInfo *, std::vector<std::string> *,
+    bool);
 template LabeledMatrix<double> load_table<double>(const std::string &);
 template LabeledMatrix<float> load_table<float>(const std::string &);
 

@@ -187,7 +187,8 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
   InputInfo info;
   LabeledMatrix<T> a;
   every("reading " + args.fit.input, [&] {
-    a = load_input<T>(args.fit.input, args.fit.transpose, &info);
+    a = load_input<T>(args.fit.input, args.fit.transpose, &info, false,
+                      args.fit.strict_names);
     const int64_t limit = std::min(a.rows, a.cols);
     for (int64_t k : args.ranks)
       if (k > limit)
@@ -195,6 +196,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
                           std::to_string(limit) + " of " + args.fit.input + " (" +
                           std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
   });
+  if (writer) print_input_warnings(info);
   if (!args.fit.quiet && nmf_blas_is_slow())
     std::fprintf(stderr, "nmf: note: the BLAS runs generic kernels on this CPU; %s\n",
                  nmf_blas_advice());

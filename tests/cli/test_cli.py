@@ -170,7 +170,8 @@ class TestUsage(CliTestCase):
                        "anls", "unstored", "--extrapolation", "--extrap-beta0",
                        "--extrap-eta", "--extrap-gamma", "--extrap-gamma-bar",
                        "--sparse-w", "--sparse-h", "--ns-theta", "--sketch",
-                       "--sketch-rank"):
+                       "--sketch-rank", "--strict-names", "NMF_MAX_LINE_LENGTH",
+                       "NMF_MAX_FIELD_LENGTH"):
             self.assertIn(option, p.stdout)
 
     def test_version(self):
@@ -664,8 +665,9 @@ class TestMalformed(CliTestCase):
         self.check("cut.tsv.gz", data[: len(data) // 2], ["cut.tsv.gz", "truncated"])
 
     def test_very_long_lines(self):
-        # A 300 kB gene name and a 60k-column row: no fixed-size line buffers.
-        long_name = "g" * 300000
+        # A 60 kB gene name (within the 64 KiB field limit) and a 60k-column
+        # row: no fixed-size line buffers.
+        long_name = "g" * 60000
         text = "gene\tS1\tS2\n%s\t1\t2\ng2\t3\t5\n" % long_name
         fit = self.fit(write(self.path("longname.tsv"), text), "-k", 1)
         self.assertEqual(fit.genes[0], long_name)
@@ -1094,6 +1096,97 @@ class TestRank(CliTestCase):
         p = self.run_nmf("--help")
         self.assertIn("rank", p.stdout)
         self.assertIn("consensus", p.stdout)
+
+
+class TestNames(CliTestCase):
+    """Duplicate row or column names: a warning naming the first duplicate
+    and both positions (in the file's terms), or with --strict-names an
+    error with nothing written."""
+
+    def table(self, rows, cols, name="x.tsv"):
+        a = planted(m=len(rows), n=len(cols))[2]
+        write(self.path(name), table_text(a, rows, cols))
+        return name  # relative to the directory nmf runs in, as messages show it
+
+    def warnings(self, stderr):
+        return [line for line in stderr.splitlines() if line.startswith("nmf: warning: ")]
+
+    def test_duplicate_row_name_warns_and_fits(self):
+        rows = gene_names(M)
+        rows[2] = rows[0]  # gene1 at rows 1 and 3
+        path = self.table(rows, sample_names(N))
+        p = self.run_nmf("fit", path, "-k", "2", "-q", "-o", self.path("o"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.warnings(p.stderr),
+                         ["nmf: warning: x.tsv: row name 'gene1' appears twice (rows 1 and 3) "
+                          "(--strict-names makes this an error)"])
+        _, genes, _ = read_table(self.path("o_W.tsv"))
+        self.assertEqual(genes, rows)
+
+    def test_duplicate_column_name_first_repeat_and_count(self):
+        cols = sample_names(N)
+        cols[5] = cols[3]          # S4 at columns 4, 6 and 9
+        cols[8] = cols[3]
+        cols[11] = cols[1]         # S2 at columns 2 and 12: a second repeated name
+        path = self.table(gene_names(M), cols)
+        p = self.run_nmf("fit", path, "-k", "2", "-q", "-o", self.path("o"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.warnings(p.stderr),
+                         ["nmf: warning: x.tsv: column name 'S4' appears 3 times (first "
+                          "columns 4 and 6), and 1 other name repeats "
+                          "(--strict-names makes this an error)"])
+
+    def test_positions_are_the_files_with_transpose(self):
+        rows = gene_names(M)
+        rows[9] = rows[4]
+        path = self.table(rows, sample_names(N))
+        p = self.run_nmf("fit", path, "-k", "2", "-q", "--transpose", "-o", self.path("o"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("x.tsv: row name 'gene5' appears twice (rows 5 and 10)", p.stderr)
+
+    def test_unique_names_give_no_warning(self):
+        path = self.table(gene_names(M), sample_names(N))
+        p = self.run_nmf("fit", path, "-k", "2", "-o", self.path("o"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.warnings(p.stderr), [])
+
+    def test_strict_names_is_an_error_and_writes_nothing(self):
+        cols = sample_names(N)
+        cols[6] = cols[0]
+        path = self.table(gene_names(M), cols)
+        for command in (["fit", path, "-k", "2"], ["rank", path, "-k", "2:3", "--nrun", "2"],
+                        ["consensus", path, "-k", "2", "--nrun", "2"]):
+            with self.subTest(command=command[0]):
+                out = os.path.join(self.dir, "out_" + command[0])
+                os.makedirs(out)
+                self.assert_fails(command + ["--strict-names", "-o", os.path.join(out, "r")],
+                                  1, "x.tsv: column name 'S1' appears twice (columns 1 and 7)",
+                                  "--strict-names")
+                self.assertEqual(os.listdir(out), [])
+
+    def test_rank_warns_too(self):
+        rows = gene_names(M)
+        rows[5] = rows[1]
+        path = self.table(rows, sample_names(N))
+        p = self.run_nmf("rank", path, "-k", "2", "--nrun", "2", "-q", "-o", self.path("r"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("x.tsv: row name 'gene2' appears twice (rows 2 and 6)", p.stderr)
+
+    def test_10x_name_files(self):
+        d = self.path("tenx")
+        os.makedirs(d)
+        a = planted(m=6, n=5)[2]
+        write(os.path.join(d, "matrix.mtx"), mtx_text(a))
+        symbols = ["A", "B", "C", "B", "D", "E"]  # two features, one symbol
+        write(os.path.join(d, "features.tsv"),
+              "".join("ENSG%d\t%s\tGene Expression\n" % (i, g) for i, g in enumerate(symbols)))
+        write(os.path.join(d, "barcodes.tsv"), "".join("C%d\n" % j for j in range(5)))
+        p = self.run_nmf("fit", d, "-k", "2", "-q", "-o", self.path("o"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("features.tsv: row name 'B' appears twice (rows 2 and 4)", p.stderr)
+        self.assert_fails(["fit", d, "-k", "2", "--strict-names", "-o", self.path("s")], 1,
+                          "features.tsv: row name 'B' appears twice")
+        self.assertFalse(os.path.exists(self.path("s_W.tsv")))
 
 
 if __name__ == "__main__":
