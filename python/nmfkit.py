@@ -53,6 +53,12 @@ row-major array is copied to column-major (and a CSR matrix converted to CSC)
 instead of being passed as the transpose; so is the input of an nsNMF fit
 (``ns_theta > 0``), whose smoothing belongs to H.
 
+A labelled input (a pandas DataFrame, or anything with ``index`` and
+``columns``) is read through ``numpy.asarray``; duplicate row or column
+names in it give a ``UserWarning`` naming the first duplicate and both
+positions (they make W and H ambiguous downstream), or with
+``strict_names=True`` a ``ValueError``.
+
 Errors are raised as :class:`NmfError` with the library's status code, its
 description (``nmf_strerror``) and the detail (``nmf_last_error_message``).
 The handles nmf.h returns for consensus and surveys are copied into numpy
@@ -76,6 +82,7 @@ import ctypes.util
 import os
 import signal
 import threading
+import warnings
 
 import numpy as np
 
@@ -434,6 +441,39 @@ def _is_sparse(A):
     except ImportError:
         return False
     return sp.issparse(A)
+
+
+def _duplicate_name(labels, kind):
+    """'row name 'g1' appears twice (rows 1 and 3)' for the first repeated
+    label (the earliest second occurrence; positions 1-based), or None."""
+    first = {}
+    labels = list(labels)
+    for i, label in enumerate(labels):
+        j = first.setdefault(label, i)
+        if j != i:
+            count = sum(1 for x in labels if x == label)
+            where = "%ss %d and %d" % (kind, j + 1, i + 1)
+            if count == 2:
+                return "%s name %r appears twice (%s)" % (kind, label, where)
+            return "%s name %r appears %d times (first %s)" % (kind, label, count, where)
+    return None
+
+
+def _check_names(A, strict_names):
+    """Warns (UserWarning), or with strict_names raises ValueError, about
+    the first duplicate row and column name of a labelled input."""
+    for attribute, kind in (("index", "row"), ("columns", "column")):
+        labels = getattr(A, attribute, None)
+        if labels is None or callable(labels) or isinstance(A, np.ndarray):
+            continue
+        message = _duplicate_name(labels, kind)
+        if message is None:
+            continue
+        if strict_names:
+            raise ValueError("nmfkit: " + message + "; strict_names=True requires "
+                             "unique names")
+        warnings.warn("nmfkit: " + message + " (strict_names=True makes this an "
+                      "error)", UserWarning, stacklevel=3)
 
 
 def _prepare_dense(A, keep_columns=False):
@@ -809,7 +849,7 @@ class _ProgressHook:
 
 
 def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
-        **options):
+        strict_names=False, **options):
     """Factor a non-negative matrix A ≈ W @ diag(d) @ H with rank k.
 
     A: a 2-d numpy array (float64 or float32; other real dtypes become
@@ -821,6 +861,9 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
        factor is held fixed and the other one solved exactly (projection).
     progress: optional callable progress(iteration, maxit, loss, rel_error)
        called after each iteration; a true return value stops the fit.
+    strict_names: for a labelled A (a pandas DataFrame), duplicate row or
+       column names raise ValueError instead of a UserWarning (the same for
+       consensus(), rank_survey() and bicv()).
 
     Fit options (keyword arguments; the same for consensus(), rank_survey()
     and bicv(); nmf.h's nmf_options documents each):
@@ -872,6 +915,7 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
     (negative or non-finite entries, bad rank or options, ...), re-raises an
     exception raised by ``progress`` after stopping the fit.
     """
+    _check_names(A, strict_names)
     lib = _load()
     ns_theta = options.get("ns_theta")
     prep = _prepare(A, keep_columns=bool(ns_theta))
@@ -1110,7 +1154,8 @@ def _suffixes(prep):
     return s, "i32" if prep.index_dtype == np.int32 else "i64"
 
 
-def consensus(A, k, nrun=30, *, seed=42, progress=None, **options):
+def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
+              **options):
     """Consensus clustering of the columns (samples) of A at rank k
     (Brunet et al. 2004): nrun fits from the random starts of nmf.h's
     per-run seeds (run r uses run_seed(seed, r)), their connectivity
@@ -1127,6 +1172,7 @@ def consensus(A, k, nrun=30, *, seed=42, progress=None, **options):
     Returns a ConsensusResult.  Raises NmfError for anything libnmf rejects;
     re-raises an exception raised by progress (KeyboardInterrupt on Ctrl-C).
     """
+    _check_names(A, strict_names)
     lib = _load()
     prep = _prepare(A, keep_columns=True)
     k = _int_in("k", k, -2 ** 63, 2 ** 63 - 1)
@@ -1213,7 +1259,7 @@ def _ranks(ranks):
 
 
 def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
-                seed=42, progress=None, **options):
+                seed=42, progress=None, strict_names=False, **options):
     """A consensus (see consensus()) at every rank of ``ranks``, and with
     randomized=True the same on a copy of A whose entries are permuted
     within each row (seeded by random_seed): the null baseline of the
@@ -1225,6 +1271,7 @@ def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
     Returns a SurveyResult.  Raises NmfError for anything libnmf rejects;
     re-raises an exception raised by progress.
     """
+    _check_names(A, strict_names)
     lib = _load()
     prep = _prepare(A, keep_columns=True)
     r = _ranks(ranks)
@@ -1299,7 +1346,7 @@ class BicvResult:
 
 
 def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
-         fit_seed=None, **options):
+         fit_seed=None, strict_names=False, **options):
     """Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h's
     nmf_bicv_dense_* / nmf_bicv_csc_*): rows and columns are split at random (seed) into
     row_groups × col_groups blocks, each block held out in turn and
@@ -1312,6 +1359,7 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
 
     Returns a BicvResult.
     """
+    _check_names(A, strict_names)
     lib = _load()
     prep = _prepare(A, keep_columns=True)
     r = _ranks(ranks)

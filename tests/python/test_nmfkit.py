@@ -1435,5 +1435,86 @@ class TestFeatures(unittest.TestCase):
             nmfkit.feature_scores(self.W, "bogus")
 
 
+class LabelledFrame:
+    """What nmfkit reads of a pandas DataFrame (pandas is optional): the
+    labels ``index`` and ``columns``, and the values through __array__."""
+
+    def __init__(self, values, index, columns):
+        self.values, self.index, self.columns = values, list(index), list(columns)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.values, dtype=dtype)
+
+
+def frame_types():
+    """The stand-in, and pandas' DataFrame where pandas is installed."""
+    types = [LabelledFrame]
+    try:
+        import pandas
+        types.append(lambda v, index, columns: pandas.DataFrame(v, index=index,
+                                                                columns=columns))
+    except ImportError:
+        pass
+    return types
+
+
+class TestNames(unittest.TestCase):
+    """Duplicate row or column names of a labelled input: a UserWarning
+    naming the first duplicate and both positions, or with
+    strict_names=True a ValueError; the factors are those of the bare
+    array either way."""
+
+    def setUp(self):
+        self.A = noisy(20, 8, 2, seed=4)
+        self.genes = ["g%d" % (i + 1) for i in range(20)]
+        self.samples = ["S%d" % (j + 1) for j in range(8)]
+
+    def calls(self, X, **kw):
+        return [lambda: nmfkit.fit(X, 2, maxit=30, threads=1, **kw),
+                lambda: nmfkit.consensus(X, 2, 2, maxit=10, threads=1, **kw),
+                lambda: nmfkit.rank_survey(X, [2], 2, maxit=10, threads=1, **kw),
+                lambda: nmfkit.bicv(X, [1, 2], maxit=10, threads=1, **kw)]
+
+    def test_duplicate_row_name_warns_and_changes_nothing(self):
+        genes = list(self.genes)
+        genes[2] = genes[0]  # g1 at rows 1 and 3
+        for make in frame_types():
+            X = make(self.A, index=genes, columns=self.samples)
+            with self.assertWarns(UserWarning) as caught:
+                f = nmfkit.fit(X, 2, maxit=30, threads=1)
+            self.assertIn("row name 'g1' appears twice (rows 1 and 3)", str(caught.warning))
+            assert_identical(self, f, nmfkit.fit(self.A, 2, maxit=30, threads=1))
+
+    def test_every_entry_point_warns_about_columns(self):
+        samples = list(self.samples)
+        samples[4] = samples[1]  # S2 at columns 2 and 5
+        samples[6] = samples[1]  # and 7
+        X = LabelledFrame(self.A, self.genes, samples)
+        for i, call in enumerate(self.calls(X)):
+            with self.subTest(call=i), self.assertWarns(UserWarning) as caught:
+                call()
+            self.assertIn("column name 'S2' appears 3 times (first columns 2 and 5)",
+                          str(caught.warning))
+
+    def test_strict_names_raise(self):
+        genes = list(self.genes)
+        genes[19] = genes[10]
+        X = LabelledFrame(self.A, genes, self.samples)
+        for i, call in enumerate(self.calls(X, strict_names=True)):
+            with self.subTest(call=i):
+                with self.assertRaisesRegex(ValueError,
+                                            r"row name 'g11' appears twice \(rows 11 and 20\)"):
+                    call()
+
+    def test_unique_names_and_bare_arrays_do_not_warn(self):
+        import warnings
+        for X in (LabelledFrame(self.A, self.genes, self.samples), self.A,
+                  np.ascontiguousarray(self.A)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                for call in self.calls(X, strict_names=True):
+                    call()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
