@@ -7,9 +7,11 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
                  maxit = 200L, tol = 1e-5, L1 = c(0, 0), L2 = c(0, 0),
                  threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                  assay = NULL, loss = "frobenius",
-                 solver = "auto", beta = 1, control = list()) {
+                 solver = "auto", beta = 1, control = list(),
+                 strict_names = FALSE) {
   call <- match.call()
   input <- as_nmf_input(x, assay)
+  check_dimnames(input$x, strict_names)
   a <- input$x
   ranks <- check_ranks(k, nrow(a), ncol(a))
   row_groups <- check_count(row_groups, "row_groups", min = 2)

@@ -178,8 +178,10 @@ setMethod("predict", "NMFfit",
 
 setMethod("project", "NMFfit",
           function(object, newdata, assay = NULL, L1 = 0, L2 = 0,
-                   threads = object@options$threads, ...) {
+                   threads = object@options$threads, strict_names = FALSE,
+                   ...) {
   input <- as_nmf_input(newdata, assay, arg = "newdata")
+  check_dimnames(input$x, strict_names, arg = "newdata")
   input <- align_features(input, rownames(object@w), nrow(object@w))
   k <- ncol(object@w)
   threads <- check_count(threads, "threads", min = 0)

@@ -36,9 +36,10 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
                                           getOption("mc.cores", 0L)),
                       verbose = interactive(), assay = NULL,
                       loss = "frobenius", solver = "auto", beta = 1,
-                      control = list()) {
+                      control = list(), strict_names = FALSE) {
   call <- match.call()
   input <- as_nmf_input(x, assay)
+  check_dimnames(input$x, strict_names)
   m <- nrow(input$x)
   n <- ncol(input$x)
   ranks <- check_ranks(k, m, n)

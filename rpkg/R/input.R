@@ -81,6 +81,32 @@ se_assay <- function(x, assay, arg) {
   a
 }
 
+# Duplicate row or column names make W and H ambiguous downstream (lookups
+# and joins by name): a warning naming the first duplicate (the earliest
+# second occurrence) and both positions, or an error with strict_names.
+check_dimnames <- function(x, strict_names, arg = "x") {
+  if (!is.logical(strict_names) || length(strict_names) != 1L ||
+      is.na(strict_names))
+    stop("'strict_names' must be TRUE or FALSE", call. = FALSE)
+  dn <- dimnames(x)
+  for (d in 1:2) {
+    labels <- dn[[d]]
+    j <- if (is.null(labels)) 0L else anyDuplicated(labels)
+    if (j == 0L) next
+    i <- match(labels[j], labels)
+    count <- sum(labels %in% labels[j])
+    kind <- c("row", "column")[d]
+    msg <- sprintf("%s name '%s' of %s appears %s (%s %d and %d)", kind,
+                   labels[j], arg,
+                   if (count == 2L) "twice" else paste(count, "times"),
+                   paste0(if (count == 2L) "" else "first ", kind, "s"), i, j)
+    if (strict_names)
+      stop(msg, "; strict_names = TRUE requires unique names", call. = FALSE)
+    warning(msg, " (strict_names = TRUE makes this an error)", call. = FALSE)
+  }
+  invisible(NULL)
+}
+
 need_package <- function(pkg, what) {
   if (!requireNamespace(pkg, quietly = TRUE))
     stop("reading ", what, " needs the ", pkg, " package", call. = FALSE)

@@ -23,7 +23,8 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 loss = c("frobenius", "kl", "beta"),
                 solver = c("auto", "anls", "hals", "mu", "cd"), beta = 1,
                 missing = c("none", "na", "unstored"), weights = NULL,
-                sparse = c(0, 0), theta = 0, control = list(), nrun = 1L) {
+                sparse = c(0, 0), theta = 0, control = list(), nrun = 1L,
+                strict_names = FALSE) {
   call <- match.call()
   loss <- match.arg(loss)
   solver <- match.arg(solver)
@@ -41,12 +42,14 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                  init = if (missing(init)) "random" else init,
                  maxit = maxit, tol = tol, L1 = L1, L2 = L2, threads = threads,
                  verbose = verbose, assay = assay, loss = loss,
-                 solver = solver, beta = beta, control = control)
+                 solver = solver, beta = beta, control = control,
+                 strict_names = strict_names)
     res <- do.call(consensus, args)
     if (methods::is(res, "NMFsurvey")) res@call <- call else res@call <- call
     return(res)
   }
   input <- as_nmf_input(x, assay)
+  check_dimnames(input$x, strict_names)
   m <- nrow(input$x)
   n <- ncol(input$x)
   k <- check_count(k, "k", min = 1)
