@@ -8,10 +8,12 @@
 #     interpreter's own allocations are not ours) - tests/python.
 #   - abi.install_and_consume is left out: its consumer is built without
 #     -fsanitize and cannot link the instrumented static archive.
-#   - valgrind tests are not defined in this build; the R package is not
-#     rebuilt with sanitizers (its testthat suite runs against the normal
-#     build only).
-# Prints the CTest summary line last.
+#   - valgrind tests are not defined in this build.
+# Then the R package: scripts/rpkg-sanitize.sh installs it with the same
+# sanitizers into build-asan/rlib and runs its testthat suite with libasan
+# preloaded (NMF_SANITIZE_R=0 skips it).
+# Prints the CTest summary line, then the R package's line; exits non-zero
+# if either fails.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASAN_DIR="${NMF_ASAN_BUILD_DIR:-$ROOT/build-asan}"
@@ -24,5 +26,12 @@ cmake --build "$ASAN_DIR" -j "$(nproc)" >/dev/null
 # dump-like stop; UBSan prints a stack for every report.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-cd "$ASAN_DIR"
-ctest --output-on-failure -j "$(nproc)"
+ctest_status=0
+(cd "$ASAN_DIR" && ctest --output-on-failure -j "$(nproc)") || ctest_status=1
+r_status=0
+if [ "${NMF_SANITIZE_R:-1}" = 0 ]; then
+  echo "R package ASan+UBSan: skipped (NMF_SANITIZE_R=0)"
+else
+  NMF_ASAN_BUILD_DIR="$ASAN_DIR" bash "$ROOT/scripts/rpkg-sanitize.sh" || r_status=1
+fi
+exit $(( ctest_status | r_status ))

@@ -2,7 +2,8 @@
 # Sets up what is missing, builds, and runs every test suite: CTest (core,
 # C ABI, C99 consumer, Python binding, CLI, reliability, valgrind), the R
 # package's testthat suite, the whole CTest suite again under AddressSanitizer
-# + UndefinedBehaviorSanitizer (scripts/sanitize.sh), and each libFuzzer
+# + UndefinedBehaviorSanitizer and the R package's testthat suite with its
+# compiled code under the same sanitizers (scripts/sanitize.sh), and each libFuzzer
 # harness for NMF_FUZZ_SECONDS seconds (scripts/fuzz.sh, default 60).
 # NMF_SANITIZE_TESTS=0 or NMF_FUZZ_SECONDS=0 skip the last two.  Ends with
 # the runners' summary lines; exits non-zero if any fails.
@@ -17,9 +18,11 @@ r_status=0
 bash "$ROOT/scripts/rpkg-test.sh" > "$BUILD_DIR/testthat.log" 2>&1 || r_status=1
 asan_status=0
 asan_summary="skipped (NMF_SANITIZE_TESTS=0)"
+r_asan_summary="$asan_summary"
 if [ "${NMF_SANITIZE_TESTS:-1}" != 0 ]; then
   bash "$ROOT/scripts/sanitize.sh" > "$BUILD_DIR/sanitize.log" 2>&1 || asan_status=1
   asan_summary="$(grep -E 'tests passed' "$BUILD_DIR/sanitize.log" || echo 'no summary (see build/sanitize.log)')"
+  r_asan_summary="$(grep -E '^R package ASan\+UBSan: ' "$BUILD_DIR/sanitize.log" | sed -e 's/^R package ASan+UBSan: //' -e 's/^testthat: //' || true)"
 fi
 fuzz_status=0
 fuzz_summary="skipped (NMF_FUZZ_SECONDS=0)"
@@ -31,10 +34,14 @@ fi
 # Details of failures first, then the summaries last.
 if [ "$status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p;/\*\*\*Failed/,/^ *Start/p' "$BUILD_DIR/ctest.log" | head -200; fi
 if [ "$r_status" -ne 0 ]; then grep -B2 -A12 -E '^(Failure|Error) ' "$BUILD_DIR/testthat.log" | head -200; fi
-if [ "$asan_status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p' "$BUILD_DIR/sanitize.log" | head -50; fi
+if [ "$asan_status" -ne 0 ]; then
+  sed -n '/The following tests FAILED/,/^R package ASan/p' "$BUILD_DIR/sanitize.log" | head -50
+  grep -B2 -A20 -E '^(Failure|Error) |ERROR: AddressSanitizer|runtime error:' "$BUILD_DIR/sanitize.log" | head -100
+fi
 if [ "$fuzz_status" -ne 0 ]; then grep -v -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | tail -120; fi
 echo "libFuzzer: ${fuzz_summary}"
 echo "CTest ASan+UBSan: ${asan_summary}"
+echo "testthat ASan+UBSan: ${r_asan_summary:-no summary (see build/sanitize.log)}"
 echo "CTest:    $(grep -E 'tests passed' "$BUILD_DIR/ctest.log" || echo 'no summary (see build/ctest.log)')"
 echo "testthat: $(grep -E '^\[ FAIL' "$BUILD_DIR/testthat.log" | tail -n 1 || echo 'no summary (see build/testthat.log)')"
 exit $(( status | r_status | asan_status | fuzz_status ))
