@@ -33,15 +33,16 @@ tarball="$(NMF_RPKG_OUT="$ASAN_DIR/rpkg" bash "$ROOT/scripts/rpkg-build.sh" | ta
 # --no-test-load: loading the instrumented package into the installing R
 # (without the runtime preloaded) would fail.  No --strip: keep the symbols
 # for the reports.
-R_MAKEVARS_USER="$makevars" R CMD INSTALL --no-test-load -l "$LIB" "$tarball" \
+R_MAKEVARS_USER="$makevars" MAKEFLAGS="-j$(nproc)" R CMD INSTALL --no-test-load -l "$LIB" "$tarball" \
   > "$LIB/install.log" 2>&1 || {
   cat "$LIB/install.log" >&2
   echo "rpkg-sanitize: R CMD INSTALL failed" >&2
   exit 1
 }
 so="$LIB/nmfkit/libs/nmfkit.so"
+libraries="$(ldd "$so")"  # whole, before grep: no SIGPIPE under pipefail
 for runtime in libasan libubsan; do
-  if ! ldd "$so" | grep -q "$runtime"; then
+  if ! grep -q "$runtime" <<< "$libraries"; then
     echo "rpkg-sanitize: $so does not link $runtime: the flags did not take" >&2
     exit 1
   fi
