@@ -1449,3 +1449,7 @@ def select_features(W, method="kim"):
                                    component.ctypes.data,
                                    ctypes.byref(count)))
     return component
+
+
+# Symmetric NMF for networks (A ≈ H Hᵀ) lives in its own module.
+from nmfkit_symnmf import symnmf, SymNMFResult  # noqa: E402,F401

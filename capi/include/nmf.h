@@ -567,6 +567,90 @@ NMF_API int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t *col_ptr,
                                   int64_t k, float *W, float *d, float *H,
                                   const nmf_options *opts, nmf_result *result);
 
+/* ------------------------------------------------------- symmetric NMF */
+
+/* Symmetric NMF: A ≈ H Hᵀ for a symmetric non-negative n × n matrix A (an
+ * adjacency or similarity matrix of a network), H ≥ 0 (n × k): communities
+ * are the argmax of H's rows, and (H Hᵀ)_ij scores the link i–j.  Method:
+ * Kuang, Ding & Park (SDM 2012; J. Glob. Optim. 2015), alternating
+ * non-negative least squares on ||A - W Hᵀ||² + alpha ||W - H||², alpha
+ * starting at max(A)² and multiplied by 10 whenever that problem has
+ * converged (relative decrease of its objective below tol) while
+ * ||W - H|| > sqrt(tol) ||H||; each half-step is solved by accelerated HALS
+ * (NMF_SOLVER_HALS, the default for NMF_SOLVER_AUTO) or exactly by block
+ * principal pivoting (NMF_SOLVER_ANLS).
+ *
+ * Options read from nmf_options: solver, n_threads, maxit, tol, seed,
+ * progress/progress_data (called after each iteration with the penalised
+ * objective as loss), hals_alpha, hals_delta.  Every other option must keep
+ * its default (NMF_ERR_INVALID_ARGUMENT otherwise).  The start is seeded
+ * uniform on [0, 2 sqrt(mean(A) / k)] (Kuang et al.); the same inputs and
+ * seed give bitwise-identical H for any n_threads.
+ *
+ * Input: both triangles are read; entries must be finite and ≥ 0
+ * (NMF_ERR_NEGATIVE / NMF_ERR_NOT_FINITE naming the entry); A must be
+ * symmetric: |A_ij - A_ji| ≤ 1e-6 max|A|, else NMF_ERR_INVALID_ARGUMENT
+ * naming the first offending pair (ordered by the larger index, then the
+ * smaller; nmf_last_error_location gives it).  Diagonal entries (self-loops)
+ * are accepted and fitted like any other entry.  A node whose column of A is
+ * zero (isolated) keeps a zero row in H and is counted in isolated.  k > n is
+ * NMF_ERR_RANK.  A entirely zero gives H = 0 and stop reason NMF_STOP_EXACT.
+ *
+ * Output H (n × k, column-major, caller-owned): components ordered by their
+ * squared norm, largest first.  The caller's H buffer is also used as work
+ * space, so on an error its contents are unspecified. */
+typedef struct nmf_symfit_result {
+  uint32_t struct_size; /* set by nmf_symfit_result_init */
+  int32_t stop_reason;  /* NMF_STOP_* */
+  int64_t iterations;   /* outer iterations (one W and one H half-step each) */
+  double loss;          /* ||A - H Hᵀ||_F² at the returned H (no factor 1/2) */
+  double rel_error;     /* ||A - H Hᵀ||_F / ||A||_F */
+  int32_t solver;       /* NMF_SOLVER_HALS or NMF_SOLVER_ANLS: what was used */
+  int32_t reserved;     /* 0 */
+  int64_t isolated;     /* nodes with a zero column of A (zero rows of H) */
+  double gap;           /* ||W - H||_F / ||H||_F at the end */
+  double alpha;         /* the last penalty weight, caller's units */
+  double seconds;       /* wall-clock time */
+  /* Optional caller-owned buffer for the penalised objective after each
+   * iteration (non-increasing while alpha stays the same), as in
+   * nmf_result. */
+  double *loss_history;
+  int64_t loss_history_capacity;
+  int64_t history_length;
+} nmf_symfit_result;
+
+/* Zero *res and set struct_size = size (at least up to rel_error).
+ * Returns NMF_OK, NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE. */
+NMF_API int32_t nmf_symfit_result_init(nmf_symfit_result *res, size_t size);
+
+/* Dense column-major A (n × n, leading dimension lda ≥ n), and CSC A (n × n,
+ * row indices strictly increasing per column; suffixes as for nmf_fit_csc_*).
+ * opts and result may be NULL.  Returns NMF_OK, NMF_CANCELLED (H holds the
+ * last complete iterate) or an error (see above).  Thread-safe for distinct
+ * outputs. */
+NMF_API int32_t nmf_symfit_dense_d(const double *A, int64_t n, int64_t lda,
+                                   int64_t k, double *H, const nmf_options *opts,
+                                   nmf_symfit_result *result);
+NMF_API int32_t nmf_symfit_dense_f(const float *A, int64_t n, int64_t lda,
+                                   int64_t k, float *H, const nmf_options *opts,
+                                   nmf_symfit_result *result);
+NMF_API int32_t nmf_symfit_csc_d_i32(int64_t n, const int64_t *col_ptr,
+                                     const int32_t *row_ind, const double *values,
+                                     int64_t k, double *H, const nmf_options *opts,
+                                     nmf_symfit_result *result);
+NMF_API int32_t nmf_symfit_csc_d_i64(int64_t n, const int64_t *col_ptr,
+                                     const int64_t *row_ind, const double *values,
+                                     int64_t k, double *H, const nmf_options *opts,
+                                     nmf_symfit_result *result);
+NMF_API int32_t nmf_symfit_csc_f_i32(int64_t n, const int64_t *col_ptr,
+                                     const int32_t *row_ind, const float *values,
+                                     int64_t k, float *H, const nmf_options *opts,
+                                     nmf_symfit_result *result);
+NMF_API int32_t nmf_symfit_csc_f_i64(int64_t n, const int64_t *col_ptr,
+                                     const int64_t *row_ind, const float *values,
+                                     int64_t k, float *H, const nmf_options *opts,
+                                     nmf_symfit_result *result);
+
 /* --------------------------------------------------------------- memory */
 
 /* Bytes of memory available to this process as the library sees it: the

@@ -1,0 +1,161 @@
+// The C ABI of symmetric NMF (nmf.h, "symmetric NMF"): argument checks, the
+// result struct, and the calls into nmf::symfit behind the one guard.
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <string>
+
+#include "capi_internal.hpp"
+#include "nmf.h"
+#include "nmf/symnmf.hpp"
+
+namespace nmf_capi {
+namespace {
+
+constexpr size_t kMinSymResultSize =
+    offsetof(nmf_symfit_result, rel_error) + sizeof(double);
+
+int32_t check_sym_result(const nmf_symfit_result* r) {
+  if (r && r->struct_size < kMinSymResultSize)
+    return set_error(NMF_ERR_STRUCT_SIZE,
+                     "nmf_symfit_result.struct_size = " + std::to_string(r->struct_size) +
+                         " is too small (at least " + std::to_string(kMinSymResultSize) +
+                         "); initialise the result with nmf_symfit_result_init");
+  return NMF_OK;
+}
+
+// Copies the core's result into the caller's struct, only the bytes it has.
+void write_sym_result(const nmf::SymResult& in, nmf_symfit_result* out) {
+  if (!out) return;
+  const size_t size = out->struct_size < sizeof(nmf_symfit_result)
+                          ? out->struct_size : sizeof(nmf_symfit_result);
+  nmf_symfit_result r;
+  std::memset(&r, 0, sizeof r);
+  std::memcpy(&r, out, size);
+  if (size < offsetof(nmf_symfit_result, loss_history_capacity) + sizeof(int64_t)) {
+    r.loss_history = nullptr;
+    r.loss_history_capacity = 0;
+  }
+  r.stop_reason = in.stop_reason;
+  r.iterations = in.iterations;
+  r.loss = in.loss;
+  r.rel_error = in.rel_error;
+  r.solver = in.solver;
+  r.reserved = 0;
+  r.isolated = in.isolated;
+  r.gap = in.gap;
+  r.alpha = in.alpha;
+  r.seconds = in.seconds;
+  int64_t len = 0;
+  if (r.loss_history && r.loss_history_capacity > 0) {
+    len = int64_t(in.history.size());
+    if (len > r.loss_history_capacity) len = r.loss_history_capacity;
+    for (int64_t t = 0; t < len; ++t) r.loss_history[t] = in.history[size_t(t)];
+  }
+  r.history_length = len;
+  std::memcpy(out, &r, size);
+}
+
+template <class View, class T>
+int32_t symfit_any(const View& view, int64_t k, T* H, const nmf_options* opts,
+                   nmf_symfit_result* result) {
+  return guarded([&]() -> int32_t {
+    nmf::Options o;
+    int32_t rc = read_options(opts, o);
+    if (rc != NMF_OK) return rc;
+    if (opts && opts->struct_size >= offsetof(nmf_options, collective) + sizeof(void*) &&
+        opts->collective)
+      return set_error(NMF_ERR_INVALID_ARGUMENT,
+                       "symmetric NMF: a distributed fit (collective) is not available");
+    rc = check_sym_result(result);
+    if (rc != NMF_OK) return rc;
+    nmf::SymResult res;
+    const nmf::Status st = nmf::symfit(view, k, H, o, res);
+    if (st.code != NMF_OK && st.code != NMF_CANCELLED) return set_error(st);
+    write_sym_result(res, result);
+    return st.code;
+  });
+}
+
+template <class T>
+int32_t symfit_dense(const T* A, int64_t n, int64_t lda, int64_t k, T* H,
+                     const nmf_options* opts, nmf_symfit_result* result) {
+  if (!A) return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "A is NULL"); });
+  return symfit_any(nmf::DenseView<T>{A, n, n, lda}, k, H, opts, result);
+}
+
+template <class T, class I>
+int32_t symfit_csc(int64_t n, const int64_t* col_ptr, const I* row_ind,
+                   const T* values, int64_t k, T* H, const nmf_options* opts,
+                   nmf_symfit_result* result) {
+  if (!col_ptr)
+    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "col_ptr is NULL"); });
+  if (n < 1)
+    return guarded([&] {
+      return set_error(NMF_ERR_DIMENSION, "A is empty (n = " + std::to_string(n) +
+                                              "); at least one node is needed");
+    });
+  return symfit_any(nmf::CscView<T, I>{n, n, col_ptr, row_ind, values}, k, H,
+                    opts, result);
+}
+
+}  // namespace
+}  // namespace nmf_capi
+
+using namespace nmf_capi;
+
+extern "C" {
+
+int32_t nmf_symfit_result_init(nmf_symfit_result* res, size_t size) {
+  return guarded([&]() -> int32_t {
+    if (!res) return set_error(NMF_ERR_NULL_POINTER, "res is NULL");
+    if (size < kMinSymResultSize)
+      return set_error(NMF_ERR_STRUCT_SIZE,
+                       "size = " + std::to_string(size) +
+                           " is too small for nmf_symfit_result (at least " +
+                           std::to_string(kMinSymResultSize) + ")");
+    nmf_symfit_result r;
+    std::memset(&r, 0, sizeof r);
+    const size_t n = size < sizeof r ? size : sizeof r;
+    std::memcpy(res, &r, n);
+    res->struct_size = uint32_t(n);
+    return NMF_OK;
+  });
+}
+
+int32_t nmf_symfit_dense_d(const double* A, int64_t n, int64_t lda, int64_t k,
+                           double* H, const nmf_options* opts,
+                           nmf_symfit_result* result) {
+  return symfit_dense(A, n, lda, k, H, opts, result);
+}
+int32_t nmf_symfit_dense_f(const float* A, int64_t n, int64_t lda, int64_t k,
+                           float* H, const nmf_options* opts,
+                           nmf_symfit_result* result) {
+  return symfit_dense(A, n, lda, k, H, opts, result);
+}
+int32_t nmf_symfit_csc_d_i32(int64_t n, const int64_t* col_ptr,
+                             const int32_t* row_ind, const double* values,
+                             int64_t k, double* H, const nmf_options* opts,
+                             nmf_symfit_result* result) {
+  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+}
+int32_t nmf_symfit_csc_d_i64(int64_t n, const int64_t* col_ptr,
+                             const int64_t* row_ind, const double* values,
+                             int64_t k, double* H, const nmf_options* opts,
+                             nmf_symfit_result* result) {
+  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+}
+int32_t nmf_symfit_csc_f_i32(int64_t n, const int64_t* col_ptr,
+                             const int32_t* row_ind, const float* values,
+                             int64_t k, float* H, const nmf_options* opts,
+                             nmf_symfit_result* result) {
+  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+}
+int32_t nmf_symfit_csc_f_i64(int64_t n, const int64_t* col_ptr,
+                             const int64_t* row_ind, const float* values,
+                             int64_t k, float* H, const nmf_options* opts,
+                             nmf_symfit_result* result) {
+  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+}
+
+}  // extern "C"
