@@ -8,6 +8,7 @@
 #include "cli_error.hpp"
 #include "fit_command.hpp"
 #include "rank_command.hpp"
+#include "symfit_command.hpp"
 #include "nmf.h"
 #include "usage.hpp"
 
@@ -40,6 +41,10 @@ int main(int argc, char **argv) {
     if (command == "consensus") {
       help_hint = "nmf consensus --help";
       return consensus_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "symfit") {
+      help_hint = "nmf symfit --help";
+      return symfit_command(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     throw usage_error("unknown command '" + command + "'");
   } catch (const CliError &e) {

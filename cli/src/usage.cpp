@@ -21,13 +21,15 @@ std::string main_usage() {
          "                 nmf rank INPUT -k 2:6 --nrun 50 [--randomize] [--cv]\n"
          "  consensus      consensus clustering at one rank:\n"
          "                 nmf consensus INPUT -k K --nrun N\n"
+         "  symfit         symmetric NMF of a network (A ~ H H^T), communities:\n"
+         "                 nmf symfit EDGES -k K\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help\n"
          "  --version      print the version of libnmf\n"
          "\n"
-         "Run 'nmf fit --help', 'nmf rank --help' or 'nmf consensus --help' for\n"
-         "the options of each command.\n";
+         "Run 'nmf fit --help', 'nmf rank --help', 'nmf consensus --help' or\n"
+         "'nmf symfit --help' for the options of each command.\n";
 }
 
 std::string fit_usage() {
