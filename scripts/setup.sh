@@ -13,7 +13,7 @@ PACKAGES=(
   libopenblas-dev liblapack-dev zlib1g-dev
   libgtest-dev
   python3 python3-numpy python3-scipy
-  r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix
+  r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix r-cran-igraph
   r-bioc-biobase r-bioc-summarizedexperiment
   valgrind clang libclang-rt-14-dev
   libopenmpi-dev openmpi-bin

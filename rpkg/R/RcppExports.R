@@ -33,3 +33,11 @@
     .Call(`_nmfkit_nmf_features`, w, method)
 }
 
+.nmf_symfit_dense <- function(a, k, options) {
+    .Call(`_nmfkit_nmf_symfit_dense`, a, k, options)
+}
+
+.nmf_symfit_csc <- function(n, p, i, x, k, options) {
+    .Call(`_nmfkit_nmf_symfit_csc`, n, p, i, x, k, options)
+}
+

@@ -118,6 +118,33 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// nmf_symfit_dense
+List nmf_symfit_dense(SEXP a, int k, List options);
+RcppExport SEXP _nmfkit_nmf_symfit_dense(SEXP aSEXP, SEXP kSEXP, SEXP optionsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< SEXP >::type a(aSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< List >::type options(optionsSEXP);
+    rcpp_result_gen = Rcpp::wrap(nmf_symfit_dense(a, k, options));
+    return rcpp_result_gen;
+END_RCPP
+}
+// nmf_symfit_csc
+List nmf_symfit_csc(int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i, NumericVector x, int k, List options);
+RcppExport SEXP _nmfkit_nmf_symfit_csc(SEXP nSEXP, SEXP pSEXP, SEXP iSEXP, SEXP xSEXP, SEXP kSEXP, SEXP optionsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< int >::type n(nSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type i(iSEXP);
+    Rcpp::traits::input_parameter< NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type k(kSEXP);
+    Rcpp::traits::input_parameter< List >::type options(optionsSEXP);
+    rcpp_result_gen = Rcpp::wrap(nmf_symfit_csc(n, p, i, x, k, options));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_nmfkit_nmf_fit_dense", (DL_FUNC) &_nmfkit_nmf_fit_dense, 5},
@@ -128,6 +155,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_nmfkit_nmf_bicv_dense", (DL_FUNC) &_nmfkit_nmf_bicv_dense, 3},
     {"_nmfkit_nmf_bicv_csc", (DL_FUNC) &_nmfkit_nmf_bicv_csc, 7},
     {"_nmfkit_nmf_features", (DL_FUNC) &_nmfkit_nmf_features, 2},
+    {"_nmfkit_nmf_symfit_dense", (DL_FUNC) &_nmfkit_nmf_symfit_dense, 3},
+    {"_nmfkit_nmf_symfit_csc", (DL_FUNC) &_nmfkit_nmf_symfit_csc, 6},
     {NULL, NULL, 0}
 };
 
