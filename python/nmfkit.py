@@ -23,6 +23,10 @@ the columns of A:
 * :func:`feature_scores`, :func:`select_features` — metagene markers of a
   basis W (Kim & Park 2007, or max contribution).
 
+Networks: :func:`symnmf` — symmetric NMF A ≈ H Hᵀ of an adjacency or
+similarity matrix (numpy or scipy.sparse), with ``communities`` and
+``score(pairs)`` (module nmfkit_symnmf.py, imported here).
+
 The library is found, in this order, at the path in the environment variable
 ``NMFKIT_LIBRARY``, next to this module (``libnmf.so``), or by
 ``ctypes.util.find_library("nmf")``.
