@@ -235,8 +235,9 @@ void half_step(const Src& src, SymWork<T>& wk, const T* x, T* y,
                double* yx) {
   const int64_t n = wk.n, k = wk.k;
   double sxx = 0, syx = 0;
-  for (int64_t c0 = 0; c0 < n; c0 += kSymBlock) {
-    const int64_t c1 = std::min(n, c0 + kSymBlock), len = c1 - c0;
+  const int64_t block = sym_block_nodes(k);
+  for (int64_t c0 = 0; c0 < n; c0 += block) {
+    const int64_t c1 = std::min(n, c0 + block), len = c1 - c0;
     T* p = wk.prod.data();
     T* b = wk.num.data();
     src.block(x, k, c0, c1, wk.scale, p, wk.threads);
@@ -268,8 +269,9 @@ void half_step(const Src& src, SymWork<T>& wk, const T* x, T* y,
 template <class Src, class T>
 double self_cross(const Src& src, SymWork<T>& wk, const T* x) {
   double s = 0;
-  for (int64_t c0 = 0; c0 < wk.n; c0 += kSymBlock) {
-    const int64_t c1 = std::min(wk.n, c0 + kSymBlock);
+  const int64_t block = sym_block_nodes(wk.k);
+  for (int64_t c0 = 0; c0 < wk.n; c0 += block) {
+    const int64_t c1 = std::min(wk.n, c0 + block);
     src.block(x, wk.k, c0, c1, wk.scale, wk.prod.data(), wk.threads);
     for (int64_t t = 0; t < (c1 - c0) * wk.k; ++t)
       s += double(wk.prod[size_t(t)]) * double(x[c0 * wk.k + t]);
@@ -339,7 +341,7 @@ Status run(const Src& src, const SymSummary& sum, int64_t k, T* h_out,
       }
     std::copy(ht.begin(), ht.end(), wt);
   }
-  const int64_t blk = std::min(n, kSymBlock);
+  const int64_t blk = std::min(n, sym_block_nodes(k));
   wk.prod.assign(size_t(blk * k), T(0));
   wk.num.assign(size_t(blk * k), T(0));
   std::vector<double> gh(size_t(k * k)), gw(size_t(k * k));

@@ -16,9 +16,11 @@
 // converged while W and H still differ (relative gap above sqrt(tol)), so
 // that the returned H is a stationary point of the symmetric problem.
 //
-// The numerators are formed in bounded blocks of nodes (kSymBlock columns
-// at a time), so the memory beyond A is two k x n factors plus O(k) per
-// node of the block: no k x n product is held.
+// The numerators are formed in bounded blocks of nodes (sym_block_nodes
+// columns at a time: two k x block buffers of at most about 32 MiB), so the
+// memory beyond A is two k x n factors plus the block: no k x n product is
+// held.  Few, large blocks keep the number of parallel regions (and their
+// barriers) per iteration small.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -46,8 +48,12 @@ struct SymResult {
   std::vector<double> history_alpha;
 };
 
-// Nodes per block of numerators.
-constexpr int64_t kSymBlock = 8192;
+// Nodes per block of numerators for rank k: 2^21 / k, at least 4096 (the
+// same for any thread count, so the results do not depend on it).
+inline int64_t sym_block_nodes(int64_t k) {
+  const int64_t b = (int64_t(1) << 21) / (k > 0 ? k : 1);
+  return b < 4096 ? 4096 : b;
+}
 
 // Fits A (n x n) and writes H (n x k, column-major; components ordered by
 // their squared norm, largest first).  Options used: solver (kSolverAuto,
