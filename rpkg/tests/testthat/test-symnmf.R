@@ -81,6 +81,22 @@ test_that("link prediction with 10% of edges held out beats common neighbours", 
   expect_gte(auc_nmf, auc_cn)
 })
 
+test_that("an igraph graph's weight attribute is used", {
+  skip_if_not_installed("igraph")
+  g <- igraph::make_graph("Zachary")
+  w <- seq(0.5, 2, length.out = igraph::ecount(g))
+  gw <- igraph::set_edge_attr(g, "weight", value = w)
+  a <- matrix(0, 34, 34)
+  e <- igraph::as_edgelist(g, names = FALSE)
+  a[e] <- w
+  a[e[, 2:1]] <- w
+  fw <- symnmf(gw, 2, seed = 5)
+  fm <- symnmf(a, 2, seed = 5)
+  expect_equal(unname(coef(fw)), unname(coef(fm)), tolerance = 1e-10)
+  expect_false(isTRUE(all.equal(unname(coef(fw)),
+                                unname(coef(symnmf(g, 2, seed = 5))))))
+})
+
 test_that("isolated nodes get zero rows and community NA; self-loops are kept", {
   skip_if_not_installed("igraph")
   g <- igraph::make_graph("Zachary") + igraph::vertices(35)
