@@ -574,7 +574,9 @@ NMF_API int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t *col_ptr,
  * are the argmax of H's rows, and (H Hᵀ)_ij scores the link i–j.  Method:
  * Kuang, Ding & Park (SDM 2012; J. Glob. Optim. 2015), alternating
  * non-negative least squares on ||A - W Hᵀ||² + alpha ||W - H||², alpha
- * starting at max(A)² and multiplied by 10 whenever that problem has
+ * starting at max(A) (the papers' max(A)² for a 0/1 adjacency matrix; for
+ * any A, scaling A by c scales H by sqrt(c), to rounding) and multiplied by 10
+ * whenever that problem has
  * converged (relative decrease of its objective below tol) while
  * ||W - H|| > sqrt(tol) ||H||; each half-step is solved by accelerated HALS
  * (NMF_SOLVER_HALS, the default for NMF_SOLVER_AUTO) or exactly by block

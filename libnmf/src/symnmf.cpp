@@ -347,24 +347,25 @@ Status run(const Src& src, const SymSummary& sum, int64_t k, T* h_out,
   std::vector<double> gh(size_t(k * k)), gw(size_t(k * k));
   blas::gram(ht.data(), k, n, gh.data());
 
-  double alpha = 1.0;  // max(sA)^2
+  double alpha = 1.0;  // max(sA); in the caller's units alpha / s = max(A)
   const double gap_tol = std::sqrt(std::max(opt.tol, 1e-16));
   double prev = std::numeric_limits<double>::infinity();
   Status status;
   int64_t it = 0;
   while (it < opt.maxit) {
+    // <H^T A, H^T> and <W^T A, W^T> (the symmetric losses of the factors
+    // entering each half-step) are not needed here; <W^T A, H^T> after the
+    // H step is the cross term of the penalised objective.
     double hh, wh, ww, hw;
     half_step(src, wk, ht.data(), wt, gh, alpha, &hh, &wh);  // W given H
-    (void)hh;
     blas::gram(wt, k, n, gw.data());
     half_step(src, wk, wt, ht.data(), gw, alpha, &ww, &hw);  // H given W
-    (void)ww;
     blas::gram(ht.data(), k, n, gh.data());
     ++it;
     const double gap2 = diff2(wt, ht.data(), n * k);
     const double pen = std::max(0.0, a2 - 2 * hw + frob_dot(gw, gh)) + alpha * gap2;
     res.history.push_back(pen * unit);
-    res.history_alpha.push_back(alpha * unit);
+    res.history_alpha.push_back(alpha * sum.max);
     res.iterations = it;
     const bool cancel =
         opt.progress && opt.progress(it, opt.maxit, pen * unit,
@@ -399,7 +400,7 @@ Status run(const Src& src, const SymSummary& sum, int64_t k, T* h_out,
   res.gap = hn > 0 ? std::sqrt(diff2(wt, ht.data(), n * k) / hn) : 0.0;
   res.loss = loss * unit;
   res.rel_error = a2 > 0 ? std::sqrt(loss / a2) : 0.0;
-  res.alpha = alpha * unit;
+  res.alpha = alpha * sum.max;
 
   // Components by squared norm, largest first (ties: original order); H in
   // the caller's units (H' = sqrt(s) H) and n x k.

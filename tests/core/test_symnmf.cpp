@@ -235,6 +235,24 @@ TEST(SymNmf, DenseCscAndFloatAgree) {
   EXPECT_GE(agree, n - 2);
 }
 
+TEST(SymNmf, ScalingAScalesH) {
+  // A -> 4A: the internal problem is the same (A is scaled to max 1, by a
+  // power of two here, so without rounding) and H doubles, bit for bit.
+  Dense A = planted_graph(120, 3, 0.4, 0.05, 6);
+  for (auto &v : A.a) v *= 0.75;
+  Dense B = A;
+  for (auto &v : B.a) v *= 4.0;
+  const SymFit a = fit_dense(A, 3, options());
+  const SymFit b = fit_dense(B, 3, options());
+  ASSERT_EQ(a.rc, NMF_OK) << a.message;
+  ASSERT_EQ(b.rc, NMF_OK) << b.message;
+  EXPECT_EQ(a.res.iterations, b.res.iterations);
+  for (size_t t = 0; t < a.H.size(); ++t) ASSERT_EQ(2.0 * a.H[t], b.H[t]) << t;
+  EXPECT_DOUBLE_EQ(b.res.loss, 16.0 * a.res.loss);
+  EXPECT_DOUBLE_EQ(b.res.alpha, 4.0 * a.res.alpha);
+  EXPECT_DOUBLE_EQ(a.res.rel_error, b.res.rel_error);
+}
+
 TEST(SymNmf, IsolatedNodesKeepZeroRows) {
   Dense A = planted_graph(90, 3, 0.5, 0.05, 4);
   const std::vector<int64_t> lonely = {0, 17, 89};

@@ -11,8 +11,12 @@
 //   min_{x >= 0} ||A_j - Y x||^2 + alpha ||x - y_j||^2,
 // i.e. the normal equations (Y^T Y + alpha I) x = (Y^T A)_j + alpha y_j
 // under x >= 0: the problem of hals.hpp / bpp.hpp with G = Y^T Y, l2 = alpha
-// and numerator b = (Y^T A)_j + alpha y_j.  alpha starts at max(A)^2 (the
-// papers' choice) and is multiplied by 10 each time the relaxed problem has
+// and numerator b = (Y^T A)_j + alpha y_j.  alpha starts at max(A): the
+// papers' max(A)^2 for a 0/1 adjacency matrix, and for any A the choice
+// that scales with it (alpha ||W - H||^2 has the units of A times those of
+// ||W||^2, i.e. of A^2, so A -> cA gives H -> sqrt(c) H, as the internal
+// scaling to max(A) = 1 needs).  It is multiplied by 10 each time
+// the relaxed problem has
 // converged while W and H still differ (relative gap above sqrt(tol)), so
 // that the returned H is a stationary point of the symmetric problem.
 //
