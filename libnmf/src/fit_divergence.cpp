@@ -17,7 +17,9 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "nmf/blas.hpp"
@@ -28,6 +30,7 @@
 #include "nmf/init.hpp"
 #include "nmf/kl_cd.hpp"
 #include "nmf/mu.hpp"
+#include "nmf/mu_dense.hpp"
 #include "nmf/products.hpp"
 #include "nmf/solver_choice.hpp"
 #include "nmf/validate.hpp"
@@ -169,6 +172,19 @@ Status nndsvd_start(const CscOps<T, I>& ops, const E& e, const std::vector<T>& m
                      mean_caller, opt.seed, threads, wt, h);
 }
 
+// The blocked BLAS-3 updates of a dense A (mu_dense.hpp), for the
+// multiplicative updates of a serial fit; none for a CSC A.
+template <class T>
+std::unique_ptr<DenseMu<T>> dense_mu(const DenseEntries<T>& e, const Divergence& dv,
+                                     int threads) {
+  return std::make_unique<DenseMu<T>>(e.view(), e.weights(), e.weights_ld(),
+                                      e.nan_missing(), dv, threads);
+}
+template <class E>
+std::unique_ptr<DenseMu<double>> dense_mu(const E&, const Divergence&, int) {
+  return nullptr;
+}
+
 }  // namespace
 
 template <class Ops, class Entries, class T>
@@ -271,6 +287,12 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   const bool products = dv.kind == Divergence::kFrobenius && !ent.weighted() &&
                         solver == kSolverMu;
   std::vector<T> prod(products ? size_t(k * std::max(m, n)) : 0);
+  // Dense: the multiplicative updates and the loss through BLAS-3 blocks.
+  auto blocked = solver == kSolverMu && !products && !across.distributed()
+                     ? dense_mu(ent, dv, threads)
+                     : nullptr;
+  if (blocked) blocked->set_scale(s);
+  const bool use_blocked = blocked != nullptr;
   enum { kNoProduct, kLeft, kRight } prod_state = kNoProduct;
   std::vector<double> colsum_w, rowsum_h, gw(size_t(k * k), 0.0), gh(size_t(k * k), 0.0);
 
@@ -296,6 +318,18 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     mu_apply_rows(wt.data(), num, w_sums.data() + mk, kl_shared_den ? 0 : k, m, k, l1_w,
                   l2_w, dv.gamma, eps, threads);
   };
+  // The blocked updates (dense, mu_dense.hpp), for every beta; KL without
+  // weights reads the closed-form den, H's row sums or W's column sums.
+  auto blocked_update_w = [&] {
+    if (kl_shared_den) factor_sums(hh.data(), k, n, rowsum_h);
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
+      blocked->update_w(wt.data(), hh.data(), k, rowsum_h.data(), l1_w, l2_w, eps);
+  };
+  auto blocked_update_h = [&] {
+    if (kl_shared_den) factor_sums(wt.data(), k, m, colsum_w);
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
+      blocked->update_h(wt.data(), hh.data(), k, colsum_w.data(), l1_h, l2_h, eps);
+  };
   auto update_w = [&] {
     if (products) {
       ops.right(hh.data(), k, prod.data(), threads, s);
@@ -314,6 +348,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                      blocks, threads);
     else if (across.distributed())
       distributed_mu_update_w();
+    else if (use_blocked)
+      blocked_update_w();
     else
       mu_update_w(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(),
                   l1_w, l2_w, eps, blocks, threads);
@@ -332,6 +368,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     if (solver == kSolverCd)
       kl_cd_update_h(ent, wt.data(), hh.data(), k, colsum_w.data(), l1_h, l2_h,
                      threads);
+    else if (use_blocked)
+      blocked_update_h();
     else
       mu_update_h(ent, dv, wt.data(), hh.data(), k, colsum_w.data(), gw.data(),
                   l1_h, l2_h, eps, threads);
@@ -386,7 +424,14 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
         over_columns.add(rowsum_h.data(), k);
         over_columns.add(gh.data(), k * k);
       }
-      entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
+      if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
+        if (use_blocked)
+          blocked->loss(wt.data(), hh.data(), k, &f, &resid2);
+        else
+          entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
+      } else {
+        entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
+      }
       over_columns.add(f);
       over_columns.add(resid2);
       over_columns.run(across);

@@ -219,25 +219,22 @@ struct MuCase {
 
 class MuReference : public ::testing::TestWithParam<MuCase> {};
 
-TEST_P(MuReference, MatchesDenseLoopIterationByIteration) {
-  const MuCase &mc = GetParam();
-  const double b = mc.loss == NMF_LOSS_FROBENIUS ? 2 : mc.loss == NMF_LOSS_KL ? 1 : mc.beta;
-  const int64_t m = 23, n = 17, k = 3;
-  const int iters = 8;
-  // Itakura-Saito and below need positive data everywhere in the loss.
-  Dense A = b <= 0 ? positive(m, n, 11) : counts(m, n, 11);
-  Dense M = rand_weights(m, n, 12);
-  Call c{mc.input, mc.weighted, b <= 0 && mc.input == Input::csc};
+// The library's multiplicative updates from (W0, H0) against ref_mu,
+// iteration by iteration, on A with weights M as `c` hands them over.
+void expect_matches_reference(const Dense &A, const Dense &M, const Call &c, int32_t loss,
+                              double beta, int64_t k, int iters, double mu_eps, uint64_t seed) {
+  const double b = loss == NMF_LOSS_FROBENIUS ? 2 : loss == NMF_LOSS_KL ? 1 : beta;
+  const int64_t m = A.m, n = A.n;
   Dense E = effective_weights(A, M, c);
-  Dense W0 = rand_factor(m, k, 13), H0 = rand_factor(k, n, 14);
-  nmf_options o = mu_options(mc.loss, mc.beta, iters);
-  o.mu_eps = mc.mu_eps;
+  Dense W0 = rand_factor(m, k, seed), H0 = rand_factor(k, n, seed + 1);
+  nmf_options o = mu_options(loss, beta, iters);
+  o.mu_eps = mu_eps;
   Fit<double> f = run<double>(A, M, k, o, c, start<double>(W0, H0, iters));
   ASSERT_EQ(f.status, NMF_OK) << f.msg;
   ASSERT_EQ(f.hist.size(), static_cast<size_t>(iters));
 
   Dense W = W0, H = H0;
-  const double eps = mc.mu_eps * std::sqrt(max_observed(A, E));
+  const double eps = mu_eps * std::sqrt(max_observed(A, E));
   std::vector<double> losses = ref_mu(A, E, W, H, b, iters, eps);
   for (int t = 0; t < iters; ++t)
     EXPECT_LT(rel_diff(f.hist[t], losses[t]), 1e-10)
@@ -247,6 +244,35 @@ TEST_P(MuReference, MatchesDenseLoopIterationByIteration) {
   EXPECT_LT(max_rel_diff(f.d, ref.d), 1e-10);
   EXPECT_LT(max_rel_diff(f.H, ref.H), 1e-10);
   EXPECT_LT(rel_diff(f.res.loss, losses.back()), 1e-10);
+}
+
+TEST_P(MuReference, MatchesDenseLoopIterationByIteration) {
+  const MuCase &mc = GetParam();
+  const double b = mc.loss == NMF_LOSS_FROBENIUS ? 2 : mc.loss == NMF_LOSS_KL ? 1 : mc.beta;
+  const int64_t m = 23, n = 17;
+  // Itakura-Saito and below need positive data everywhere in the loss.
+  Dense A = b <= 0 ? positive(m, n, 11) : counts(m, n, 11);
+  Dense M = rand_weights(m, n, 12);
+  Call c{mc.input, mc.weighted, b <= 0 && mc.input == Input::csc};
+  expect_matches_reference(A, M, c, mc.loss, mc.beta, 3, 8, mc.mu_eps, 13);
+}
+
+// A dense A of more than one block of rows and of columns for the blocked
+// BLAS-3 updates (mu_dense.hpp: blocks of 2^18 values): the same numbers as
+// the reference loop, with and without weights.
+TEST(MuBlocked, SeveralBlocksMatchTheReferenceLoop) {
+  const int64_t m = 700, n = 500;
+  const Dense A = counts(m, n, 15), P = positive(m, n, 16);
+  const Dense M = rand_weights(m, n, 17);
+  for (auto [loss, beta] : {std::pair<int32_t, double>{NMF_LOSS_KL, 0}, {NMF_LOSS_BETA, 1.5},
+                            {NMF_LOSS_BETA, 0.5}, {NMF_LOSS_BETA, 0.0}})
+    for (bool weighted : {false, true}) {
+      SCOPED_TRACE("loss " + std::to_string(loss) + " beta " + std::to_string(beta) +
+                   (weighted ? " weighted" : ""));
+      expect_matches_reference(loss == NMF_LOSS_BETA && beta <= 0 ? P : A, M,
+                               Call{Input::dense, weighted}, loss, beta, 3, 3,
+                               2.220446049250313e-16, 18);
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -487,6 +513,44 @@ TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
         EXPECT_TRUE(bitwise_equal(a.H, b.H));
         EXPECT_TRUE(bitwise_equal(a.d, b.d));
         EXPECT_EQ(a.res.loss, b.res.loss);
+      }
+}
+
+// 1, 2 and 4 threads on a problem where every threaded path runs (several
+// blocks of rows and columns of the dense blocked updates, several row
+// blocks of the sparse ones): the same bits, and KL's loss never rises.
+TEST(Determinism, OneTwoAndFourThreadsOnLargeProblems) {
+  const Dense A = counts(700, 500, 73);
+  const Dense M = rand_weights(700, 500, 74);
+  for (Input in : {Input::dense, Input::csc, Input::csc_unstored})
+    for (auto [loss, solver, beta] : {std::tuple<int32_t, int32_t, double>{NMF_LOSS_KL, NMF_SOLVER_MU, 0},
+                                      {NMF_LOSS_KL, NMF_SOLVER_CD, 0},
+                                      {NMF_LOSS_BETA, NMF_SOLVER_MU, 1.5}})
+      for (bool weighted : {false, true}) {
+        SCOPED_TRACE(std::string(input_name(in)) + " loss " + std::to_string(loss) +
+                     " solver " + std::to_string(solver) + (weighted ? " weighted" : ""));
+        nmf_options o = test_options();
+        o.loss = loss;
+        o.solver = solver;
+        o.beta = beta;
+        o.maxit = 3;
+        o.tol = 0;
+        FitIn<double> fi;
+        fi.hist_capacity = 3;
+        o.n_threads = 1;
+        Fit<double> a = run<double>(A, M, 6, o, Call{in, weighted}, fi);
+        ASSERT_EQ(a.status, NMF_OK) << a.msg;
+        if (loss == NMF_LOSS_KL) expect_monotone<double>(a.hist, "1 thread");
+        for (int threads : {2, 4}) {
+          o.n_threads = threads;
+          Fit<double> b = run<double>(A, M, 6, o, Call{in, weighted}, fi);
+          ASSERT_EQ(b.status, NMF_OK) << b.msg;
+          EXPECT_TRUE(bitwise_equal(a.W, b.W)) << threads << " threads";
+          EXPECT_TRUE(bitwise_equal(a.H, b.H)) << threads << " threads";
+          EXPECT_TRUE(bitwise_equal(a.d, b.d)) << threads << " threads";
+          EXPECT_EQ(a.res.loss, b.res.loss) << threads << " threads";
+          EXPECT_TRUE(bitwise_equal(a.hist, b.hist)) << threads << " threads";
+        }
       }
 }
 

@@ -43,6 +43,10 @@ class DenseEntries {
 
   // Values are reported times `scale` (internal units, see fit_divergence).
   void set_scale(double s) { scale_ = s; }
+  const DenseView<T>& view() const { return a_; }
+  const double* weights() const { return wt_; }
+  int64_t weights_ld() const { return wld_; }
+  bool nan_missing() const { return nan_; }
 
   // f(i, a, w) for the entries of column j with r0 <= i < r1, i ascending.
   template <class F>
