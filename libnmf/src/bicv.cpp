@@ -14,6 +14,7 @@
 #include "nmf/rng.hpp"
 #include "nmf/survey.hpp"
 #include "nmf/validate.hpp"
+#include "nmf/threads.hpp"
 
 namespace nmf {
 
@@ -243,7 +244,7 @@ template <class T, class View>
 Status bicv_impl(const View& a, const std::vector<int64_t>& ranks,
                  const BicvOptions& bo, const Options& opt, Bicv& out) {
   out = Bicv();
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+  const int threads = thread_count(opt);
   Status st = validate_input(a, threads);
   if (!st.ok()) return st;
   st = validate_ranks(ranks, a.m, a.n);

@@ -15,6 +15,7 @@
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/validate.hpp"
+#include "nmf/threads.hpp"
 
 namespace nmf {
 
@@ -213,7 +214,7 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
 
   // This process's runs: me, me + procs, ...
   const int64_t mine = me < nrun ? (nrun - 1 - me) / procs + 1 : 0;
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+  const int threads = thread_count(opt);
   const int outer = int(std::max<int64_t>(1, std::min<int64_t>(threads, mine)));
   const int inner = std::max(1, threads / outer);
   out.run_loss.assign(size_t(nrun), std::numeric_limits<double>::quiet_NaN());

@@ -25,11 +25,13 @@
 #include "nmf/extrapolation.hpp"
 #include "nmf/hals.hpp"
 #include "nmf/init.hpp"
+#include "nmf/iterate.hpp"
 #include "nmf/products.hpp"
 #include "nmf/smoothing.hpp"
 #include "nmf/sketch.hpp"
 #include "nmf/solver_choice.hpp"
 #include "nmf/svd.hpp"
+#include "nmf/threads.hpp"
 #include "nmf/stepper.hpp"
 #include "nmf/update_rule.hpp"
 #include "nmf/validate.hpp"
@@ -40,25 +42,6 @@ namespace nmf {
 
 namespace {
 
-// Loss in the caller's units.
-template <class T>
-double external_loss(const Work<T>& wk, double internal) {
-  // Divided twice: scale^2 underflows to 0 for max(A) above 1e154.
-  return internal / wk.scale / wk.scale;
-}
-
-// The products overflowed (entries of A or of a start near the largest
-// value of the type) or the iterate lost finiteness.
-Status non_finite_loss(int64_t it) {
-  return Status::error(
-      kErrNumerical,
-      "the loss became non-finite " +
-          (it > 0 ? "at iteration " + std::to_string(it)
-                  : std::string("at the starting point")) +
-          " (the products overflowed: if A or a supplied factor has very "
-          "large entries, divide it by a constant)");
-}
-
 // The canonical output (canonical.hpp).  For nsNMF the H written is S H,
 // so that A ≈ W diag(d) H still holds.
 template <class T>
@@ -68,151 +51,11 @@ void write_canonical(Work<T>& wk, T* w, T* d, T* h) {
                        w, d, h, wk.across);
 }
 
-// The driver.  `data` summarises A (max, norms, non-zeros: the ops
-// themselves, or the weighted problem), `ops` serves NNDSVD, `stepper` the
-// half-iterations.
-// One phase of alternating updates (the main one on A, or a warm start on a
-// sketch of it), with extrapolation (Ang & Gillis 2019) when on, stopping
-// after `maxit` iterations or on `tol`.  The main phase records the history,
-// reports to progress and sets res.iterations and the stop reason;
-// phase.done counts the iterations run.  Leaves the best iterate in wk.
-// The warm start's iterations on the sketch: until their relative decrease
-// falls below kSketchTol, at most kSketchMaxit.
+// The warm start's iterations on the sketch (a Phase of iterate.hpp):
+// until their relative decrease falls below kSketchTol, at most
+// kSketchMaxit.
 constexpr int64_t kSketchMaxit = 200;
 constexpr double kSketchTol = 1e-4;
-
-struct Phase {
-  int64_t maxit = 0;
-  double tol = 0;
-  bool main = true;
-  int64_t done = 0;
-};
-
-template <class T>
-Status iterate(Stepper<T>& stepper, UpdateRule<T>& rule, Work<T>& wk,
-               const Options& opt, bool extrapolate_on, Phase& phase,
-               Result& res) {
-  const int64_t k = wk.k, m = wk.m, n = wk.n;
-  const int threads = wk.threads;
-  const Across& across = wk.across;
-  Extrapolator ex(ExtrapolationParams{opt.extrap_beta0, opt.extrap_eta,
-                                       opt.extrap_gamma, opt.extrap_gamma_bar});
-  // Extrapolation state: the previous (non-extrapolated) factor updates,
-  // and the last accepted pair with its objective.
-  std::vector<T> w_prev, h_prev, w_good, h_good;
-  double f_good = std::numeric_limits<double>::infinity(), rel_good = 0;
-  // Extrapolation stops for good once an undone step changed the loss by no
-  // more than the rounding of the loss itself (the trace identity's
-  // cancellation, ~eps ||A||^2): its accept/undo decisions would be noise,
-  // and the plain steps that follow converge further.
-  bool extrapolating = extrapolate_on;
-  const double noise = 100.0 * std::numeric_limits<T>::epsilon() * wk.frob2;
-  // The first iteration is a plain one: it gives the first accepted
-  // iterate (and its loss) to compare against, and the first difference
-  // X_{n+1} - X_n to extrapolate along, independent of how the start was
-  // scaled.
-
-  double prev = std::numeric_limits<double>::infinity();
-  // float: the loss from the float product W^T A carries rounding noise of
-  // about 1e-7 ||A||^2, which can exceed tol times a small loss.  A stop on
-  // tol is then confirmed from the loss with the cross term taken in double
-  // (evaluate): the average decrease per iteration since the previous
-  // confirmation must be below tol.  Confirmations are at least
-  // kConfirmEvery iterations apart, bounding their cost.
-  constexpr bool kConfirm = sizeof(T) < sizeof(double);
-  constexpr int64_t kConfirmEvery = 10;
-  double confirmed_loss = 0;
-  int64_t confirmed_it = 0;
-  Status status;
-  if (phase.main) res.stop_reason = kStopMaxit;
-  for (int64_t it = 1; it <= phase.maxit; ++it) {
-    double rel = 0;
-    stepper.update_w(wk, rule, false, &rel);
-    if (extrapolating && it > 1)
-      extrapolate(wk.wt.data(), w_prev.data(), k * m, ex.beta(), threads);
-    double f = stepper.update_h(wk, rule, &rel);
-    if (!std::isfinite(f)) return non_finite_loss(it);
-    bool restarted = false;
-    double rejected = 0;
-    if (extrapolating) {
-      if (it == 1) {
-        w_good = w_prev = wk.wt;
-        h_good = h_prev = wk.h;
-        f_good = f;
-        rel_good = rel;
-      } else if (f <= f_good) {
-        w_good = wk.wt;
-        h_good = wk.h;
-        f_good = f;
-        rel_good = rel;
-        extrapolate(wk.h.data(), h_prev.data(), k * n, ex.beta(), threads);
-        stepper.h_changed(wk);
-        ex.accepted();
-      } else {
-        // Restart from the last accepted pair with a smaller beta.
-        wk.wt = w_good;
-        wk.h = h_good;
-        w_prev = w_good;
-        h_prev = h_good;
-        stepper.h_changed(wk);
-        ex.restarted();
-        if (phase.main) ++res.restarts;
-        restarted = true;
-        rejected = f;
-        f = f_good;
-        rel = rel_good;
-        if (rejected - f_good <= noise) extrapolating = false;
-      }
-    }
-    phase.done = it;
-    if (phase.main) {
-      res.rel_error = rel;
-      res.loss = external_loss(wk, f);
-      res.iterations = it;
-      res.history.push_back(res.loss);
-      const bool stop_requested =
-          opt.progress && opt.progress(it, opt.maxit, res.loss, res.rel_error,
-                                       opt.progress_data) != 0;
-      if (across.any(stop_requested)) {
-        res.stop_reason = kStopCancelled;
-        status.code = kCancelled;
-        break;
-      }
-    }
-    // The relative change judged by tol: the decrease of an accepted step,
-    // or for an undone step the increase it would have caused (a step that
-    // changes the loss by less than tol either way means convergence; one
-    // that overshot by more is just retried with a smaller beta).
-    const bool small = restarted ? rejected - f < phase.tol * f
-                                 : prev - f < phase.tol * prev;
-    if (phase.tol > 0 && small) {
-      if (!kConfirm || !phase.main) {
-        if (phase.main) res.stop_reason = kStopTol;
-        break;
-      }
-      if (confirmed_it == 0 || it - confirmed_it >= kConfirmEvery) {
-        double unused;
-        const T* cw = extrapolating ? w_good.data() : wk.wt.data();
-        const T* ch = extrapolating ? h_good.data() : wk.h.data();
-        const double exact_f = stepper.evaluate(wk, cw, ch, &unused);
-        if (confirmed_it > 0 &&
-            confirmed_loss - exact_f <
-                phase.tol * confirmed_loss * double(it - confirmed_it)) {
-          res.stop_reason = kStopTol;
-          break;
-        }
-        confirmed_loss = exact_f;
-        confirmed_it = it;
-      }
-    }
-    prev = f;
-  }
-  if (extrapolating && !w_good.empty()) {
-    wk.wt = w_good;
-    wk.h = h_good;
-  }
-  return status;
-}
 
 // No warm start (every input but a plain dense one).
 struct NoWarm {
@@ -236,7 +79,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   wk.n = ops.n();
   wk.k = k;
   const int64_t n_global = across.n_global(wk.n);
-  wk.threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+  wk.threads = thread_count(opt);
   const int threads = wk.threads;
   const int64_t m = wk.m, n = wk.n;
 
@@ -308,7 +151,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
       wk.gram_h(wk.h.data(), wk.gh.data());
       f = stepper.update_w(wk, exact, true, &res.rel_error);
     }
-    if (!std::isfinite(f)) return non_finite_loss(0);
+    if (!std::isfinite(f)) return non_finite_loss(wk, 0);
     res.loss = external_loss(wk, f);
     res.iterations = 1;
     res.history.push_back(res.loss);
@@ -349,7 +192,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
 
   if (opt.maxit == 0) {
     const double f = stepper.evaluate(wk, wk.wt.data(), wk.h.data(), &res.rel_error);
-    if (!std::isfinite(f)) return non_finite_loss(0);
+    if (!std::isfinite(f)) return non_finite_loss(wk, 0);
     res.loss = external_loss(wk, f);
     res.stop_reason = kStopNone;
     write_canonical(wk, w, d, h);
@@ -486,10 +329,6 @@ Options with_distribution(const Options& caller_opt, const Across& across) {
   Options opt = caller_opt;
   opt.distributed = across.distributed();
   return opt;
-}
-
-int thread_count(const Options& opt) {
-  return opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
 }
 
 // The first checks of a fit: the output pointers, and for a process of a

@@ -1,7 +1,9 @@
 // The divergence path (divergence.hpp): multiplicative updates for the
 // Frobenius, KL and beta losses and coordinate descent for KL, with entry
-// weights and missing values.  Separate from the Frobenius driver (fit.cpp),
-// which works on shared products (or, weighted, per-column Gram matrices).
+// weights and missing values, as a stepper of the loop that every loss
+// shares (iterate.hpp; fit.cpp's Frobenius steppers are the others).  Here:
+// the internal units of the divergences, the starting point, and the
+// stepper.
 //
 // Distributed (a Collective: columns split over processes, W replicated,
 // H local), for the multiplicative updates: H's update is local to each
@@ -18,6 +20,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -33,7 +36,11 @@
 #include "nmf/mu_dense.hpp"
 #include "nmf/products.hpp"
 #include "nmf/solver_choice.hpp"
+#include "nmf/iterate.hpp"
+#include "nmf/threads.hpp"
+#include "nmf/update_rule.hpp"
 #include "nmf/validate.hpp"
+#include "nmf/work.hpp"
 
 namespace nmf {
 
@@ -77,13 +84,6 @@ void factor_sums(const T* x, int64_t k, int64_t len, std::vector<double>& out) {
   out.assign(size_t(k), 0.0);
   for (int64_t t = 0; t < len; ++t)
     for (int64_t r = 0; r < k; ++r) out[size_t(r)] += double(x[r + t * k]);
-}
-
-template <class T>
-double dot(const T* a, const T* b, int64_t len) {
-  double s = 0;
-  for (int64_t t = 0; t < len; ++t) s += double(a[t]) * double(b[t]);
-  return s;
 }
 
 // The loss sum w d(a | y) and the weighted squared residual sum w (a - y)^2
@@ -185,6 +185,229 @@ std::unique_ptr<DenseMu<double>> dense_mu(const E&, const Divergence&, int) {
   return nullptr;
 }
 
+// The half-iterations of the divergence path for iterate.hpp's loop: the
+// multiplicative updates (mu.hpp; mu_dense.hpp's blocked BLAS-3 form on a
+// dense A; the Frobenius loss without weights through MuRule on the shared
+// products) or KL coordinate descent (kl_cd.hpp), and the objective from
+// the entries (exact: no float stop to confirm).  A fixed factor is left as
+// it is.  Penalties, scale and factors are those of Work, in internal
+// units.
+template <class Ops, class Entries, class T>
+class DivergenceStepper final : public Stepper<T> {
+ public:
+  DivergenceStepper(const Ops& ops, const Entries& ent, const Divergence& dv,
+                    int32_t solver, const Options& opt, const EntryStats& stats,
+                    const Work<T>& wk)
+      : ops_(ops), ent_(ent), dv_(dv), solver_(solver), stats_(stats),
+        fix_w_(opt.fix_w), fix_h_(opt.fix_h), eps_(opt.mu_eps),
+        bg_(ent.background()),
+        products_(dv.kind == Divergence::kFrobenius && !ent.weighted() &&
+                  solver == kSolverMu),
+        kl_shared_den_(dv.kind == Divergence::kKl && !ent.weighted()),
+        blocks_(ent.row_blocks(wk.threads)) {
+    const int64_t k = wk.k;
+    if (products_) prod_.resize(size_t(k * std::max(wk.m, wk.n)));
+    gw_.assign(size_t(k * k), 0.0);
+    gh_.assign(size_t(k * k), 0.0);
+    if (solver == kSolverMu && !products_ && !wk.across.distributed()) {
+      blocked_ = dense_mu(ent, dv, wk.threads);
+      if (blocked_) blocked_->set_scale(wk.scale);
+    }
+  }
+
+  double update_w(Work<T>& wk, UpdateRule<T>& rule, bool want_objective,
+                  double* rel) override {
+    if (!fix_w_) step_w(wk, rule);
+    return want_objective ? objective(wk, wk.wt.data(), wk.h.data(), rel) : 0.0;
+  }
+  double update_h(Work<T>& wk, UpdateRule<T>& rule, double* rel) override {
+    if (!fix_h_) step_h(wk, rule);
+    return objective(wk, wk.wt.data(), wk.h.data(), rel);
+  }
+  void h_changed(Work<T>&) override {}
+  double evaluate(Work<T>& wk, const T* wt, const T* h, double* rel) override {
+    prod_state_ = kNoProduct;  // the cross term from A itself
+    return objective(wk, wt, h, rel);
+  }
+  bool exact_loss() const override { return true; }
+
+ private:
+  enum ProductState { kNoProduct, kLeft, kRight };
+
+  void step_w(Work<T>& wk, UpdateRule<T>& rule) {
+    const int64_t k = wk.k, m = wk.m, n = wk.n;
+    T* wt = wk.wt.data();
+    const T* hh = wk.h.data();
+    if (products_) {
+      ops_.right(hh, k, prod_.data(), wk.threads, wk.scale);
+      blas::gram(hh, k, n, gh_.data());
+      wk.across.sum(prod_.data(), k * m);
+      wk.across.sum(gh_.data(), k * k);
+      rule.update(kSideW, wt, prod_.data(), gh_.data(), k, m, wk.l1_w, wk.l2_w,
+                  wk.threads);
+      prod_state_ = kRight;
+      return;
+    }
+    if (bg_ || (blocked_ && kl_shared_den_)) factor_sums(hh, k, n, rowsum_h_);
+    if (bg_ && dv_.kind == Divergence::kFrobenius) blas::gram(hh, k, n, gh_.data());
+    if (solver_ == kSolverCd)
+      kl_cd_update_w(ent_, wt, hh, k, rowsum_h_.data(), wk.l1_w, wk.l2_w, blocks_,
+                     wk.threads);
+    else if (wk.across.distributed())
+      distributed_update_w(wk);
+    else if (blocked_)
+      blocked_w(wk);
+    else
+      mu_update_w(ent_, dv_, wt, hh, k, rowsum_h_.data(), gh_.data(), wk.l1_w,
+                  wk.l2_w, eps_, blocks_, wk.threads);
+  }
+
+  void step_h(Work<T>& wk, UpdateRule<T>& rule) {
+    const int64_t k = wk.k, m = wk.m, n = wk.n;
+    const T* wt = wk.wt.data();
+    T* hh = wk.h.data();
+    if (products_) {
+      ops_.left(wt, k, prod_.data(), wk.threads, wk.scale);
+      blas::gram(wt, k, m, gw_.data());
+      rule.update(kSideH, hh, prod_.data(), gw_.data(), k, n, wk.l1_h, wk.l2_h,
+                  wk.threads);
+      prod_state_ = kLeft;
+      return;
+    }
+    if (bg_ || (blocked_ && kl_shared_den_)) factor_sums(wt, k, m, colsum_w_);
+    if (bg_ && dv_.kind == Divergence::kFrobenius) blas::gram(wt, k, m, gw_.data());
+    if (solver_ == kSolverCd)
+      kl_cd_update_h(ent_, wt, hh, k, colsum_w_.data(), wk.l1_h, wk.l2_h, wk.threads);
+    else if (blocked_)
+      blocked_h(wk);
+    else
+      mu_update_h(ent_, dv_, wt, hh, k, colsum_w_.data(), gw_.data(), wk.l1_h,
+                  wk.l2_h, eps_, wk.threads);
+  }
+
+  // The blocked updates of a dense A (mu_dense.hpp).
+  void blocked_w(Work<T>& wk) {
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
+      blocked_->update_w(wk.wt.data(), wk.h.data(), wk.k, rowsum_h_.data(), wk.l1_w,
+                         wk.l2_w, eps_);
+  }
+  void blocked_h(Work<T>& wk) {
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
+      blocked_->update_h(wk.wt.data(), wk.h.data(), wk.k, colsum_w_.data(), wk.l1_h,
+                         wk.l2_h, eps_);
+  }
+
+  // Distributed W update: num and den over this process's columns for every
+  // row (mu_w_sums), summed over the processes in one reduction: [num, den]
+  // (2 m k values), or for KL without weights [num, H's row sums] (m k + k),
+  // H's row sums being every row's den there.
+  void distributed_update_w(Work<T>& wk) {
+    const int64_t k = wk.k, m = wk.m, n = wk.n;
+    const size_t mk = size_t(m * k);
+    w_sums_.resize(mk + (kl_shared_den_ ? size_t(k) : mk));
+    if (kl_shared_den_) w_den_scratch_.resize(mk);
+    double* num = w_sums_.data();
+    double* den = kl_shared_den_ ? w_den_scratch_.data() : w_sums_.data() + mk;
+    if (kl_shared_den_ && !bg_) factor_sums(wk.h.data(), k, n, rowsum_h_);
+    mu_w_sums(ent_, dv_, wk.wt.data(), wk.h.data(), k, rowsum_h_.data(), gh_.data(),
+              blocks_, wk.threads, num, den);
+    if (kl_shared_den_)
+      std::copy(rowsum_h_.begin(), rowsum_h_.end(), w_sums_.begin() + std::ptrdiff_t(mk));
+    wk.across.sum(w_sums_.data(), int64_t(w_sums_.size()));
+    // The summed den: one shared row (stride 0) for KL, else row i at i k.
+    mu_apply_rows(wk.wt.data(), num, w_sums_.data() + mk, kl_shared_den_ ? 0 : k, m,
+                  k, wk.l1_w, wk.l2_w, dv_.gamma, eps_, wk.threads);
+  }
+
+  static double penalty(const T* x, int64_t len, double l1, double l2) {
+    double s1 = 0, s2 = 0;
+    if (l1 > 0 || l2 > 0)
+      for (int64_t t = 0; t < len; ++t) {
+        s1 += double(x[t]);
+        s2 += double(x[t]) * double(x[t]);
+      }
+    return l1 * s1 + 0.5 * l2 * s2;
+  }
+
+  // Internal objective at (wt, h); sets the (weighted) relative Frobenius
+  // error.  The terms over H's columns (local to a process) are summed over
+  // the processes in one reduction (SumBatch); W's are replicated.
+  double objective(Work<T>& wk, const T* wt, const T* hh, double* rel) {
+    const int64_t k = wk.k, m = wk.m, n = wk.n;
+    double f, resid2;
+    double pen_h = penalty(hh, k * n, wk.l1_h, wk.l2_h);
+    SumBatch over_columns;
+    over_columns.add(pen_h);
+    if (products_) {
+      blas::gram(wt, k, m, gw_.data());
+      blas::gram(hh, k, n, gh_.data());
+      over_columns.add(gh_.data(), k * k);
+      // The cross term <A, WH> from the product just used; in float that
+      // product carries rounding of order 1e-7 ||A||^2, more than tol of a
+      // small loss, so float takes it in double from A (O(nnz k)).
+      double cross;
+      if (sizeof(T) < sizeof(double) || prod_state_ == kNoProduct) {
+        cross = ops_.cross_exact(wt, hh, k, wk.scale, wk.threads);
+        over_columns.add(cross);
+      } else if (prod_state_ == kLeft) {
+        cross = dot(prod_.data(), hh, k * n);
+        over_columns.add(cross);
+      } else {
+        cross = dot(prod_.data(), wt, k * m);  // A H^T summed already
+      }
+      over_columns.run(wk.across);
+      double quad = 0;
+      for (size_t t = 0; t < gw_.size(); ++t) quad += gw_[t] * gh_[t];
+      // Clamped at 0 against rounding; a NaN from overflowing products stays.
+      resid2 = stats_.weighted2 - 2 * cross + quad;
+      if (resid2 < 0) resid2 = 0;
+      f = 0.5 * resid2;
+    } else {
+      if (bg_) {
+        factor_sums(wt, k, m, colsum_w_);
+        factor_sums(hh, k, n, rowsum_h_);
+        blas::gram(wt, k, m, gw_.data());
+        blas::gram(hh, k, n, gh_.data());
+        over_columns.add(rowsum_h_.data(), k);
+        over_columns.add(gh_.data(), k * k);
+      }
+      if (blocked_loss(wt, hh, k, &f, &resid2)) {
+      } else {
+        entry_loss(ent_, dv_, wt, hh, k, wk.threads, &f, &resid2);
+      }
+      over_columns.add(f);
+      over_columns.add(resid2);
+      over_columns.run(wk.across);
+      background_loss(dv_, bg_, k, colsum_w_, rowsum_h_, gw_, gh_, &f, &resid2);
+    }
+    *rel = stats_.weighted2 > 0 ? std::sqrt(resid2 / stats_.weighted2) : 0.0;
+    return f + penalty(wt, k * m, wk.l1_w, wk.l2_w) + pen_h;
+  }
+  bool blocked_loss(const T* wt, const T* hh, int64_t k, double* f, double* resid2) {
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
+      if (blocked_) {
+        blocked_->loss(wt, hh, k, f, resid2);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const Ops& ops_;
+  const Entries& ent_;
+  const Divergence dv_;
+  const int32_t solver_;
+  const EntryStats stats_;
+  const bool fix_w_, fix_h_;
+  const double eps_;
+  const bool bg_, products_, kl_shared_den_;
+  const std::vector<int64_t> blocks_;
+  decltype(dense_mu(std::declval<const Entries&>(), Divergence(), 1)) blocked_;
+  std::vector<T> prod_;
+  ProductState prod_state_ = kNoProduct;
+  std::vector<double> colsum_w_, rowsum_h_, gw_, gh_, w_sums_, w_den_scratch_;
+};
+
 }  // namespace
 
 template <class Ops, class Entries, class T>
@@ -193,14 +416,19 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                       const Collective* comm) {
   const auto t0 = std::chrono::steady_clock::now();
   res = Result();
-  const Across across(comm);
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
+  Work<T> wk;
+  wk.across = Across(comm);
+  const Across& across = wk.across;
+  const int threads = thread_count(opt);
   const int64_t m = ops.m(), n = ops.n();
   const int64_t n_global = across.n_global(n);
+  wk.m = m;
+  wk.n = n;
+  wk.k = k;
+  wk.threads = threads;
   const Divergence dv = Divergence::of(opt.loss, opt.beta);
   const int32_t solver = choose_solver(opt);
   Entries ent = entries;
-  const bool bg = ent.background();
 
   if (dv.beta <= 0) {
     Status st = across.agree(check_positive(ent, dv.beta));
@@ -232,21 +460,26 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
     totals.run(across);
   }
   const double mean = stats.count > 0 ? stats.sum / stats.count : 0.0;
+  wk.scale = s;
+  wk.root = r;
+  wk.frob2 = stats.weighted2;
+  wk.mean = mean;
+  wk.loss_power = dv.beta;
   // s^b itself underflows (max(A) above about 1e154 with b = 2): the
-  // penalties' factors are taken as single powers, and the loss goes back
-  // to the caller's units through logarithms when s^b is not a normal number.
-  const double unit = std::pow(s, dv.beta);
+  // penalties' factors are taken as single powers (and the loss goes back
+  // to the caller's units through logarithms, iterate.hpp external_loss).
   const double l1_unit = std::pow(s, dv.beta - 0.5), l2_unit = std::pow(s, dv.beta - 1.0);
-  const double l1_w = opt.l1_w * l1_unit, l1_h = opt.l1_h * l1_unit;
-  const double l2_w = opt.l2_w * l2_unit, l2_h = opt.l2_h * l2_unit;
-  auto external = [&](double f) {
-    if (f == 0) return 0.0;
-    if (std::isnormal(unit)) return f / unit;
-    return std::exp(std::log(f) + dv.beta * std::log(amax));
-  };
+  wk.l1_w = opt.l1_w * l1_unit;
+  wk.l1_h = opt.l1_h * l1_unit;
+  wk.l2_w = opt.l2_w * l2_unit;
+  wk.l2_h = opt.l2_h * l2_unit;
   const double eps = opt.mu_eps;
+  if (!(eps > 0)) wk.non_finite_hint = " (mu_eps = 0: a zero of WH where A > 0?)";
 
-  std::vector<T> wt(size_t(k * m), T(0)), hh(size_t(k * n), T(0));
+  std::vector<T>& wt = wk.wt;
+  std::vector<T>& hh = wk.h;
+  wt.assign(size_t(k * m), T(0));
+  hh.assign(size_t(k * n), T(0));
   const bool have_w = opt.user_w || opt.fix_w;
   const bool have_h = opt.user_h || opt.fix_h;
   if (have_w)
@@ -282,164 +515,8 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   if (!opt.fix_w) floor_factor(wt);
   if (!opt.fix_h) floor_factor(hh);
 
-  // ---- The half-updates and the objective.
-  const std::vector<int64_t> blocks = ent.row_blocks(threads);
-  const bool products = dv.kind == Divergence::kFrobenius && !ent.weighted() &&
-                        solver == kSolverMu;
-  std::vector<T> prod(products ? size_t(k * std::max(m, n)) : 0);
-  // Dense: the multiplicative updates and the loss through BLAS-3 blocks.
-  auto blocked = solver == kSolverMu && !products && !across.distributed()
-                     ? dense_mu(ent, dv, threads)
-                     : nullptr;
-  if (blocked) blocked->set_scale(s);
-  const bool use_blocked = blocked != nullptr;
-  enum { kNoProduct, kLeft, kRight } prod_state = kNoProduct;
-  std::vector<double> colsum_w, rowsum_h, gw(size_t(k * k), 0.0), gh(size_t(k * k), 0.0);
-
-  // Distributed W update: num and den over this process's columns for every
-  // row (mu_w_sums), summed over the processes in one reduction: [num, den]
-  // (2 m k values), or for KL without weights [num, H's row sums] (m k + k),
-  // H's row sums being every row's den there.
-  std::vector<double> w_sums, w_den_scratch;
-  const bool kl_shared_den = dv.kind == Divergence::kKl && !ent.weighted();
-  auto distributed_mu_update_w = [&] {
-    const size_t mk = size_t(m * k);
-    w_sums.resize(mk + (kl_shared_den ? size_t(k) : mk));
-    if (kl_shared_den) w_den_scratch.resize(mk);
-    double* num = w_sums.data();
-    double* den = kl_shared_den ? w_den_scratch.data() : w_sums.data() + mk;
-    if (kl_shared_den && !bg) factor_sums(hh.data(), k, n, rowsum_h);
-    mu_w_sums(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(), blocks,
-              threads, num, den);
-    if (kl_shared_den)
-      std::copy(rowsum_h.begin(), rowsum_h.end(), w_sums.begin() + std::ptrdiff_t(mk));
-    across.sum(w_sums.data(), int64_t(w_sums.size()));
-    // The summed den: one shared row (stride 0) for KL, else row i at i k.
-    mu_apply_rows(wt.data(), num, w_sums.data() + mk, kl_shared_den ? 0 : k, m, k, l1_w,
-                  l2_w, dv.gamma, eps, threads);
-  };
-  // The blocked updates (dense, mu_dense.hpp), for every beta; KL without
-  // weights reads the closed-form den, H's row sums or W's column sums.
-  auto blocked_update_w = [&] {
-    if (kl_shared_den) factor_sums(hh.data(), k, n, rowsum_h);
-    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
-      blocked->update_w(wt.data(), hh.data(), k, rowsum_h.data(), l1_w, l2_w, eps);
-  };
-  auto blocked_update_h = [&] {
-    if (kl_shared_den) factor_sums(wt.data(), k, m, colsum_w);
-    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
-      blocked->update_h(wt.data(), hh.data(), k, colsum_w.data(), l1_h, l2_h, eps);
-  };
-  auto update_w = [&] {
-    if (products) {
-      ops.right(hh.data(), k, prod.data(), threads, s);
-      blas::gram(hh.data(), k, n, gh.data());
-      across.sum(prod.data(), k * m);
-      across.sum(gh.data(), k * k);
-      mu_update_products(wt.data(), prod.data(), gh.data(), k, m, l1_w, l2_w, eps,
-                         threads);
-      prod_state = kRight;
-      return;
-    }
-    if (bg) factor_sums(hh.data(), k, n, rowsum_h);
-    if (bg && dv.kind == Divergence::kFrobenius) blas::gram(hh.data(), k, n, gh.data());
-    if (solver == kSolverCd)
-      kl_cd_update_w(ent, wt.data(), hh.data(), k, rowsum_h.data(), l1_w, l2_w,
-                     blocks, threads);
-    else if (across.distributed())
-      distributed_mu_update_w();
-    else if (use_blocked)
-      blocked_update_w();
-    else
-      mu_update_w(ent, dv, wt.data(), hh.data(), k, rowsum_h.data(), gh.data(),
-                  l1_w, l2_w, eps, blocks, threads);
-  };
-  auto update_h = [&] {
-    if (products) {
-      ops.left(wt.data(), k, prod.data(), threads, s);
-      blas::gram(wt.data(), k, m, gw.data());
-      mu_update_products(hh.data(), prod.data(), gw.data(), k, n, l1_h, l2_h, eps,
-                         threads);
-      prod_state = kLeft;
-      return;
-    }
-    if (bg) factor_sums(wt.data(), k, m, colsum_w);
-    if (bg && dv.kind == Divergence::kFrobenius) blas::gram(wt.data(), k, m, gw.data());
-    if (solver == kSolverCd)
-      kl_cd_update_h(ent, wt.data(), hh.data(), k, colsum_w.data(), l1_h, l2_h,
-                     threads);
-    else if (use_blocked)
-      blocked_update_h();
-    else
-      mu_update_h(ent, dv, wt.data(), hh.data(), k, colsum_w.data(), gw.data(),
-                  l1_h, l2_h, eps, threads);
-  };
-  auto penalty = [&](const std::vector<T>& x, double l1, double l2) {
-    double s1 = 0, s2 = 0;
-    if (l1 > 0 || l2 > 0)
-      for (T v : x) {
-        s1 += double(v);
-        s2 += double(v) * double(v);
-      }
-    return l1 * s1 + 0.5 * l2 * s2;
-  };
-  // Internal objective; sets the (weighted) relative Frobenius error.  The
-  // terms over H's columns (local to a process) are summed over the
-  // processes in one reduction (SumBatch); W's are replicated.
-  auto objective = [&](double* rel) {
-    double f, resid2;
-    double pen_h = penalty(hh, l1_h, l2_h);
-    SumBatch over_columns;
-    over_columns.add(pen_h);
-    if (products) {
-      blas::gram(wt.data(), k, m, gw.data());
-      blas::gram(hh.data(), k, n, gh.data());
-      over_columns.add(gh.data(), k * k);
-      // The cross term <A, WH> from the product just used; in float that
-      // product carries rounding of order 1e-7 ||A||^2, more than tol of a
-      // small loss, so float takes it in double from A (O(nnz k)).
-      double cross;
-      if (sizeof(T) < sizeof(double) || prod_state == kNoProduct) {
-        cross = ops.cross_exact(wt.data(), hh.data(), k, s, threads);
-        over_columns.add(cross);
-      } else if (prod_state == kLeft) {
-        cross = dot(prod.data(), hh.data(), k * n);
-        over_columns.add(cross);
-      } else {
-        cross = dot(prod.data(), wt.data(), k * m);  // A H^T summed already
-      }
-      over_columns.run(across);
-      double quad = 0;
-      for (size_t t = 0; t < gw.size(); ++t) quad += gw[t] * gh[t];
-      // Clamped at 0 against rounding; a NaN from overflowing products stays.
-      resid2 = stats.weighted2 - 2 * cross + quad;
-      if (resid2 < 0) resid2 = 0;
-      f = 0.5 * resid2;
-    } else {
-      if (bg) {
-        factor_sums(wt.data(), k, m, colsum_w);
-        factor_sums(hh.data(), k, n, rowsum_h);
-        blas::gram(wt.data(), k, m, gw.data());
-        blas::gram(hh.data(), k, n, gh.data());
-        over_columns.add(rowsum_h.data(), k);
-        over_columns.add(gh.data(), k * k);
-      }
-      if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
-        if (use_blocked)
-          blocked->loss(wt.data(), hh.data(), k, &f, &resid2);
-        else
-          entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
-      } else {
-        entry_loss(ent, dv, wt.data(), hh.data(), k, threads, &f, &resid2);
-      }
-      over_columns.add(f);
-      over_columns.add(resid2);
-      over_columns.run(across);
-      background_loss(dv, bg, k, colsum_w, rowsum_h, gw, gh, &f, &resid2);
-    }
-    *rel = stats.weighted2 > 0 ? std::sqrt(resid2 / stats.weighted2) : 0.0;
-    return f + penalty(wt, l1_w, l2_w) + pen_h;
-  };
+  DivergenceStepper<Ops, Entries, T> stepper(ops, ent, dv, solver, opt, stats, wk);
+  MuRule<T> rule(eps);  // the Frobenius loss's rule on the shared products
   auto finish = [&] {
     if (opt.fix_w || opt.fix_h) {
       // The fixed factor is left as given; the other in the caller's units.
@@ -457,53 +534,18 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
                       .count();
   };
 
-  // The objective and the relative error must both be finite: entries near
-  // the largest value of the type overflow the residual (reported as an
-  // error, never as a success holding Inf).
-  auto non_finite = [&](int64_t it) {
-    return Status::error(
-        kErrNumerical,
-        "the loss became non-finite " +
-            (it > 0 ? "at iteration " + std::to_string(it)
-                    : std::string("at the starting point")) +
-            (eps > 0 ? " (the products overflowed: if A or a supplied factor "
-                       "has very large entries, divide it by a constant)"
-                     : " (mu_eps = 0: a zero of WH where A > 0?)"));
-  };
   if (opt.maxit == 0) {
-    const double f = objective(&res.rel_error);
-    if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(0);
-    res.loss = external(f);
+    const double f = stepper.evaluate(wk, wt.data(), hh.data(), &res.rel_error);
+    if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite_loss(wk, 0);
+    res.loss = external_loss(wk, f);
     res.stop_reason = kStopNone;
     finish();
     return Status();
   }
-
-  Status status;
-  res.stop_reason = kStopMaxit;
-  double prev = std::numeric_limits<double>::infinity();
-  for (int64_t it = 1; it <= opt.maxit; ++it) {
-    if (!opt.fix_w) update_w();
-    if (!opt.fix_h) update_h();
-    const double f = objective(&res.rel_error);
-    if (!std::isfinite(f) || !std::isfinite(res.rel_error)) return non_finite(it);
-    res.loss = external(f);
-    res.iterations = it;
-    res.history.push_back(res.loss);
-    const bool stop_requested =
-        opt.progress &&
-        opt.progress(it, opt.maxit, res.loss, res.rel_error, opt.progress_data) != 0;
-    if (across.any(stop_requested)) {
-      res.stop_reason = kStopCancelled;
-      status.code = kCancelled;
-      break;
-    }
-    if (opt.tol > 0 && prev - f < opt.tol * prev) {
-      res.stop_reason = kStopTol;
-      break;
-    }
-    prev = f;
-  }
+  // The alternating updates: iterate.hpp's loop, without extrapolation.
+  Phase phase{opt.maxit, opt.tol, true};
+  Status status = iterate(stepper, rule, wk, opt, false, phase, res);
+  if (!status.ok() && status.code != kCancelled) return status;
   finish();
   return status;
 }

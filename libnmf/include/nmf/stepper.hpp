@@ -32,6 +32,9 @@ class Stepper {
   // (confirms a float fit's stop and evaluates a start).
   virtual double evaluate(Work<T>& wk, const T* wt, const T* h,
                           double* rel) = 0;
+  // True when update_h's objective is as exact as evaluate's (no float
+  // stop to confirm, iterate.hpp).
+  virtual bool exact_loss() const { return false; }
 };
 
 // Plain (unweighted) loss on the shared products.  With A' = S-smoothed

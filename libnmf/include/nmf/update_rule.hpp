@@ -12,9 +12,11 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "nmf/bpp.hpp"
 #include "nmf/hals.hpp"
+#include "nmf/mu.hpp"
 
 namespace nmf {
 
@@ -78,6 +80,32 @@ class AnlsRule final : public UpdateRule<T> {
                      int64_t k, double l1, double l2) override {
     bpp_column(x, b, g, k, l1, l2);
   }
+};
+
+// Lee & Seung's multiplicative update (2001, "Algorithms for non-negative
+// matrix factorization", NIPS 13) on the shared products, each column
+//   x <- max(eps, x .* b ./ (G x + l1 + l2 x))
+// (mu.hpp's mu_apply), eps the floor against zero-locking (nmf.h mu_eps, in
+// internal units).  The divergence path's stepper (fit_divergence.cpp)
+// hands it W^T A or H A^T and the Gram matrix for the unweighted Frobenius
+// loss.
+template <class T>
+class MuRule final : public UpdateRule<T> {
+ public:
+  explicit MuRule(double eps) : eps_(eps) {}
+  void update(Side, T* x, const T* b, const double* g, int64_t k, int64_t len,
+              double l1, double l2, int threads) override {
+    mu_update_products(x, b, g, k, len, l1, l2, eps_, threads);
+  }
+  void update_column(Side, double* x, const double* b, const double* g,
+                     int64_t k, double l1, double l2) override {
+    std::vector<double> den(static_cast<size_t>(k), 0.0);
+    add_gram_times(g, x, k, den.data());
+    mu_apply(x, b, den.data(), k, l1, l2, 1.0, eps_);
+  }
+
+ private:
+  double eps_;
 };
 
 }  // namespace nmf

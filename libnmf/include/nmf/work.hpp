@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "nmf/blas.hpp"
@@ -24,6 +25,11 @@ struct Work {
   double root = 1;    // W_internal = root * W, H_internal = root * H
   double frob2 = 0;   // ||A_internal||_F^2 (weighted: sum w a^2)
   double mean = 0;    // mean(A_internal) over the observed entries
+  // The internal objective is scale^loss_power times the caller's: 2 for
+  // the Frobenius loss, beta for the beta-divergences (iterate.hpp).
+  double loss_power = 2;
+  // Said after "the loss became non-finite ..." (empty: the products').
+  std::string non_finite_hint;
   std::vector<T> wt;  // k x m
   std::vector<T> h;   // k x n
   std::vector<T> prod;  // k x max(m, n): H A^T or W^T A
