@@ -1,10 +1,12 @@
-// The fit driver (see fit.hpp).  MU and KL coordinate descent go to the
-// divergence path (fit_divergence.cpp; distributed for MU); one loop serves
-// the Frobenius update rules on dense and sparse inputs: a stepper
-// (stepper.hpp, weighted.hpp) computes each half-iteration's products once
-// and hands them to the update rule (update_rule.hpp: HALS, ANLS); the loop
-// adds extrapolation (extrapolation.hpp), stopping, progress and the
-// canonical output.
+// The fit driver (see fit.hpp): validation, then one of two setups around
+// the one loop of alternating updates (iterate.hpp).  Here the Frobenius
+// update rules on dense and sparse inputs: a stepper (stepper.hpp,
+// weighted.hpp) computes each half-iteration's products once and hands
+// them to the update rule (update_rule.hpp: HALS, ANLS), with
+// extrapolation, the sketch warm start and the canonical output.  The
+// divergence losses and the multiplicative updates set up their own units
+// and start in fit_divergence.cpp, whose stepper runs in the same loop
+// (distributed for MU).
 #include "nmf/fit.hpp"
 
 #include <omp.h>

@@ -77,5 +77,20 @@ void csc_right(const int64_t* row_ind, const float* x, const float* h,
                const int64_t* begin, const int64_t* end, double* acc,
                float* out);
 
+// KL's element-wise step of the blocked dense updates (mu_dense.hpp): for
+// i < len, y[i] <- (a_i > 0 ? a_i / y[i] : 0) with a_i = scale * a[i].
+void kl_ratio(const double* a, double scale, int64_t len, double* y);
+void kl_ratio(const float* a, double scale, int64_t len, double* y);
+
+// KL's loss over one column: *loss = sum_i (a_i > 0 ? a_i log(a_i / y_i)
+// - a_i + y_i : y_i) and *resid2 = sum_i (a_i - y_i)^2, a_i = scale * a[i].
+// Eight running sums (entry i in sum i mod 8) added in order at the end, and
+// the logarithm by a fixed polynomial (log_fixed), so that every variant
+// gives the same bits.
+void kl_loss(const double* a, double scale, const double* y, int64_t len,
+             double* loss, double* resid2);
+void kl_loss(const float* a, double scale, const double* y, int64_t len,
+             double* loss, double* resid2);
+
 }  // namespace kernels
 }  // namespace nmf

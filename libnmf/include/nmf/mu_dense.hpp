@@ -6,7 +6,9 @@
 //     num = R H^T and den = D H^T (GEMM, each row summed over all columns).
 // For KL without weights D is all ones and den is a column sum of the other
 // factor (colsum(W) for H, rowsum(H) for W): no second GEMM.  The loss is
-// taken the same way, from Y = W H_J block by block.
+// taken the same way, from Y = W H_J block by block.  KL's element-wise
+// steps (the ratio, the loss with its logarithm) are vectorised kernels
+// (kernels.hpp) that give the same bits on every instruction set.
 //
 // Memory: per thread one block of about kMuBlockEntries values for Y (R in
 // place) and one for D when it is needed; never an m x n copy.  The blocks
@@ -184,12 +186,7 @@ class DenseMu {
     const T* col = a_.data + j * a_.ld;
     const double s = scale_;
     if (!weighted() && dv_.kind == Divergence::kKl) {
-      // The hot loop of KL: a / y where a > 0.
-      for (int64_t i = r0; i < r1; ++i) {
-        const double a = s * double(col[i]);
-        double& v = y[i - r0];
-        v = a > 0 ? a / v : 0.0;
-      }
+      kernels::kl_ratio(col + r0, s, r1 - r0, y);  // the hot loop of KL
       return;
     }
     for (int64_t i = r0; i < r1; ++i) {
@@ -205,6 +202,10 @@ class DenseMu {
   void column_loss(int64_t j, const double* y, double* loss, double* resid2) const {
     const T* col = a_.data + j * a_.ld;
     const double s = scale_;
+    if (!weighted() && dv_.kind == Divergence::kKl) {
+      kernels::kl_loss(col, s, y, a_.m, loss, resid2);
+      return;
+    }
     double l = 0, q = 0;
     for (int64_t i = 0; i < a_.m; ++i) {
       const T raw = col[i];
