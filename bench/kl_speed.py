@@ -8,7 +8,7 @@ HI - LO (the start and the output excluded).  Each configuration is run
 REPS times and the fastest kept.
 
     NMFKIT_LIBRARY=build/capi/libnmf.so python3 bench/kl_speed.py \
-        [--threads 1,2] [--size 20000x1000] [--k 20] [--solvers ...]
+        [--threads 1,2] [--size 20000x1000] [--k 20] [--configs 'kl mu,...']
 """
 import argparse
 import ctypes
@@ -53,6 +53,8 @@ def main():
     ap.add_argument("--lo", type=int, default=2)
     ap.add_argument("--hi", type=int, default=12)
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--configs", default="frobenius hals,frobenius mu,kl mu,kl cd,beta 1.5 mu",
+                    help="comma-separated names of the configurations to run")
     args = ap.parse_args()
     m, n = (int(x) for x in args.size.split("x"))
     a = planted(m, n)
@@ -67,8 +69,11 @@ def main():
     lib.nmf_blas_core.restype = ctypes.c_char_p
     print(f"dense {m} x {n}, k = {args.k}; library {nmfkit.library_path}; "
           f"OpenBLAS core {lib.nmf_blas_core().decode()}")
+    wanted = args.configs.split(",")
     for threads in (int(t) for t in args.threads.split(",")):
         for name, opt in configs:
+            if name not in wanted:
+                continue
             s = per_iteration(a, args.k, threads, args.lo, args.hi, args.reps, **opt)
             print(f"threads {threads}  {name:16s} {s * 1e3:9.1f} ms/iteration", flush=True)
 
