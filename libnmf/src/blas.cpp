@@ -162,6 +162,7 @@ struct OpenBlas {
   int (*get_threads)() = nullptr;
   void (*set_threads)(int) = nullptr;
   char* (*corename)() = nullptr;
+  int (*parallel)() = nullptr;  // 0 sequential, 1 pthreads, 2 OpenMP
 };
 
 const OpenBlas& openblas() {
@@ -179,24 +180,66 @@ const OpenBlas& openblas() {
         reinterpret_cast<void (*)(int)>(dlsym(scope, "openblas_set_num_threads"));
     ob.corename =
         reinterpret_cast<char* (*)()>(dlsym(scope, "openblas_get_corename"));
+    ob.parallel =
+        reinterpret_cast<int (*)()>(dlsym(scope, "openblas_get_parallel"));
     // The handle is kept: the library stays loaded while we are.
   });
   return ob;
 }
+
+// The scope is counted: OpenBLAS's thread count is one setting for the
+// whole process, and fits on several host threads overlap.  The first scope
+// in saves the host's setting and sets 1; the last one out puts the host's
+// setting back, unless the host changed it meanwhile (then its new value
+// stays).  A host thread's own BLAS calls during a fit run on one thread.
+struct ScopeCount {
+  std::mutex lock;
+  int inside = 0;     // scopes alive in the process
+  int restore = -1;   // the host's setting to put back (-1: none)
+};
+ScopeCount g_scopes;
+// Scopes alive on this thread: after fork() only the forking thread's exist.
+thread_local int t_inside = 0;
 }  // namespace
 
 ThreadScope::ThreadScope() {
   const OpenBlas& ob = openblas();
-  if (ob.get_threads && ob.set_threads) {
-    previous_ = ob.get_threads();
-    if (previous_ != 1) ob.set_threads(1);
-    else previous_ = -1;
+  if (!ob.get_threads || !ob.set_threads) return;
+  std::lock_guard<std::mutex> hold(g_scopes.lock);
+  if (g_scopes.inside++ == 0) {
+    const int host = ob.get_threads();
+    // A child forked while fits ran keeps the restore its parent's scopes
+    // owed (blas is then still at their 1).
+    if (host != 1) g_scopes.restore = host;
+    if (g_scopes.restore > 0) ob.set_threads(1);
   }
+  ++t_inside;
+  counted_ = true;
 }
 
 ThreadScope::~ThreadScope() {
+  if (!counted_) return;
   const OpenBlas& ob = openblas();
-  if (previous_ > 0 && ob.set_threads) ob.set_threads(previous_);
+  std::lock_guard<std::mutex> hold(g_scopes.lock);
+  --t_inside;
+  if (--g_scopes.inside == 0) {
+    if (g_scopes.restore > 0 && ob.get_threads() == 1) ob.set_threads(g_scopes.restore);
+    g_scopes.restore = -1;
+  }
+}
+
+void scope_fork_prepare() { g_scopes.lock.lock(); }
+void scope_fork_parent() { g_scopes.lock.unlock(); }
+void scope_fork_child() {
+  // The other threads' scopes never end in the child; a restore they owed
+  // is made by the child's next scope when it ends.
+  g_scopes.inside = t_inside;
+  g_scopes.lock.unlock();
+}
+
+bool openmp_threads_possible() {
+  const OpenBlas& ob = openblas();
+  return ob.parallel && ob.get_threads && ob.parallel() == 2 && ob.get_threads() > 1;
 }
 
 std::string core_name() {

@@ -38,10 +38,12 @@ int posv(int64_t n, double* g, int64_t ldg, double* b);
 // Largest sizes the Fortran integer interface accepts.
 bool fits_blas_int(int64_t v);
 
-// Scope guard: holds OpenBLAS at one thread for the duration of a fit and
-// restores its setting afterwards.  The core parallelises the products
-// itself (products.hpp), so OpenMP threads x BLAS threads never exceed what
-// the caller asked for and the two pools never spin against each other.
+// Scope guard: holds OpenBLAS at one thread while any fit of the process
+// runs and restores the host's setting when the last one ends (counted
+// under a lock: concurrent fits never restore it under each other).  The
+// core parallelises the products itself (products.hpp), so OpenMP threads x
+// BLAS threads never exceed what the caller asked for and the two pools
+// never spin against each other.
 class ThreadScope {
  public:
   ThreadScope();
@@ -50,8 +52,18 @@ class ThreadScope {
   ThreadScope& operator=(const ThreadScope&) = delete;
 
  private:
-  int previous_ = -1;
+  bool counted_ = false;
 };
+
+// fork() handlers of the scope's lock (threads.cpp registers them): held
+// across fork() so that no child inherits it locked.
+void scope_fork_prepare();
+void scope_fork_parent();
+void scope_fork_child();
+
+// True when the BLAS is OpenBLAS's OpenMP build allowed more than one
+// thread: its parallel regions may have started OpenMP workers.
+bool openmp_threads_possible();
 
 // OpenBLAS's core name ("Haswell", "Prescott", ...) or "" for another BLAS.
 std::string core_name();
