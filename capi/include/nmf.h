@@ -52,8 +52,10 @@
  *     abort() or exit(), no output on stdout or stderr.
  *
  * Thread safety: every function may be called concurrently from several
- * host threads on different outputs; the library keeps no global mutable
- * state except the per-thread error message.  Each fit runs on the calling
+ * host threads on different outputs; the library's only global mutable
+ * state is the per-thread error message, the pending notice
+ * (nmf_take_notice) and a count of the calls inside, which hold OpenBLAS at
+ * one thread until the last of them ends.  Each fit runs on the calling
  * thread plus up to n_threads OpenMP worker threads.
  */
 #ifndef NMF_H
@@ -293,7 +295,9 @@ typedef struct nmf_options {
   int32_t n_threads;    /* worker threads; 0 = OpenMP's default (all cores
                            unless OMP_NUM_THREADS says otherwise); OpenBLAS
                            is held at one thread during the call and the
-                           library splits the products itself; default 0 */
+                           library splits the products itself; 1 in a
+                           process forked after threads had started (see
+                           nmf_take_notice); default 0 */
   int32_t maxit;        /* maximum outer iterations, >= 0; default 200 */
   double tol;           /* stop when (loss_prev - loss) / loss_prev < tol
                            (so also when the loss stops decreasing); >= 0;
@@ -676,6 +680,24 @@ NMF_API const char *nmf_blas_core(void);
  * never changes BLAS settings itself.  Thread-safe. */
 NMF_API int32_t nmf_blas_is_slow(void);
 NMF_API const char *nmf_blas_advice(void);
+
+/* -------------------------------------------------------------- notices */
+
+/* The library never prints; what a host should show its user comes through
+ * here.  Returns the pending one-line notice, or NULL when there is none.
+ * Each notice is returned once, to whichever thread asks first; the text
+ * stays valid for the life of the process.  Hosts show it after a call (the
+ * R package with message(), the CLI on stderr, the Python binding as a
+ * RuntimeWarning).  Thread-safe.
+ *
+ * The one notice today: in a process forked after it (or its parent) had
+ * started OpenMP worker threads, as R's parallel::mclapply and Python's
+ * multiprocessing (fork start method) do, every call runs on one thread
+ * whatever n_threads says, since a forked GNU OpenMP runtime would wait
+ * forever for the workers the child does not have.  The results are the
+ * same bits as with any thread count.  Posted once per process, by the
+ * first call held to one thread. */
+NMF_API const char *nmf_take_notice(void);
 
 /* ======================================================================
  * Consensus clustering, rank selection and metagene markers

@@ -14,6 +14,7 @@
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/options.hpp"
+#include "nmf/threads.hpp"
 #include "capi_internal.hpp"
 #include "host_collective.hpp"
 #include "nmf/validate.hpp"
@@ -436,5 +437,7 @@ const char* nmf_blas_advice(void) {
   }
   return advice.c_str();
 }
+
+const char* nmf_take_notice(void) { return nmf::take_notice(); }
 
 }  // extern "C"

@@ -1,8 +1,6 @@
 // Bi-cross-validation of the rank (see bicv.hpp).
 #include "nmf/bicv.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -13,8 +11,8 @@
 #include "nmf/fit.hpp"
 #include "nmf/rng.hpp"
 #include "nmf/survey.hpp"
-#include "nmf/validate.hpp"
 #include "nmf/threads.hpp"
+#include "nmf/validate.hpp"
 
 namespace nmf {
 
@@ -244,7 +242,7 @@ template <class T, class View>
 Status bicv_impl(const View& a, const std::vector<int64_t>& ranks,
                  const BicvOptions& bo, const Options& opt, Bicv& out) {
   out = Bicv();
-  const int threads = thread_count(opt);
+  const int threads = thread_count(opt.n_threads);
   Status st = validate_input(a, threads);
   if (!st.ok()) return st;
   st = validate_ranks(ranks, a.m, a.n);

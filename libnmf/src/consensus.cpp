@@ -14,8 +14,8 @@
 
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
-#include "nmf/validate.hpp"
 #include "nmf/threads.hpp"
+#include "nmf/validate.hpp"
 
 namespace nmf {
 
@@ -214,7 +214,7 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
 
   // This process's runs: me, me + procs, ...
   const int64_t mine = me < nrun ? (nrun - 1 - me) / procs + 1 : 0;
-  const int threads = thread_count(opt);
+  const int threads = thread_count(opt.n_threads);
   const int outer = int(std::max<int64_t>(1, std::min<int64_t>(threads, mine)));
   const int inner = std::max(1, threads / outer);
   out.run_loss.assign(size_t(nrun), std::numeric_limits<double>::quiet_NaN());

@@ -9,8 +9,6 @@
 // (distributed for MU).
 #include "nmf/fit.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -81,7 +79,7 @@ Status run(const Data& data, const Ops& ops, Stepper<T>& stepper,
   wk.n = ops.n();
   wk.k = k;
   const int64_t n_global = across.n_global(wk.n);
-  wk.threads = thread_count(opt);
+  wk.threads = thread_count(opt.n_threads);
   const int threads = wk.threads;
   const int64_t m = wk.m, n = wk.n;
 
@@ -355,7 +353,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
   const Across across(comm);
   const Options opt = with_distribution(caller_opt, across);
-  const int threads = thread_count(opt);
+  const int threads = thread_count(opt.n_threads);
   DenseSummary summary;
   Status st = validate_start(a, w, h, across, [&] {
     return validate_dense(a, threads, opt.missing == kMissingNan, &summary);
@@ -389,7 +387,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
   const Across across(comm);
   const Options opt = with_distribution(caller_opt, across);
-  const int threads = thread_count(opt);
+  const int threads = thread_count(opt.n_threads);
   std::vector<int64_t> row_nnz;
   Status st = validate_start(a, w, h, across,
                              [&] { return validate_csc(a, row_nnz, threads); });

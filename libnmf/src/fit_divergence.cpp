@@ -13,8 +13,6 @@
 // Frobenius products A H^T and H H^T); the objective's sums over the
 // columns are one more small sum.  Every process then applies the same
 // update to the same sums, so W stays bitwise replicated.
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -419,7 +417,7 @@ Status fit_divergence(const Ops& ops, const Entries& entries, int64_t k, T* w,
   Work<T> wk;
   wk.across = Across(comm);
   const Across& across = wk.across;
-  const int threads = thread_count(opt);
+  const int threads = thread_count(opt.n_threads);
   const int64_t m = ops.m(), n = ops.n();
   const int64_t n_global = across.n_global(n);
   wk.m = m;
