@@ -290,6 +290,8 @@ def _load():
     lib.nmf_strerror.argtypes = [c_i32]
     lib.nmf_last_error_message.restype = ctypes.c_char_p
     lib.nmf_last_error_message.argtypes = []
+    lib.nmf_take_notice.restype = ctypes.c_char_p
+    lib.nmf_take_notice.argtypes = []
     lib.nmf_constant.restype = c_i32
     lib.nmf_constant.argtypes = [ctypes.c_char_p]
     lib.nmf_options_init.restype = c_i32
@@ -986,6 +988,7 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
                     Hl.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep  # the input arrays were needed until here
+    _show_notice(lib)
     hook.reraise()
     if rc < 0:
         if T and detail:
@@ -1081,6 +1084,15 @@ class ConsensusResult:
                 "dispersion=%.4g, silhouette=%.4g)"
                 % (self.k, self.n, self.runs_done, self.nrun, self.cophenetic,
                    self.dispersion, self.silhouette))
+
+
+def _show_notice(lib):
+    """Emit the library's pending notice (nmf_take_notice), if any, as a
+    RuntimeWarning pointing at the caller's call."""
+    notice = lib.nmf_take_notice()
+    if notice:
+        warnings.warn("nmfkit: " + notice.decode("utf-8", "replace"),
+                      RuntimeWarning, stacklevel=3)
 
 
 def _check(rc):
@@ -1197,6 +1209,7 @@ def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
                 ctypes.byref(handle))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep
+    _show_notice(lib)
     try:
         hook.reraise()
         if rc < 0:
@@ -1303,6 +1316,7 @@ def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
                 ctypes.byref(handle))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep
+    _show_notice(lib)
     try:
         hook.reraise()
         if rc < 0:
@@ -1398,6 +1412,7 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
         rc = getattr(lib, "nmf_bicv_dense_" + sfx)(
             prep.data_ptr, prep.m, prep.n, prep.ld, *tail)
     del prep, keep
+    _show_notice(lib)
     _check(rc)
     return BicvResult(ranks=[int(x) for x in r], error=error[:r.shape[0]],
                       fold_error=fold_error, suggested_k=int(suggested.value),

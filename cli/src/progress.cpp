@@ -1,5 +1,7 @@
 #include "progress.hpp"
 
+#include "nmf.h"
+
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -89,6 +91,11 @@ void Progress::finish() {
     std::fflush(stderr);
   }
   drawn_ = false;
+}
+
+void show_library_notice(bool quiet) {
+  const char *notice = nmf_take_notice();
+  if (notice && !quiet) std::fprintf(stderr, "nmf: note: %s\n", notice);
 }
 
 }  // namespace nmfcli

@@ -9,6 +9,10 @@ namespace nmfcli {
 // While alive, the first SIGINT only sets a flag (the fit then stops at the
 // next iteration and keeps the last iterate); a second SIGINT kills the
 // process as usual.  The previous handler is restored on destruction.
+// Shows the library's pending notice (nmf_take_notice) as a note on stderr,
+// unless quiet.  Called after each call into the library.
+void show_library_notice(bool quiet);
+
 class InterruptGuard {
  public:
   InterruptGuard();

@@ -249,6 +249,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
     status = Entry<T>::survey(a, args.ranks, &so, &o, &raw);
   }
   progress.finish();
+  show_library_notice(args.fit.quiet || !writer);
   std::unique_ptr<nmf_survey, void (*)(nmf_survey *)> s(raw, nmf_survey_free);
   if (status == NMF_CANCELLED) {
     if (writer) std::fprintf(stderr, "nmf: interrupted; nothing written\n");

@@ -117,6 +117,7 @@ FitOutcome<T> run_fit(const LabeledMatrix<T> &a, const FitArgs &args, int64_t k,
     status = fit_entry(a, k, out.W.data(), out.d.data(), out.H.data(), &o, &out.result);
   }
   if (progress != nullptr) progress->finish();
+  show_library_notice(args.quiet);
   if (status != NMF_OK && status != NMF_CANCELLED) {
     std::string detail = nmf_last_error_message();
     throw CliError(kExitLibrary, std::string("libnmf: ") + nmf_strerror(status) +

@@ -13,6 +13,10 @@
     .Call(`_nmfkit_nmf_library_info`)
 }
 
+.nmf_take_notice <- function() {
+    .Call(`_nmfkit_nmf_take_notice_text`)
+}
+
 .nmf_survey_dense <- function(a, ranks, options) {
     .Call(`_nmfkit_nmf_survey_dense`, a, ranks, options)
 }

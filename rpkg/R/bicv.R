@@ -32,6 +32,7 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
   } else {
     .nmf_bicv_csc(nrow(a), ncol(a), a@p, a@i, a@x, as.double(ranks), options)
   }
+  library_notice()
   if (res$status < 0L)
     stop_core(res, call, list(A = list(label = "x", input = input)), nrow(a), ncol(a))
   structure(list(ranks = ranks, error = res$error,

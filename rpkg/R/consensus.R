@@ -71,6 +71,7 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
     .nmf_survey_csc(nrow(xx), ncol(xx), xx@p, xx@i, xx@x, as.double(ranks),
                     options)
   }
+  library_notice()
   if (isTRUE(res$interrupted))
     stop(structure(class = c("nmfkit_interrupted", "interrupt", "error",
                              "condition"),

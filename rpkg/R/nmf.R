@@ -117,14 +117,17 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
-# Dispatches on the input kind; the factors come back as R matrices.
+# Dispatches on the input kind; the factors come back as R matrices.  The
+# library's notice, if any, is shown after the call.
 call_core <- function(input, k, options, w, h) {
-  if (input$kind == "dense") {
+  res <- if (input$kind == "dense") {
     .nmf_fit_dense(input$x, k, options, w, h)
   } else {
     x <- input$x
     .nmf_fit_csc(nrow(x), ncol(x), x@p, x@i, x@x, k, options, w, h)
   }
+  library_notice()
+  res
 }
 
 new_fit <- function(res, dn, k, call, init, seed, options) {

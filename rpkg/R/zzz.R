@@ -17,6 +17,15 @@ blas_notice <- function(advice = blas_advice(), emit = message) {
   invisible(TRUE)
 }
 
+# Shows the library's pending notice through `emit` after a call into it
+# (one today: fits held to one thread in a process forked after threads had
+# started, as parallel::mclapply's workers are); returns TRUE when it did.
+library_notice <- function(notice = .nmf_take_notice(), emit = message) {
+  if (!nzchar(notice)) return(invisible(FALSE))
+  emit("nmfkit: ", notice)
+  invisible(TRUE)
+}
+
 .onAttach <- function(libname, pkgname) {
   blas_notice(emit = packageStartupMessage)
 }

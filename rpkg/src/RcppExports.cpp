@@ -51,6 +51,15 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// nmf_take_notice_text
+std::string nmf_take_notice_text();
+RcppExport SEXP _nmfkit_nmf_take_notice_text() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    rcpp_result_gen = Rcpp::wrap(nmf_take_notice_text());
+    return rcpp_result_gen;
+END_RCPP
+}
 // nmf_survey_dense
 List nmf_survey_dense(SEXP a, Rcpp::NumericVector ranks, List options);
 RcppExport SEXP _nmfkit_nmf_survey_dense(SEXP aSEXP, SEXP ranksSEXP, SEXP optionsSEXP) {
@@ -150,6 +159,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_nmfkit_nmf_fit_dense", (DL_FUNC) &_nmfkit_nmf_fit_dense, 5},
     {"_nmfkit_nmf_fit_csc", (DL_FUNC) &_nmfkit_nmf_fit_csc, 9},
     {"_nmfkit_nmf_library_info", (DL_FUNC) &_nmfkit_nmf_library_info, 0},
+    {"_nmfkit_nmf_take_notice_text", (DL_FUNC) &_nmfkit_nmf_take_notice_text, 0},
     {"_nmfkit_nmf_survey_dense", (DL_FUNC) &_nmfkit_nmf_survey_dense, 3},
     {"_nmfkit_nmf_survey_csc", (DL_FUNC) &_nmfkit_nmf_survey_csc, 7},
     {"_nmfkit_nmf_bicv_dense", (DL_FUNC) &_nmfkit_nmf_bicv_dense, 3},

@@ -287,6 +287,13 @@ List nmf_library_info() {
                       Rcpp::Named("blas_advice") = std::string(nmf_blas_advice()));
 }
 
+// The library's pending notice (nmf_take_notice), "" when there is none.
+// [[Rcpp::export(name = ".nmf_take_notice", rng = false)]]
+std::string nmf_take_notice_text() {
+  const char* notice = nmf_take_notice();
+  return notice ? std::string(notice) : std::string();
+}
+
 // ---- Consensus clustering and rank survey (nmf.h, last section).
 
 namespace {

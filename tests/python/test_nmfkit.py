@@ -6,11 +6,13 @@ Run with CTest (which sets NMFKIT_LIBRARY and PYTHONPATH), or by hand:
 """
 import ctypes
 import itertools
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import unittest
+import warnings
 
 try:
     import numpy as np
@@ -748,6 +750,66 @@ class TestThreads(unittest.TestCase):
             t.join()
         for f, g in zip(got, expected):
             assert_identical(self, f, g)
+
+
+# The matrix of TestFork, set before the pool forks (the workers inherit it).
+_FORK_A = None
+
+
+def _fit_in_forked_worker(job):
+    seed, threads = job
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f = nmfkit.fit(_FORK_A, 10, threads=threads, seed=seed, maxit=20,
+                       tol=0)
+    notices = [str(w.message) for w in caught
+               if issubclass(w.category, RuntimeWarning)]
+    return os.getpid(), seed, f.W, f.d, f.H, notices
+
+
+@unittest.skipUnless("fork" in multiprocessing.get_all_start_methods(),
+                     "this platform has no fork start method")
+class TestFork(unittest.TestCase):
+    """multiprocessing with the fork start method after a threaded fit in
+    the parent: a forked OpenMP runtime cannot start threads, so the
+    workers' fits run on one thread, finish with the serial factors, and each
+    worker process warns once."""
+
+    def test_forked_workers_finish_with_the_serial_factors(self):
+        global _FORK_A
+        # Large enough for the products to run on several threads
+        # (2 m n k = 8e6 flops, kernels::worth_threads).
+        _FORK_A = np.asfortranarray(np.random.default_rng(3).random((800, 500)))
+        serial = {s: nmfkit.fit(_FORK_A, 10, threads=1, seed=s, maxit=20, tol=0)
+                  for s in (1, 2)}
+        nmfkit.fit(_FORK_A, 10, threads=2, maxit=5)  # this process starts threads
+        jobs = [(s, t) for s in (1, 2) for t in (2, 0)]
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            try:
+                results = pool.map_async(_fit_in_forked_worker, jobs,
+                                         chunksize=1).get(timeout=120)
+            except multiprocessing.TimeoutError:
+                # Leaving the block terminates the hung workers.
+                self.fail("the forked workers gave no result within 120 s")
+        self.assertEqual(len(results), len(jobs))
+        per_process = {}
+        for (pid, seed, W, d, H, notices), (_, threads) in zip(results, jobs):
+            ref = serial[seed]
+            self.assertTrue(W.tobytes() == ref.W.tobytes()
+                            and d.tobytes() == ref.d.tobytes()
+                            and H.tobytes() == ref.H.tobytes(),
+                            "seed %d, threads = %d: not the serial factors"
+                            % (seed, threads))
+            per_process.setdefault(pid, []).extend(notices)
+        for pid, notices in per_process.items():
+            self.assertEqual(len(notices), 1, "worker %d: %r" % (pid, notices))
+            self.assertIn("fork", notices[0])
+        # The parent itself keeps its threads and has nothing to say.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            again = nmfkit.fit(_FORK_A, 10, threads=2, seed=1, maxit=20, tol=0)
+        assert_identical(self, again, serial[1])
+        self.assertEqual([str(w.message) for w in caught], [])
 
 
 class TestFitOptions(unittest.TestCase):
