@@ -20,7 +20,7 @@ ASAN_DIR="${NMF_ASAN_BUILD_DIR:-$ROOT/build-asan}"
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
 cmake -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNMF_SANITIZE=ON \
-  -DPython3_EXECUTABLE="$PYTHON" >/dev/null
+  -DNMF_REQUIRE_ALL_TESTS=ON -DPython3_EXECUTABLE="$PYTHON" >/dev/null
 cmake --build "$ASAN_DIR" -j "$(nproc)" >/dev/null
 # halt_on_error: the first report fails the test; abort_on_error for a core
 # dump-like stop; UBSan prints a stack for every report.

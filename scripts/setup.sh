@@ -7,7 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${NMF_BUILD_DIR:-$ROOT/build}"
 
-# Debian packages the build, the tests and the demo need.
+# Debian packages the build, every test stage and the demo need (clang's
+# OpenMP for the fuzzing build of scripts/fuzz.sh).
 PACKAGES=(
   build-essential cmake pkg-config git
   libopenblas-dev liblapack-dev zlib1g-dev
@@ -15,7 +16,7 @@ PACKAGES=(
   python3 python3-numpy python3-scipy
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix r-cran-igraph
   r-bioc-biobase r-bioc-summarizedexperiment
-  valgrind clang libclang-rt-14-dev
+  valgrind clang libclang-rt-14-dev libomp-14-dev
   libopenmpi-dev openmpi-bin
 )
 
@@ -26,8 +27,10 @@ bash "$ROOT/scripts/apt-install.sh" "${PACKAGES[@]}"
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
 
+# NMF_REQUIRE_ALL_TESTS: every test suite is defined (a missing MPI, Python,
+# numpy, Rscript or valgrind is a configure error, not a suite left out).
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
-  -DPython3_EXECUTABLE="$PYTHON" >/dev/null
+  -DNMF_REQUIRE_ALL_TESTS=ON -DPython3_EXECUTABLE="$PYTHON" >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 
 # The R package, from a source tarball of rpkg/ (as a user would install it).

@@ -14,12 +14,16 @@ import threading
 import unittest
 import warnings
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import require_all  # noqa: E402
+
 try:
     import numpy as np
 except ImportError:  # pragma: no cover - the CTest run reports a skip
     if __name__ == "__main__":
         print("skip: numpy is not installed for", sys.executable)
-        sys.exit(77)
+        sys.exit(1 if require_all.required() else 77)
     raise unittest.SkipTest("numpy is not installed")
 
 try:
@@ -27,7 +31,6 @@ try:
 except ImportError:  # pragma: no cover
     sp = None
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 try:
     import nmfkit
 except ImportError:
@@ -1579,4 +1582,4 @@ class TestNames(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    require_all.main()

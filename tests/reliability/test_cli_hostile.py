@@ -20,6 +20,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 from test_cli import (CliTestCase, gene_names, planted, sample_names,  # noqa: E402
                       table_text, write)
+import require_all  # noqa: E402  (tests/, put on the path by test_cli)
 
 BANNER = "%%MatrixMarket matrix coordinate real general\n"
 
@@ -164,4 +165,4 @@ class TestGarbage(CliTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    require_all.main()
