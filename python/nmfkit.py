@@ -79,6 +79,13 @@ best_loss, best_rel_error)``, with the same Ctrl-C and exception handling.
 
 ctypes releases the GIL during the call, so fits in several Python threads run
 in parallel.
+
+The library's notices (``nmf_take_notice``) are emitted as
+:class:`RuntimeWarning`.  The one notice today: in a process forked after
+threads were started (``multiprocessing`` with the fork start method), fits
+run on one thread, since a forked OpenMP runtime cannot start threads; the
+results are the same, and each worker process warns once (pass
+``threads=1`` in forked workers to avoid it).
 """
 
 import ctypes
