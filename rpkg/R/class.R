@@ -6,7 +6,7 @@
 # scales() is d, and coef() is diag(d) H, so that
 #   fitted(fit) == basis(fit) %*% coef(fit).
 
-setClass("NMFfit", representation(
+setClass("nmfkitFit", representation(
   w = "matrix",              # m x k, columns summing to 1
   d = "numeric",             # k scales, decreasing
   h = "matrix",              # k x n, rows summing to 1
@@ -22,23 +22,22 @@ setClass("NMFfit", representation(
   call = "language"
 ))
 
-setGeneric("basis", function(object, ...) standardGeneric("basis"))
 setGeneric("scales", function(object, ...) standardGeneric("scales"))
 setGeneric("project", function(object, newdata, ...) standardGeneric("project"))
 
-setMethod("basis", "NMFfit", function(object, ...) object@w)
+setMethod("basis", "nmfkitFit", function(object, ...) object@w)
 
-setMethod("scales", "NMFfit", function(object, ...) object@d)
+setMethod("scales", "nmfkitFit", function(object, ...) object@d)
 
-setMethod("coef", "NMFfit", function(object, scale = TRUE, ...) {
+setMethod("coef", "nmfkitFit", function(object, scale = TRUE, ...) {
   if (isTRUE(scale)) object@d * object@h else object@h
 })
 
-setMethod("fitted", "NMFfit", function(object, ...) {
+setMethod("fitted", "nmfkitFit", function(object, ...) {
   object@w %*% coef(object)
 })
 
-setMethod("residuals", "NMFfit", function(object, x, assay = NULL, ...) {
+setMethod("residuals", "nmfkitFit", function(object, x, assay = NULL, ...) {
   if (missing(x))
     stop("residuals() needs the data that was factored: residuals(fit, x)",
          call. = FALSE)
@@ -49,11 +48,11 @@ setMethod("residuals", "NMFfit", function(object, x, assay = NULL, ...) {
   a - fitted(object)
 })
 
-setMethod("show", "NMFfit", function(object) {
+setMethod("show", "nmfkitFit", function(object) {
   m <- nrow(object@w)
   n <- ncol(object@h)
   k <- ncol(object@w)
-  cat("<NMFfit> rank ", k, " factorization of ", m, " features x ", n,
+  cat("<nmfkitFit> rank ", k, " factorization of ", m, " features x ", n,
       " samples\n", sep = "")
   cat("  init: ", object@init, ", seed: ", format(object@seed, scientific = FALSE),
       "\n", sep = "")
@@ -87,7 +86,7 @@ stop_reason_text <- function(object) {
          object@stop_reason)
 }
 
-setMethod("summary", "NMFfit", function(object, class = NULL, ...) {
+setMethod("summary", "nmfkitFit", function(object, class = NULL, ...) {
   res <- list(
     features = nrow(object@w), samples = ncol(object@h), k = ncol(object@w),
     init = object@init, seed = object@seed, iterations = object@iterations,
@@ -108,10 +107,10 @@ setMethod("summary", "NMFfit", function(object, class = NULL, ...) {
     res$purity <- sum(apply(tab, 1L, max)) / sum(tab)
     res$entropy <- cluster_entropy(tab)
   }
-  structure(res, class = "summary.NMFfit")
+  structure(res, class = "summary.nmfkitFit")
 })
 
-print.summary.NMFfit <- function(x, ...) {
+print.summary.nmfkitFit <- function(x, ...) {
   cat("NMF fit of rank ", x$k, ": ", x$features, " features x ", x$samples,
       " samples\n", sep = "")
   cat("  init             ", x$init, " (seed ",
@@ -159,7 +158,7 @@ cluster_entropy <- function(tab) {
   -sum(terms) / (sum(tab) * log2(q))
 }
 
-setMethod("predict", "NMFfit",
+setMethod("predict", "nmfkitFit",
           function(object, what = c("samples", "features"), prob = FALSE, ...) {
   what <- match.arg(what)
   contrib <- if (what == "samples") t(coef(object))
@@ -176,7 +175,7 @@ setMethod("predict", "NMFfit",
                   rownames(contrib))
 })
 
-setMethod("project", "NMFfit",
+setMethod("project", "nmfkitFit",
           function(object, newdata, assay = NULL, L1 = 0, L2 = 0,
                    threads = object@options$threads, strict_names = FALSE,
                    ...) {

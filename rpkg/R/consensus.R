@@ -1,12 +1,12 @@
 # Consensus clustering and rank survey (Brunet et al. 2004): consensus(),
-# the NMFconsensus and NMFsurvey classes and their accessors.  All the
+# the nmfkitConsensus and nmfkitSurvey classes and their accessors.  All the
 # computation is in the core (nmf.h: nmf_survey_*); this file turns its
 # output into R objects.
 
 setOldClass("hclust")
 
-setClass("NMFconsensus", representation(
-  fit = "NMFfit",            # the best run (lowest loss)
+setClass("nmfkitConsensus", representation(
+  fit = "nmfkitFit",            # the best run (lowest loss)
   consensus = "matrix",      # n x n, fraction of runs sharing a component
   membership = "integer",    # consensus clusters (tree of 1 - consensus cut at k)
   silhouette = "numeric",    # silhouette widths of those clusters
@@ -18,9 +18,9 @@ setClass("NMFconsensus", representation(
   call = "language"
 ))
 
-setClass("NMFsurvey", representation(
+setClass("nmfkitSurvey", representation(
   ranks = "integer",
-  fits = "list",             # NMFconsensus per rank, named k2, k3, ...
+  fits = "list",             # nmfkitConsensus per rank, named k2, k3, ...
   randomized = "list",       # the same on the row-permuted data, or empty
   measures = "data.frame",   # one row per rank
   random_measures = "data.frame",
@@ -95,7 +95,7 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
   if (length(ranks) == 1L && !randomize) return(fits[[1L]])
   rnd <- lapply(res$randomized, make)
   if (length(rnd)) names(rnd) <- paste0("k", ranks)
-  methods::new("NMFsurvey", ranks = ranks, fits = fits, randomized = rnd,
+  methods::new("nmfkitSurvey", ranks = ranks, fits = fits, randomized = rnd,
                measures = measures_table(fits),
                random_measures = measures_table(rnd), nrun = nrun,
                seed = options$seed, call = call)
@@ -150,7 +150,7 @@ new_consensus <- function(r, dn, call, init, seed, fit_opts) {
                          call = call, dist.method = "1 - consensus"),
                     class = "hclust")
   memb <- stats::setNames(as.integer(r$membership), samples)
-  methods::new("NMFconsensus", fit = fit, consensus = cons,
+  methods::new("nmfkitConsensus", fit = fit, consensus = cons,
                membership = memb,
                silhouette = stats::setNames(r$silhouette_width, samples),
                tree = tree,
@@ -174,38 +174,38 @@ measures_table <- function(fits) {
   out
 }
 
-# ---- Accessors: an NMFconsensus is its best fit plus the consensus.
-setMethod("basis", "NMFconsensus", function(object, ...) basis(object@fit))
-setMethod("scales", "NMFconsensus", function(object, ...) scales(object@fit))
-setMethod("coef", "NMFconsensus", function(object, ...) coef(object@fit, ...))
-setMethod("fitted", "NMFconsensus", function(object, ...) fitted(object@fit))
-setMethod("residuals", "NMFconsensus",
+# ---- Accessors: an nmfkitConsensus is its best fit plus the consensus.
+setMethod("basis", "nmfkitConsensus", function(object, ...) basis(object@fit))
+setMethod("scales", "nmfkitConsensus", function(object, ...) scales(object@fit))
+setMethod("coef", "nmfkitConsensus", function(object, ...) coef(object@fit, ...))
+setMethod("fitted", "nmfkitConsensus", function(object, ...) fitted(object@fit))
+setMethod("residuals", "nmfkitConsensus",
           function(object, ...) residuals(object@fit, ...))
 
-setMethod("predict", "NMFconsensus",
+setMethod("predict", "nmfkitConsensus",
           function(object, what = c("consensus", "samples", "features"), ...) {
   what <- match.arg(what)
   if (what != "consensus") return(predict(object@fit, what = what, ...))
   factor(object@membership, levels = seq_len(object@measures[["k"]]))
 })
 
-setMethod("predict", "NMFsurvey", function(object, k, ...) {
+setMethod("predict", "nmfkitSurvey", function(object, k, ...) {
   if (missing(k))
     stop("predict() on a rank survey needs the rank: predict(survey, k = ",
          object@ranks[1L], ")", call. = FALSE)
   predict(object[[k]], ...)
 })
 
-setMethod("[[", "NMFsurvey", function(x, i, ...) {
+setMethod("[[", "nmfkitSurvey", function(x, i, ...) {
   if (!is.numeric(i) || length(i) != 1L || !(i %in% x@ranks))
     stop("no rank ", deparse1(i), " in this survey (ranks ",
          paste(x@ranks, collapse = ", "), ")", call. = FALSE)
   x@fits[[paste0("k", i)]]
 })
 
-setMethod("show", "NMFconsensus", function(object) {
+setMethod("show", "nmfkitConsensus", function(object) {
   ms <- object@measures
-  cat("<NMFconsensus> rank ", ms[["k"]], ", ", object@nrun, " runs on ",
+  cat("<nmfkitConsensus> rank ", ms[["k"]], ", ", object@nrun, " runs on ",
       nrow(object@fit@w), " features x ", ncol(object@consensus),
       " samples\n", sep = "")
   cat("  cophenetic ", format(ms[["cophenetic"]], digits = 4),
@@ -221,8 +221,8 @@ setMethod("show", "NMFconsensus", function(object) {
   invisible(object)
 })
 
-setMethod("show", "NMFsurvey", function(object) {
-  cat("<NMFsurvey> ranks ", paste(object@ranks, collapse = ", "), ", ",
+setMethod("show", "nmfkitSurvey", function(object) {
+  cat("<nmfkitSurvey> ranks ", paste(object@ranks, collapse = ", "), ", ",
       object@nrun, " runs each, on ", nrow(object@fits[[1L]]@fit@w),
       " features x ", ncol(object@fits[[1L]]@consensus), " samples\n", sep = "")
   cols <- c("k", "cophenetic", "dispersion", "silhouette", "rss", "evar")
@@ -234,7 +234,7 @@ setMethod("show", "NMFsurvey", function(object) {
   invisible(object)
 })
 
-setMethod("summary", "NMFsurvey", function(object, ...) {
+setMethod("summary", "nmfkitSurvey", function(object, ...) {
   out <- object@measures
   if (nrow(object@random_measures)) {
     rnd <- object@random_measures

@@ -39,12 +39,12 @@ setMethod("markers", "matrix", function(object, method = c("kim", "max"),
   markers_table(object, method, all)
 })
 
-setMethod("markers", "NMFfit", function(object, method = c("kim", "max"),
+setMethod("markers", "nmfkitFit", function(object, method = c("kim", "max"),
                                         all = FALSE, ...) {
   markers(basis(object), method = match.arg(method), all = all)
 })
 
-setMethod("markers", "NMFconsensus", function(object, method = c("kim", "max"),
+setMethod("markers", "nmfkitConsensus", function(object, method = c("kim", "max"),
                                               all = FALSE, ...) {
   markers(basis(object@fit), method = match.arg(method), all = all)
 })

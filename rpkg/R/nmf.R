@@ -45,7 +45,7 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                  solver = solver, beta = beta, control = control,
                  strict_names = strict_names)
     res <- do.call(consensus, args)
-    if (methods::is(res, "NMFsurvey")) res@call <- call else res@call <- call
+    if (methods::is(res, "nmfkitSurvey")) res@call <- call else res@call <- call
     return(res)
   }
   input <- as_nmf_input(x, assay)
@@ -138,7 +138,7 @@ new_fit <- function(res, dn, k, call, init, seed, options) {
   dimnames(w) <- list(dn[[1L]], comp)
   dimnames(h) <- list(comp, dn[[2L]])
   names(d) <- comp
-  methods::new("NMFfit", w = w, d = d, h = h,
+  methods::new("nmfkitFit", w = w, d = d, h = h,
                iterations = as.integer(res$iterations), loss = res$loss,
                rel_error = res$rel_error, loss_history = res$loss_history,
                stop_reason = res$stop_reason, seed = seed, init = init,
@@ -147,7 +147,7 @@ new_fit <- function(res, dn, k, call, init, seed, options) {
 
 # ---- The starting point: a method name, user matrices, or a previous fit.
 resolve_init <- function(init, m, n, k, x) {
-  if (methods::is(init, "NMFfit"))
+  if (methods::is(init, "nmfkitFit"))
     init <- list(W = basis(init), H = coef(init))
   if (is.character(init)) {
     method <- match.arg(init, c("nndsvda", "random", "nndsvd", "nndsvdar"))

@@ -3,7 +3,7 @@
 
 # ---- plot(survey): one panel per measure against the rank, the
 # randomized data's curve dashed beside the data's.
-setMethod("plot", signature(x = "NMFsurvey", y = "missing"),
+setMethod("plot", signature(x = "nmfkitSurvey", y = "missing"),
           function(x, y, what = c("cophenetic", "dispersion", "silhouette",
                                   "rss", "evar"), main = NULL, ...) {
   what <- match.arg(what, several.ok = TRUE)
@@ -35,9 +35,6 @@ setMethod("plot", signature(x = "NMFsurvey", y = "missing"),
   invisible(x)
 })
 
-setGeneric("consensusmap", function(object, ...) standardGeneric("consensusmap"))
-setGeneric("basismap", function(object, ...) standardGeneric("basismap"))
-setGeneric("coefmap", function(object, ...) standardGeneric("coefmap"))
 
 heat_colors <- function(n = 64) grDevices::hcl.colors(n, "YlOrRd", rev = TRUE)
 
@@ -111,7 +108,7 @@ draw_key <- function(zlim, title) {
 # ---- consensusmap(): the consensus matrix reordered by its average-linkage
 # tree, with the dendrogram above and annotation tracks (the consensus
 # clusters first, then the user's) between them.
-setMethod("consensusmap", "NMFconsensus",
+setMethod("consensusmap", "nmfkitConsensus",
           function(object, annotation = NULL, main = NULL, labels = NULL, ...) {
   cons <- object@consensus
   n <- ncol(cons)
@@ -154,7 +151,7 @@ setMethod("consensusmap", "NMFconsensus",
   invisible(object)
 })
 
-setMethod("consensusmap", "NMFsurvey", function(object, k = object@ranks, ...) {
+setMethod("consensusmap", "nmfkitSurvey", function(object, k = object@ranks, ...) {
   for (kk in k) consensusmap(object[[kk]], ...)
   invisible(object)
 })
@@ -189,7 +186,7 @@ coefmap_draw <- function(h, ord, tracks, main) {
   draw_key(c(0, 1), "share")
 }
 
-setMethod("coefmap", "NMFfit", function(object, annotation = NULL,
+setMethod("coefmap", "nmfkitFit", function(object, annotation = NULL,
                                         main = "coefficients (columns scaled to 1)", ...) {
   h <- coef(object)
   cl <- predict(object)
@@ -199,7 +196,7 @@ setMethod("coefmap", "NMFfit", function(object, annotation = NULL,
   invisible(object)
 })
 
-setMethod("coefmap", "NMFconsensus", function(object, annotation = NULL,
+setMethod("coefmap", "nmfkitConsensus", function(object, annotation = NULL,
                                               main = "coefficients of the best run (columns scaled to 1)", ...) {
   h <- coef(object@fit)
   tracks <- c(list(consensus = factor(object@membership),
@@ -213,7 +210,7 @@ setMethod("coefmap", "NMFconsensus", function(object, annotation = NULL,
 # scaled to sum to 1, for the top features of each component (those whose
 # largest entry is in it, by decreasing weight), with a track of the markers
 # selected by markers().
-setMethod("basismap", "NMFfit", function(object, top = 30L, method = c("kim", "max"),
+setMethod("basismap", "nmfkitFit", function(object, top = 30L, method = c("kim", "max"),
                                          main = NULL, ...) {
   method <- match.arg(method)
   top <- check_count(top, "top", min = 1)
@@ -254,6 +251,6 @@ setMethod("basismap", "NMFfit", function(object, top = 30L, method = c("kim", "m
   invisible(object)
 })
 
-setMethod("basismap", "NMFconsensus", function(object, ...) {
+setMethod("basismap", "nmfkitConsensus", function(object, ...) {
   basismap(object@fit, ...)
 })

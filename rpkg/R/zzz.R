@@ -29,3 +29,7 @@ library_notice <- function(notice = .nmf_take_notice(), emit = message) {
 .onAttach <- function(libname, pkgname) {
   blas_notice(emit = packageStartupMessage)
 }
+
+.onLoad <- function(libname, pkgname) {
+  nmf_package_hooks()
+}

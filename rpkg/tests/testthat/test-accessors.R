@@ -82,7 +82,7 @@ test_that("summary() reports the fit and, with classes, purity and entropy", {
   x <- noisy_data()
   fit <- nmf(x, 2, seed = 1)
   s <- summary(fit)
-  expect_s3_class(s, "summary.NMFfit")
+  expect_s3_class(s, "summary.nmfkitFit")
   expect_identical(s$k, 2L)
   expect_equal(s$explained, 1 - fit@rel_error^2)
   cl <- predict(fit)

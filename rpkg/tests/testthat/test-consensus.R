@@ -23,7 +23,7 @@ same_partition <- function(a, b) {
 test_that("consensus() returns the consensus of independent runs and recovers groups", {
   d <- blocks_data()
   cons <- consensus(d$x, 3, nrun = 10, seed = 7)
-  expect_s4_class(cons, "NMFconsensus")
+  expect_s4_class(cons, "nmfkitConsensus")
   C <- cons@consensus
   expect_equal(dim(C), c(24L, 24L))
   expect_equal(dimnames(C), list(colnames(d$x), colnames(d$x)))
@@ -64,7 +64,7 @@ test_that("silhouette widths match the definition on 1 - consensus", {
 test_that("a rank survey is perfect up to the planted rank and degrades after", {
   d <- blocks_data(noise = 0.3, seed = 23)
   s <- nmf(d$x, 2:5, nrun = 15, seed = 5)
-  expect_s4_class(s, "NMFsurvey")
+  expect_s4_class(s, "nmfkitSurvey")
   ms <- summary(s)
   expect_equal(ms$k, 2:5)
   expect_gt(ms$dispersion[ms$k == 3], 0.999)
@@ -203,7 +203,7 @@ test_that("an interrupt stops the consensus runs and leaves R usable", {
   options(old)
   expect_s3_class(cond, "nmfkit_interrupted")
   expect_match(conditionMessage(cond), "consensus runs were stopped")
-  expect_s4_class(consensus(d$x, 2, nrun = 2, seed = 1), "NMFconsensus")
+  expect_s4_class(consensus(d$x, 2, nrun = 2, seed = 1), "nmfkitConsensus")
 })
 
 test_that("a consensus fits its runs with the loss it is given", {

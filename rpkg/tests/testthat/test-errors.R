@@ -38,7 +38,7 @@ test_that("k out of range or not a whole number is an error", {
   expect_error(nmf(x, 2.5), "'k' must be a whole number >= 1, not 2.5")
   expect_error(nmf(x, NA), "'k' must be a whole number")
   # Several ranks are a rank survey (consensus clustering), not an error.
-  expect_s4_class(nmf(x, c(2, 3), nrun = 2), "NMFsurvey")
+  expect_s4_class(nmf(x, c(2, 3), nrun = 2), "nmfkitSurvey")
   expect_error(nmf(x, c(2, NA)), "'k' must be one or more whole numbers")
 })
 

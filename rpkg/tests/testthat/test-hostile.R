@@ -47,7 +47,7 @@ test_that("a dgCMatrix with a corrupt structure is refused, not read out of boun
   expect_error(nmf(corrupt(sx, "p", p), 2))
   expect_error(nmf(corrupt(sx, "i", sx@i[-1]), 2))
   # R is still fine: the intact matrix fits.
-  expect_s4_class(nmf(sx, 2, maxit = 5), "NMFfit")
+  expect_s4_class(nmf(sx, 2, maxit = 5), "nmfkitFit")
 })
 
 test_that("all-zero rows and columns are fitted, with zero factors there", {

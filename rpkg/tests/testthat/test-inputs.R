@@ -51,7 +51,7 @@ test_that("data.frame and integer inputs equal the numeric matrix", {
 
 test_that("the iris example works", {
   fit <- nmf(as.matrix(iris[, 1:4]), 2, seed = 1)
-  expect_s4_class(fit, "NMFfit")
+  expect_s4_class(fit, "nmfkitFit")
   expect_identical(dim(basis(fit)), c(150L, 2L))
   expect_identical(colnames(coef(fit)), colnames(iris)[1:4])
   expect_lt(fit@rel_error, 0.1)

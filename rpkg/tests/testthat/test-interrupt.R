@@ -7,7 +7,7 @@ test_that("an interrupt stops the fit with the last iterate and leaves R usable"
   expect_s3_class(cond, "error")
   expect_match(conditionMessage(cond), "interrupted: .* at iteration 3 of 1000")
   fit <- cond$fit
-  expect_s4_class(fit, "NMFfit")
+  expect_s4_class(fit, "nmfkitFit")
   expect_identical(fit@iterations, 3L)
   expect_identical(fit@stop_reason, "interrupted")
   expect_length(fit@loss_history, 3L)
@@ -64,6 +64,6 @@ test_that("Ctrl-C (SIGINT) stops a long fit promptly", {
   expect_identical(res$class[1], "nmfkit_interrupted")
   expect_identical(res$fit@stop_reason, "interrupted")
   expect_gt(res$fit@iterations, 0L)
-  expect_identical(res$again[1], "NMFfit")
+  expect_identical(res$again[1], "nmfkitFit")
   expect_lt(waited, 10)
 })
