@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Copies the core (libnmf/) and the C ABI (capi/) into the R package as
-# rpkg/src/nmfcore/, so that `R CMD build rpkg` makes a self-contained
-# tarball.  The copy is generated (listed in .gitignore): edit the originals.
+# rpkg/src/nmfcore/ (rpkg/configure does the copying, as it does for
+# `R CMD INSTALL rpkg` from a clone).  The copy is generated (listed in
+# .gitignore): edit the originals.
 # Also keeps the OBJECTS list of rpkg/src/Makevars in step with the copied
 # sources and regenerates the Rcpp glue (RcppExports) from the attributes.
 set -euo pipefail
@@ -11,11 +12,7 @@ PKG="$ROOT/rpkg"
 DEST="$PKG/src/nmfcore"
 
 rm -rf "$DEST"
-mkdir -p "$DEST/include/nmf" "$DEST/src"
-cp "$ROOT"/libnmf/include/nmf/*.hpp "$DEST/include/nmf/"
-cp "$ROOT/capi/include/nmf.h" "$DEST/include/"
-cp "$ROOT"/libnmf/src/*.cpp "$DEST/src/"
-cp "$ROOT"/capi/src/*.cpp "$ROOT"/capi/src/*.hpp "$DEST/src/"
+(cd "$PKG" && sh ./configure >/dev/null)
 
 # RcppExports.cpp / R/RcppExports.R from the // [[Rcpp::export]] attributes.
 Rscript -e 'invisible(Rcpp::compileAttributes(commandArgs(TRUE)[1]))' "$PKG" >/dev/null
