@@ -16,7 +16,7 @@ PACKAGES=(
   python3 python3-numpy python3-scipy
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix r-cran-igraph
   r-bioc-biobase r-bioc-summarizedexperiment
-  r-cran-nmf
+  r-cran-cluster r-cran-nmf r-cran-rcpparmadillo r-bioc-singlecellexperiment
   valgrind clang libclang-rt-14-dev libomp-14-dev
   libopenmpi-dev openmpi-bin
 )

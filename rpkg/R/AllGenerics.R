@@ -3,7 +3,9 @@
 # file is named so that R sources it before the files that set methods.
 
 # The generics both packages define with the signature (object, ...).
-.nmf_shared_generics <- c("basis", "consensusmap", "basismap", "coefmap")
+.nmf_shared_generics <- c("basis", "consensusmap", "basismap", "coefmap",
+                          "featureScore", "extractFeatures", "cophcor",
+                          "dispersion", "connectivity")
 
 # The "ANY" method of a shared generic: objects nmfkit does not know go to
 # NMF's generic of that name when NMF is loaded.

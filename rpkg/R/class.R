@@ -19,7 +19,8 @@ setClass("nmfkitFit", representation(
   init = "character",
   options = "list",
   runtime = "numeric",
-  call = "language"
+  call = "language",
+  data = "list"               # the input (by reference) when kept, else empty
 ))
 
 setGeneric("scales", function(object, ...) standardGeneric("scales"))
@@ -38,10 +39,15 @@ setMethod("fitted", "nmfkitFit", function(object, ...) {
 })
 
 setMethod("residuals", "nmfkitFit", function(object, x, assay = NULL, ...) {
-  if (missing(x))
-    stop("residuals() needs the data that was factored: residuals(fit, x)",
+  a <- if (!missing(x)) {
+    input_dense(as_nmf_input(x, assay))
+  } else if (length(object@data)) {
+    input_dense(object@data)
+  } else {
+    stop("this fit did not keep its data (nmf(..., keep_data = FALSE), or ",
+         "the best run of a consensus): give it, residuals(fit, x)",
          call. = FALSE)
-  a <- input_dense(as_nmf_input(x, assay))
+  }
   if (nrow(a) != nrow(object@w) || ncol(a) != ncol(object@h))
     stop("x is ", nrow(a), " x ", ncol(a), " but the fit is ",
          nrow(object@w), " x ", ncol(object@h), call. = FALSE)

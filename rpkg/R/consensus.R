@@ -37,6 +37,11 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
                       verbose = interactive(), assay = NULL,
                       loss = "frobenius", solver = "auto", beta = 1,
                       control = list(), strict_names = FALSE) {
+  # An accessor on a result (the NMF package's consensus()).
+  if (methods::is(x, "nmfkitConsensus") || methods::is(x, "nmfkitFit") ||
+      methods::is(x, "nmfkitSurvey"))
+    return(consensus_matrix(x, if (!missing(k)) k))
+  if (is_nmf_package_object(x)) return(nmf_package_function("consensus")(x))
   call <- match.call()
   input <- as_nmf_input(x, assay)
   check_dimnames(input$x, strict_names)
@@ -196,11 +201,16 @@ setMethod("predict", "nmfkitSurvey", function(object, k, ...) {
   predict(object[[k]], ...)
 })
 
+# survey[[3]], survey[["3"]] (the NMF package's fits by rank name) or
+# survey[["k3"]]: the consensus run at rank 3.
 setMethod("[[", "nmfkitSurvey", function(x, i, ...) {
-  if (!is.numeric(i) || length(i) != 1L || !(i %in% x@ranks))
+  rank <- if (is.character(i) && length(i) == 1L)
+            suppressWarnings(as.numeric(sub("^k", "", i))) else i
+  if (!is.numeric(rank) || length(rank) != 1L || is.na(rank) ||
+      !(rank %in% x@ranks))
     stop("no rank ", deparse1(i), " in this survey (ranks ",
          paste(x@ranks, collapse = ", "), ")", call. = FALSE)
-  x@fits[[paste0("k", i)]]
+  x@fits[[paste0("k", rank)]]
 })
 
 setMethod("show", "nmfkitConsensus", function(object) {

@@ -125,3 +125,9 @@ input_value <- function(input, i, j) {
 input_dense <- function(input) {
   if (input$kind == "dense") input$x else as.matrix(input$x)
 }
+
+# The largest entry of an input (the NMF package's default eta of snmf).
+input_max <- function(input) {
+  v <- if (input$kind == "dense") input$x else input$x@x
+  if (!length(v)) 0 else max(v, 0, na.rm = TRUE)
+}

@@ -17,7 +17,8 @@
 .nmf_bridge <- new.env()
 
 # Sets each of nmfkit's methods for its own classes of the shared generics
-# on the NMF package's generic of the same name.  Called from
+# on the NMF package's generic of the same name, and consensus()
+# for nmfkit's results on NMF's consensus().  Called from
 # .onLoad when NMF is already loaded, else by a hook when NMF's namespace
 # loads.
 register_on_nmf_package <- function(...) {
@@ -38,6 +39,12 @@ register_on_nmf_package <- function(...) {
       methods::setMethod(g, cls, mine[[i]]@.Data, where = .nmf_bridge)
     }
   }
+  # NMF's consensus() is an accessor; nmfkit's consensus() also runs one.
+  g <- nmf_generic("consensus")
+  if (!is.null(g))
+    for (cls in c("nmfkitFit", "nmfkitConsensus", "nmfkitSurvey"))
+      methods::setMethod(g, cls, function(object, k = NULL, ...)
+                           consensus_matrix(object, k), where = .nmf_bridge)
   invisible(TRUE)
 }
 

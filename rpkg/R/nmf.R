@@ -15,7 +15,8 @@
              too_large = -10L, numerical = -11L, internal = -12L)
 )
 
-nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
+nmf <- function(x, k, method = NULL,
+                init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 seed = NULL, maxit = 1000L, tol = 1e-6, L1 = c(0, 0),
                 L2 = c(0, 0),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
@@ -24,11 +25,43 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                 solver = c("auto", "anls", "hals", "mu", "cd"), beta = 1,
                 missing = c("none", "na", "unstored"), weights = NULL,
                 sparse = c(0, 0), theta = 0, control = list(), nrun = 1L,
-                strict_names = FALSE) {
+                strict_names = FALSE, keep_data = TRUE, ...) {
   call <- match.call()
+  given <- names(call)[-1L]
+  # The NMF package's vocabulary: rank = (k), weight = (weights, ls-nmf),
+  # eta = (snmf), seed = "nndsvd" (a start method), method = "brunet", ...
+  dots <- check_nmf_dots(list(...))
+  if (missing(k)) {
+    if (is.null(dots$rank)) stop("'k' (the rank) is missing", call. = FALSE)
+    k <- dots$rank
+  } else if (!is.null(dots$rank)) {
+    stop("give the rank once, as 'k' or as 'rank'", call. = FALSE)
+  }
+  if (!is.null(dots$weight)) {
+    if (!is.null(weights))
+      stop("give the weights once, as 'weights' or as 'weight'", call. = FALSE)
+    weights <- dots$weight
+  }
+  if (is.character(seed)) {
+    if (!missing(init))
+      stop("seed = \"", seed[1L], "\" names a start method (the NMF ",
+           "package's use of 'seed'), but 'init' is given too", call. = FALSE)
+    init <- seed
+    seed <- NULL
+  }
   loss <- match.arg(loss)
   solver <- match.arg(solver)
   missing <- match.arg(missing)
+  spec <- apply_nmf_method(method, given, list(
+    loss = loss, solver = solver, beta = beta, sparse = sparse, L2 = L2,
+    theta = theta, weights = weights,
+    max_x = function() input_max(as_nmf_input(x, assay))), dots)
+  loss <- spec$loss
+  solver <- spec$solver
+  beta <- spec$beta
+  sparse <- spec$sparse
+  L2 <- spec$L2
+  theta <- spec$theta
   # Several ranks or several runs: consensus clustering (the rank survey of
   # Brunet et al. 2004), from random starts unless init says otherwise.
   if (length(k) != 1L || !identical(nrun, 1L) && !identical(nrun, 1)) {
@@ -39,7 +72,8 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
            "not to a consensus or rank survey (nrun > 1 or several ranks)",
            call. = FALSE)
     args <- list(x = x, k = k, nrun = nrun, seed = seed,
-                 init = if (missing(init)) "random" else init,
+                 init = if (is.character(init) && length(init) > 1L) "random"
+                        else init,
                  maxit = maxit, tol = tol, L1 = L1, L2 = L2, threads = threads,
                  verbose = verbose, assay = assay, loss = loss,
                  solver = solver, beta = beta, control = control,
@@ -94,8 +128,11 @@ nmf <- function(x, k, init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
                               H = list(label = "init$H", input = dense(start$h))),
               m, n)
 
+  if (!is.logical(keep_data) || length(keep_data) != 1L || is.na(keep_data))
+    stop("'keep_data' must be TRUE or FALSE", call. = FALSE)
   fit <- new_fit(res, dimnames(input$x), k, call,
                  init = start$method %||% "user", seed = seed,
+                 data = if (keep_data) input,
                  options = list(loss = loss, solver = solver,
                                 solver_used = names(.nmf_codes$solver)[
                                   match(res$solver, .nmf_codes$solver)],
@@ -130,7 +167,7 @@ call_core <- function(input, k, options, w, h) {
   res
 }
 
-new_fit <- function(res, dn, k, call, init, seed, options) {
+new_fit <- function(res, dn, k, call, init, seed, options, data = NULL) {
   comp <- paste0("NMF", seq_len(k))
   w <- res$w
   h <- res$h
@@ -142,7 +179,8 @@ new_fit <- function(res, dn, k, call, init, seed, options) {
                iterations = as.integer(res$iterations), loss = res$loss,
                rel_error = res$rel_error, loss_history = res$loss_history,
                stop_reason = res$stop_reason, seed = seed, init = init,
-               options = options, runtime = res$seconds, call = call)
+               options = options, runtime = res$seconds, call = call,
+               data = data %||% list())
 }
 
 # ---- The starting point: a method name, user matrices, or a previous fit.

@@ -6,7 +6,8 @@ test_that("fitted() is basis() %*% coef() and residuals() is x - fitted()", {
   # The reported relative error is ||x - fitted|| / ||x||.
   expect_equal(fit@rel_error, sqrt(sum(residuals(fit, x)^2) / sum(x^2)),
                tolerance = 1e-8)
-  expect_error(residuals(fit), "needs the data that was factored")
+  expect_error(residuals(nmf(x, 4, seed = 1, keep_data = FALSE)),
+               "did not keep its data")
   expect_error(residuals(fit, x[, -1]), "x is 50 x 29 but the fit is 50 x 30")
 })
 

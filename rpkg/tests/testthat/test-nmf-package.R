@@ -40,7 +40,9 @@ stopifnot(identical(nmfkit::basis(k), k@w), identical(NMF::basis(k), k@w),
           max(abs(coef(k) - k@d * k@h)) < 1e-12,
           identical(NMF::coef(k), coef(k)),
           max(abs(NMF::fitted(k) - k@w %*% (k@d * k@h))) < 1e-12,
-          length(NMF::predict(k)) == 12L)
+          length(NMF::predict(k)) == 12L,
+          identical(nmfkit::featureScore(n), NMF::featureScore(n)),
+          identical(NMF::featureScore(k), nmfkit::featureScore(k)))
 grDevices::pdf(NULL)
 NMF::basismap(n); NMF::coefmap(n)
 nmfkit::basismap(k); nmfkit::coefmap(k)
@@ -49,11 +51,17 @@ s <- NMF::nmf(x, 2, nrun = 3, seed = 1)
 NMF::consensusmap(s); nmfkit::consensusmap(s)
 c3 <- nmfkit::nmf(x, 2, nrun = 3, seed = 1)
 NMF::consensusmap(c3); nmfkit::consensusmap(c3)
+stopifnot(identical(NMF::consensus(c3), c3@consensus),
+          identical(nmfkit::consensus(s), NMF::consensus(s)),
+          identical(NMF::cophcor(c3), nmfkit::cophcor(c3)),
+          identical(nmfkit::cophcor(s), NMF::cophcor(s)))
 grDevices::dev.off()
 if (', attach_nmfkit, ') {
   # unqualified calls reach the right method whichever package came last
   stopifnot(identical(basis(k), k@w), identical(basis(n), NMF::basis(n)),
-            identical(coef(k), NMF::coef(k)), identical(fitted(n), NMF::fitted(n)))
+            identical(coef(k), NMF::coef(k)), identical(fitted(n), NMF::fitted(n)),
+            identical(featureScore(k), nmfkit::featureScore(k)),
+            identical(featureScore(n), NMF::featureScore(n)))
 }
 cat("BOTH-OK\n")')
 }
