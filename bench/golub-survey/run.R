@@ -3,9 +3,8 @@
 # default solver ("Rscript run.R nmfkit") or with the NMF package's
 # "brunet" method ("Rscript run.R NMF"), and checks the consensus clusters
 # against the known ALL/AML (k = 2) and ALL-B/ALL-T/AML (k = 3) labels.
-# run.sh runs both, one after the other, with the same BLAS settings; they
-# run in separate R processes because both packages define an S4 class
-# named "NMFfit", and NMF's runs fail when nmfkit's is loaded too.
+# run.sh runs both, one after the other, with the same BLAS settings, in
+# separate R processes so that neither run affects the other's.
 #   bash bench/golub-survey/run.sh      (see README.md)
 args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[startsWith(args, "--file=")])
