@@ -31,7 +31,8 @@ R_LIBS="$tmp/lib" Rscript -e '
   stopifnot(startsWith(normalizePath(find.package("nmfkit")), normalizePath(lib)))
   set.seed(2)
   x <- matrix(runif(40 * 3), 40) %*% matrix(runif(3 * 25), 3)
-  fit <- nmfkit::nmf(x, 3, seed = 1, threads = 1)
+  suppressPackageStartupMessages(library(nmfkit))
+  fit <- nmf(x, 3, seed = 1, threads = 1)
   stopifnot(fit@rel_error < 1e-4,
             max(abs(fitted(fit) - x)) < 1e-3 * max(x))
   cat("installed from the clone and fitted: relative error",
