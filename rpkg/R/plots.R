@@ -110,7 +110,7 @@ draw_track_legend <- function(tracks, key_title, zlim = c(0, 1)) {
 }
 
 draw_key <- function(zlim, title) {
-  graphics::par(mar = c(3, 1.5, 2, 3.5))
+  graphics::par(mar = c(3, 0.5, 2, 2.8))
   z <- seq(zlim[1L], zlim[2L], length.out = 64)
   graphics::image(1, z, matrix(z, 1), col = heat_colors(), axes = FALSE,
                   xlab = "", ylab = "")
@@ -187,7 +187,7 @@ setMethod("consensusmap", "nmfkitSurvey",
   cells <- matrix(c(seq_along(fits), rep(0L, prod(dims) - length(fits))),
                   dims[1L], dims[2L], byrow = TRUE)
   graphics::layout(cbind(cells, length(fits) + 1L),
-                   widths = c(rep(1, dims[2L]), 0.3))
+                   widths = c(rep(1, dims[2L]), 0.45))
   graphics::par(cex = 1, oma = c(0.5, 0.5, 2.5, 0.5), mar = c(0.5, 0.5, 3.6, 0.5))
   for (f in fits) {
     cons <- f@consensus
@@ -224,7 +224,7 @@ coefmap_draw <- function(h, ord, tracks, main) {
   old <- graphics::par(no.readonly = TRUE)
   on.exit(graphics::par(old))
   graphics::layout(matrix(c(1, 3, 4, 2, 3, 4), 2, byrow = TRUE),
-                   widths = c(5, 1.2, 0.8), heights = c(0.22 * nt + 0.6, 3))
+                   widths = c(5, 1.3, 1.1), heights = c(0.22 * nt + 0.6, 3))
   graphics::par(cex = 1)  # layout() shrinks text on a 2 x 3 grid
   graphics::par(mar = c(0.2, 6, 2.5, 0.5))
   draw_tracks(tracks, ord)
