@@ -31,31 +31,27 @@ The library is found, in this order, at the path in the environment variable
 ``NMFKIT_LIBRARY``, next to this module (``libnmf.so``), or by
 ``ctypes.util.find_library("nmf")``.
 
-Inputs are factored in place, without copying the data:
+The library factors A itself, whatever its memory layout, so the same
+matrix gives the same factors, bit for bit, for the same seed whether it is
+a column-major or row-major array or a CSC, CSR, COO (or any other)
+``scipy.sparse`` matrix, and errors name rows and columns as A has them:
 
-* a Fortran-ordered (column-major) ``numpy.ndarray`` is passed as it is, also
-  a column-major slice with a leading dimension larger than its row count;
-* a C-ordered (row-major) m × n array is, in memory, the column-major n × m
-  matrix Aᵀ: that is factored, Aᵀ ≈ W' diag(d) H', and the roles are swapped
-  back, W = H'ᵀ and H = W'ᵀ.  The result is in the same canonical form (the
-  columns of W are the rows of H', which sum to 1; the rows of H are the
-  columns of W', which sum to 1), but the computation is a different one, so
-  it agrees with the column-major fit to rounding only where the fit has
-  converged to a unique optimum;
+* a Fortran-ordered (column-major) ``numpy.ndarray`` is passed as it is,
+  without a copy, also a column-major slice with a leading dimension larger
+  than its row count;
 * a ``scipy.sparse`` CSC matrix is passed as it is (only ``indptr`` is
-  converted to int64 if needed), a CSR matrix is the CSC of its transpose
-  (same trick), any other sparse format is converted to CSC;
+  converted to int64 if needed);
+* anything else is copied once into the form the library reads: a C-ordered
+  (row-major) array into a column-major one, a CSR, COO or other sparse
+  matrix into CSC.  A row-major m × n array is, in memory, the column-major
+  n × m matrix Aᵀ, and factoring Aᵀ instead would be a different computation
+  (the library alternates its updates of W and H in a fixed order and
+  normalises W's columns), whose iterates agree with those on A only to
+  rounding and only at a unique optimum; the copy is the price of one
+  answer per matrix.  Pass ``np.asfortranarray(A)`` or a CSC matrix to
+  avoid it;
 * float32 inputs use the library's single-precision entry points and give
   float32 factors; any other real dtype is converted to float64.
-
-Anything else (non-contiguous arrays, non-native byte order, sparse matrices
-with unsorted or duplicate indices) is copied once into a form the library
-reads.
-
-For consensus(), rank_survey() and bicv() the columns are the samples, so a
-row-major array is copied to column-major (and a CSR matrix converted to CSC)
-instead of being passed as the transpose; so is the input of an nsNMF fit
-(``ns_theta > 0``), whose smoothing belongs to H.
 
 A labelled input (a pandas DataFrame, or anything with ``index`` and
 ``columns``) is read through ``numpy.asarray``; duplicate row or column
@@ -419,18 +415,20 @@ def _raise_invalid(detail):
 class _Prepared:
     """The arguments handed to the library for one input matrix.
 
-    kind: "dense" or "csc".  m, n: the shape the library sees (n × m of the
-    user's matrix when ``transposed``).  ld: leading dimension (dense).
+    kind: "dense" or "csc".  m, n: the shape of A (the library always
+    factors A itself, never its transpose).  ld: leading dimension (dense).
     dtype: float64 or float32.  data_ptr / indptr_ptr / indices_ptr: the
     addresses passed; ``keep`` holds the arrays that own them.  index_dtype:
     int32 or int64 (csc).  copied: whether the data values were copied.
-    order_kept (csc): the values are passed in the order of the caller's
-    ``A.data`` (so per-entry weights aligned with it stay aligned).
+    entry_order (csc): None when the caller's sparse matrix cannot carry
+    per-entry weights (not canonical CSC or CSR); otherwise the index into
+    the caller's ``A.data`` of each value passed (a slice when the order is
+    kept), so weights aligned with ``A.data`` can follow the values.
     """
 
-    __slots__ = ("kind", "m", "n", "ld", "dtype", "transposed", "data_ptr",
-                 "indptr_ptr", "indices_ptr", "index_dtype", "copied", "keep",
-                 "order_kept")
+    __slots__ = ("kind", "m", "n", "ld", "dtype", "data_ptr", "indptr_ptr",
+                 "indices_ptr", "index_dtype", "copied", "keep",
+                 "entry_order")
 
     def __init__(self, **kw):
         for slot in self.__slots__:
@@ -489,7 +487,7 @@ def _check_names(A, strict_names):
                       "error)", UserWarning, stacklevel=3)
 
 
-def _prepare_dense(A, keep_columns=False):
+def _prepare_dense(A):
     A = np.asarray(A)
     if A.ndim != 2:
         raise ValueError("nmfkit: A must be 2-dimensional, got shape %s"
@@ -505,22 +503,14 @@ def _prepare_dense(A, keep_columns=False):
                 s0 == item and s1 % item == 0 and s1 // item >= max(1, m)):
             ld = m if A.flags.f_contiguous else s1 // item
             return _Prepared(kind="dense", m=m, n=n, ld=max(1, ld), dtype=want,
-                             transposed=False, data_ptr=A.ctypes.data,
-                             copied=False, keep=(A,))
-        # Row-major: the column-major n × m transpose (unless the columns
-        # must stay the samples: then it is copied below).
-        if not keep_columns and (A.flags.c_contiguous or (
-                s1 == item and s0 % item == 0 and s0 // item >= max(1, n))):
-            ld = n if A.flags.c_contiguous else s0 // item
-            return _Prepared(kind="dense", m=n, n=m, ld=max(1, ld), dtype=want,
-                             transposed=True, data_ptr=A.ctypes.data,
-                             copied=False, keep=(A,))
+                             data_ptr=A.ctypes.data, copied=False, keep=(A,))
+    # Row-major or strided: one column-major copy (see the module docstring
+    # for why a row-major array is not factored as its transpose).
     copy = np.asfortranarray(A, dtype=want)
     if not copy.dtype.isnative:
         copy = copy.astype(copy.dtype.newbyteorder("="), order="F")
     return _Prepared(kind="dense", m=m, n=n, ld=max(1, m), dtype=want,
-                     transposed=False, data_ptr=copy.ctypes.data, copied=True,
-                     keep=(copy,))
+                     data_ptr=copy.ctypes.data, copied=True, keep=(copy,))
 
 
 def _native(x, dtype=None):
@@ -529,14 +519,23 @@ def _native(x, dtype=None):
     return np.require(x, dtype=dtype, requirements=["C", "A"])
 
 
-def _prepare_sparse(A, keep_columns=False):
+def _prepare_sparse(A):
     fmt = A.format
-    order_kept = fmt in ("csc", "csr") and bool(A.has_canonical_format)
-    if fmt not in ("csc", "csr") or (keep_columns and fmt == "csr"):
-        A = A.tocsc()
-        fmt = "csc"
-        order_kept = False
+    canonical = fmt in ("csc", "csr") and bool(A.has_canonical_format)
+    entry_order = slice(None) if canonical else None
     copied = False
+    if fmt != "csc":
+        if canonical:
+            # Where each of the caller's entries lands in the CSC (for
+            # weights aligned with A.data): convert their positions alike.
+            import scipy.sparse as sp
+            nnz = A.data.shape[0]
+            positions = sp.csr_matrix(
+                (np.arange(1, nnz + 1, dtype=np.int64), A.indices, A.indptr),
+                shape=A.shape).tocsc()
+            entry_order = positions.data - 1
+        A = A.tocsc()
+        copied = True
     if not A.has_canonical_format:
         # Duplicates mean their sum and indices must be sorted for the
         # library: canonicalise a copy, never the caller's matrix.
@@ -552,31 +551,24 @@ def _prepare_sparse(A, keep_columns=False):
     else:
         indices = _native(A.indices, np.int64)
     m, n = A.shape
-    transposed = fmt == "csr"
-    if transposed:  # CSR of A == CSC of A.T
-        m, n = n, m
     return _Prepared(kind="csc", m=m, n=n, ld=None, dtype=want,
-                     transposed=transposed, data_ptr=data.ctypes.data,
+                     data_ptr=data.ctypes.data,
                      indptr_ptr=indptr.ctypes.data,
                      indices_ptr=indices.ctypes.data,
                      index_dtype=indices.dtype, copied=copied,
-                     keep=(A, data, indptr, indices), order_kept=order_kept)
+                     keep=(A, data, indptr, indices), entry_order=entry_order)
 
 
-def _prepare(A, keep_columns=False):
-    """The arguments the library will be given for A (see _Prepared).
-
-    keep_columns: the columns of A must stay the library's columns (they are
-    the samples of a consensus, the smoothed side of nsNMF): a row-major
-    array is then copied to column-major and a CSR matrix converted to CSC
-    instead of being passed as the transpose.
+def _prepare(A):
+    """The arguments the library will be given for A (see _Prepared): A
+    itself, column-major or CSC, in place when it already is one.
 
     Internal, exposed for tests: it shows which inputs are passed without a
-    copy (``data_ptr`` is the caller's buffer) and which are transposed.
+    copy (``data_ptr`` is the caller's buffer).
     """
     if _is_sparse(A):
-        return _prepare_sparse(A, keep_columns)
-    return _prepare_dense(A, keep_columns)
+        return _prepare_sparse(A)
+    return _prepare_dense(A)
 
 
 # ------------------------------------------------------------------ result
@@ -643,17 +635,13 @@ def _int_in(name, value, lo, hi):
     return value
 
 
-def _user_factor(name, X, shape, dtype, transposed):
-    """A fresh, writable column-major buffer holding the user's factor X
-    (the caller's array is never modified): X itself, or Xᵀ when the library
-    sees the transposed problem (there W' = Hᵀ and H' = Wᵀ)."""
+def _user_factor(name, X, shape, dtype):
+    """A fresh, writable column-major copy of the user's factor X (the
+    caller's array is never modified)."""
     X = np.asarray(X)
     if X.shape != shape:
         raise NmfError(ERR_DIMENSION, "%s has shape %s, expected %s"
                        % (name, X.shape, shape))
-    if transposed:
-        # The library sees X.T in column-major order: X in row-major order.
-        return np.array(X, dtype=dtype, order="C").T
     return np.array(X, dtype=dtype, order="F")
 
 
@@ -722,31 +710,26 @@ def _set_float(opts, field, value, name=None):
 
 def _weights(weights, prep, shape):
     """Entry weights (nmf_options.weights) in the layout the library reads:
-    (array, leading dimension).  Dense A: an m × n array like A (when A is
-    factored as its transpose, the row-major copy of the weights is the
-    column-major transpose, as for A).  Sparse A: one weight per stored
-    entry, aligned with ``A.data``."""
+    (array, leading dimension).  Dense A: an m × n array like A.  Sparse A:
+    one weight per stored entry, aligned with ``A.data`` (put in the order
+    of the CSC the library reads)."""
     if prep.kind == "dense":
         w = np.asarray(weights)
         if w.shape != shape:
             raise NmfError(ERR_DIMENSION, "weights have shape %s, expected %s "
                            "(the shape of A)" % (w.shape, shape))
-        if prep.transposed:
-            w = np.ascontiguousarray(w, dtype=np.float64)
-        else:
-            w = np.asfortranarray(w, dtype=np.float64)
-        return w, max(1, prep.m)
-    if not prep.order_kept:
+        return np.asfortranarray(w, dtype=np.float64), max(1, prep.m)
+    if prep.entry_order is None:
         _raise_invalid(
             "weights of a sparse A are one per stored entry, aligned with "
-            "A.data: A must then be a CSC (or, for fit, CSR) matrix in "
+            "A.data: A must then be a CSC or CSR matrix in "
             "canonical format (sorted indices, no duplicates)")
     w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64).ravel())
     nnz = prep.keep[1].shape[0]
     if w.shape[0] != nnz:
         raise NmfError(ERR_DIMENSION, "weights have %d values, expected one "
                        "per stored entry of A (%d)" % (w.shape[0], nnz))
-    return w, 0
+    return np.ascontiguousarray(w[prep.entry_order]), 0
 
 
 def _fit_options(prep, loss="frobenius", solver="auto", init="random",
@@ -758,14 +741,12 @@ def _fit_options(prep, loss="frobenius", solver="auto", init="random",
                  hals_delta=None, sketch="auto", sketch_rank=0):
     """An nmf_options for the prepared input and the fit options (the
     keyword arguments documented in fit()), and the arrays it points to,
-    which must be kept alive for the call.  Options about W and H are
-    swapped when the library sees the transposed problem."""
+    which must be kept alive for the call."""
     lib = _load()
     opts = _Options()
     rc = lib.nmf_options_init(ctypes.byref(opts), ctypes.sizeof(opts))
     if rc != OK:
         raise NmfError(rc, lib.nmf_last_error_message().decode())
-    T = prep.transposed
     opts.loss = _choice("loss", loss)
     opts.solver = _choice("solver", solver)
     opts.init = _choice("init", init)
@@ -788,20 +769,13 @@ def _fit_options(prep, loss="frobenius", solver="auto", init="random",
     _set_float(opts, "ns_theta", ns_theta)
     opts.sketch = _named_choice("sketch", sketch, _SKETCH_NAMES)
     opts.sketch_rank = _int_in("sketch_rank", sketch_rank, -2 ** 63, 2 ** 63 - 1)
-    # On the transposed problem the roles of W and H are swapped.
-    pairs = (("l1_w", "l1_h", l1_w, l1_h), ("l2_w", "l2_h", l2_w, l2_h),
-             ("sparse_w", "sparse_h", sparse_w, sparse_h))
-    for fw, fh, vw, vh in pairs:
-        if T:
-            _set_float(opts, fw, vh, fh)
-            _set_float(opts, fh, vw, fw)
-        else:
-            _set_float(opts, fw, vw)
-            _set_float(opts, fh, vh)
+    for field, value in (("l1_w", l1_w), ("l1_h", l1_h), ("l2_w", l2_w),
+                         ("l2_h", l2_h), ("sparse_w", sparse_w),
+                         ("sparse_h", sparse_h)):
+        _set_float(opts, field, value)
     keep = []
     if weights is not None:
-        shape = (prep.n, prep.m) if T else (prep.m, prep.n)
-        w, ld = _weights(weights, prep, shape)
+        w, ld = _weights(weights, prep, (prep.m, prep.n))
         keep.append(w)
         opts.weights = w.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
         opts.weights_ld = ld
@@ -866,9 +840,9 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
     """Factor a non-negative matrix A ≈ W @ diag(d) @ H with rank k.
 
     A: a 2-d numpy array (float64 or float32; other real dtypes become
-       float64) or a scipy.sparse matrix.  Column-major arrays, row-major
-       arrays and CSC/CSR matrices are read in place (see the module
-       docstring).
+       float64) or a scipy.sparse matrix.  Column-major arrays and CSC
+       matrices are read in place, other layouts copied once; every layout
+       gives the same factors (see the module docstring).
     k: the factorization rank, 1 <= k <= min(A.shape).
     W, H: optional starting values (m × k, k × n); with fix_w / fix_h the
        factor is held fixed and the other one solved exactly (projection).
@@ -900,8 +874,7 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
        (SNMF/R is sparse_h = beta, l2_w = eta, solver="anls").
     ns_theta=0: nsNMF (Pascual-Montano et al. 2006), A ≈ W S H with
        S = (1 - ns_theta) I + ns_theta/k 11ᵀ; W is the sparse basis and the
-       H returned is S H.  A row-major array or CSR matrix is then copied
-       to column-major / CSC (the smoothing belongs to H's side).
+       H returned is S H.
     missing="none": "na" (NaN entries of a dense A are missing; "nan" is
        accepted as an alias) or "unstored" (entries a sparse A does not
        store are missing).  Missing entries are left out of the loss.
@@ -930,43 +903,30 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
     """
     _check_names(A, strict_names)
     lib = _load()
-    ns_theta = options.get("ns_theta")
-    prep = _prepare(A, keep_columns=bool(ns_theta))
+    prep = _prepare(A)
     k = _int_in("k", k, -2 ** 63, 2 ** 63 - 1)
-    T = prep.transposed
     opts, keep = _options_for(prep, "fit", options)
     if fix_w and W is None:
         _raise_invalid("fix_w=True needs a W to hold fixed")
     if fix_h and H is None:
         _raise_invalid("fix_h=True needs an H to hold fixed")
 
-    # Output buffers as the library sees them: Wl (ml × k), Hl (k × nl).
+    # Output buffers, column-major: Wl (m × k), Hl (k × n).
     ml, nl, dtype = prep.m, prep.n, prep.dtype
-    m, n = (nl, ml) if T else (ml, nl)
     if not 1 <= k <= max(1, min(ml, nl)) or ml <= 0 or nl <= 0:
         k_alloc = 1  # the library reports the error; keep buffers tiny
     else:
         k_alloc = k
-    user_w = user_h = None
     if W is not None:
-        user_w = _user_factor("W", W, (m, k), dtype, T)
-    if H is not None:
-        user_h = _user_factor("H", H, (k, n), dtype, T)
-    if T:
-        # Aᵀ ≈ W' diag(d) H' with W' = Hᵀ (n × k) and H' = Wᵀ (k × m).
-        Wl = user_h if user_h is not None else np.zeros(
-            (ml, k_alloc), dtype=dtype, order="F")
-        Hl = user_w if user_w is not None else np.zeros(
-            (k_alloc, nl), dtype=dtype, order="F")
-        opts.user_w, opts.user_h = int(H is not None), int(W is not None)
-        opts.fix_w, opts.fix_h = int(bool(fix_h)), int(bool(fix_w))
+        Wl = _user_factor("W", W, (ml, k), dtype)
     else:
-        Wl = user_w if user_w is not None else np.zeros(
-            (ml, k_alloc), dtype=dtype, order="F")
-        Hl = user_h if user_h is not None else np.zeros(
-            (k_alloc, nl), dtype=dtype, order="F")
-        opts.user_w, opts.user_h = int(W is not None), int(H is not None)
-        opts.fix_w, opts.fix_h = int(bool(fix_w)), int(bool(fix_h))
+        Wl = np.zeros((ml, k_alloc), dtype=dtype, order="F")
+    if H is not None:
+        Hl = _user_factor("H", H, (k, nl), dtype)
+    else:
+        Hl = np.zeros((k_alloc, nl), dtype=dtype, order="F")
+    opts.user_w, opts.user_h = int(W is not None), int(H is not None)
+    opts.fix_w, opts.fix_h = int(bool(fix_w)), int(bool(fix_h))
     d = np.zeros(k_alloc, dtype=dtype)
     assert Wl.flags.f_contiguous and Hl.flags.f_contiguous
 
@@ -998,14 +958,10 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
     _show_notice(lib)
     hook.reraise()
     if rc < 0:
-        if T and detail:
-            detail += (" (A was factored as its transpose, so rows and "
-                       "columns, m and n, W and H are swapped in this message)")
         raise NmfError(rc, detail)
 
-    W_out, H_out = (Hl.T, Wl.T) if T else (Wl, Hl)
     return FitResult(
-        W=W_out, d=d, H=H_out, iterations=int(res.iterations),
+        W=Wl, d=d, H=Hl, iterations=int(res.iterations),
         loss=float(res.loss), rel_error=float(res.rel_error),
         stop_reason=_STOP_REASONS.get(res.stop_reason, str(res.stop_reason)),
         loss_history=history[:res.history_length].copy(),
@@ -1197,7 +1153,7 @@ def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
     """
     _check_names(A, strict_names)
     lib = _load()
-    prep = _prepare(A, keep_columns=True)
+    prep = _prepare(A)
     k = _int_in("k", k, -2 ** 63, 2 ** 63 - 1)
     nrun = _int_in("nrun", nrun, -2 ** 63, 2 ** 63 - 1)
     opts, keep, hook = _multistart_options(prep, "consensus", seed, progress,
@@ -1297,7 +1253,7 @@ def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
     """
     _check_names(A, strict_names)
     lib = _load()
-    prep = _prepare(A, keep_columns=True)
+    prep = _prepare(A)
     r = _ranks(ranks)
     sopts = _SurveyOptions()
     _check(lib.nmf_survey_options_init(ctypes.byref(sopts),
@@ -1386,7 +1342,7 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
     """
     _check_names(A, strict_names)
     lib = _load()
-    prep = _prepare(A, keep_columns=True)
+    prep = _prepare(A)
     r = _ranks(ranks)
     bopts = _BicvOptions()
     _check(lib.nmf_bicv_options_init(ctypes.byref(bopts),

@@ -109,8 +109,6 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
     lib = _lib()
     if _nk._is_sparse(A):
         shape = A.shape
-        # A symmetric A is its own transpose: a CSR matrix or a row-major
-        # array is passed as it is (the library then sees Aᵀ).
         prep = _nk._prepare_sparse(A)
     else:
         arr = np.asarray(A)
@@ -147,13 +145,9 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
                 n, prep.indptr_ptr, prep.indices_ptr, prep.data_ptr, k,
                 H.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
-    transposed = prep.transposed
     del prep, keep
     hook.reraise()
     if rc < 0:
-        if transposed and "not symmetric" in detail:
-            detail += (" (A was read as its transpose: the two values named "
-                       "are swapped)")
         raise _nk.NmfError(rc, detail)
     return SymNMFResult(
         H=H, iterations=int(res.iterations), loss=float(res.loss),

@@ -325,15 +325,13 @@ class TestLayouts(unittest.TestCase):
         A = np.asfortranarray(self.A)
         p = nmfkit._prepare(A)
         self.assertEqual(p.data_ptr, A.ctypes.data)
-        self.assertEqual((p.m, p.n, p.ld, p.transposed, p.copied),
-                         (30, 24, 30, False, False))
+        self.assertEqual((p.m, p.n, p.ld, p.copied), (30, 24, 30, False))
 
-    def test_c_order_is_passed_in_place_as_the_transpose(self):
+    def test_c_order_is_copied_to_column_major_not_transposed(self):
         A = np.ascontiguousarray(self.A)
         p = nmfkit._prepare(A)
-        self.assertEqual(p.data_ptr, A.ctypes.data)
-        self.assertEqual((p.m, p.n, p.ld, p.transposed, p.copied),
-                         (24, 30, 24, True, False))
+        self.assertNotEqual(p.data_ptr, A.ctypes.data)
+        self.assertEqual((p.m, p.n, p.ld, p.copied), (30, 24, 30, True))
 
     def test_solver_names_round_trip(self):
         # The result names the solver used; auto resolves to HALS (nmf.h).
@@ -358,26 +356,24 @@ class TestLayouts(unittest.TestCase):
         big = np.asfortranarray(np.vstack([self.A, -np.ones((5, 24))]))
         A = big[:30]  # column-major with lda = 35; the padding is negative
         p = nmfkit._prepare(A)
-        self.assertEqual((p.data_ptr, p.ld, p.copied, p.transposed),
-                         (A.ctypes.data, 35, False, False))
+        self.assertEqual((p.data_ptr, p.ld, p.copied),
+                         (A.ctypes.data, 35, False))
         assert_identical(self, nmfkit.fit(A, 3),
                          nmfkit.fit(np.asfortranarray(A), 3))
 
-    def test_row_major_slice_uses_the_leading_dimension(self):
+    def test_row_major_slice_is_copied(self):
         big = np.ascontiguousarray(np.hstack([self.A, -np.ones((30, 4))]))
-        A = big[:, :24]  # row-major with row stride 28
+        A = big[:, :24]  # row-major with row stride 28; the padding is negative
         p = nmfkit._prepare(A)
-        self.assertEqual((p.data_ptr, p.ld, p.copied, p.transposed),
-                         (A.ctypes.data, 28, False, True))
+        self.assertEqual((p.ld, p.copied), (30, True))
         assert_identical(self, nmfkit.fit(A, 3),
-                         nmfkit.fit(np.ascontiguousarray(A), 3))
+                         nmfkit.fit(np.asfortranarray(A), 3))
 
     def test_non_contiguous_input_is_copied_to_fortran_order(self):
         big = np.asfortranarray(np.kron(self.A, np.ones((2, 2))))
         A = big[::2, ::2]
         p = nmfkit._prepare(A)
         self.assertTrue(p.copied)
-        self.assertFalse(p.transposed)
         assert_identical(self, nmfkit.fit(A, 3),
                          nmfkit.fit(np.asfortranarray(A), 3))
 
@@ -406,9 +402,9 @@ class TestLayouts(unittest.TestCase):
             np.testing.assert_allclose(fit.W, self.W0, rtol=0, atol=1e-10)
         self.assertTrue(np.array_equal(W0, self.W0), "caller's W modified")
 
-    def test_penalties_follow_W_and_H_through_the_transpose(self):
-        # Projection with an L1 penalty on H has a unique solution; on the
-        # row-major path the binding must move l1_h to the library's W side.
+    def test_penalties_stay_on_their_factor_in_both_layouts(self):
+        # Projection with an L1 penalty on H has a unique solution, the same
+        # for a row-major A.
         A = noisy(30, 24, 3)
         F, C = np.asfortranarray(A), np.ascontiguousarray(A)
         W = self.W0 / self.W0.sum(axis=0)
@@ -451,8 +447,10 @@ class TestFloat32(unittest.TestCase):
     def test_float32_row_major(self):
         A = np.ascontiguousarray(noisy(40, 30, 3), dtype=np.float32)
         p = nmfkit._prepare(A)
-        self.assertTrue(p.transposed and not p.copied)
+        self.assertEqual((p.dtype, p.copied), (np.float32, True))
         f = nmfkit.fit(A, 3, maxit=300)
+        assert_identical(self, f, nmfkit.fit(np.asfortranarray(A), 3,
+                                             maxit=300))
         self.assertEqual(f.W.shape, (40, 3))
         assert_canonical(self, f, tol=1e-5)
         self.assertLess(f.rel_error, 0.05)
@@ -474,8 +472,8 @@ class TestSparse(unittest.TestCase):
         S.indices = S.indices.astype(np.int64)
         S.indptr = S.indptr.astype(np.int64)
         p = nmfkit._prepare(S)
-        self.assertEqual((p.kind, p.m, p.n, p.transposed, p.copied),
-                         ("csc", 40, 30, False, False))
+        self.assertEqual((p.kind, p.m, p.n, p.copied),
+                         ("csc", 40, 30, False))
         self.assertEqual((p.data_ptr, p.indices_ptr, p.indptr_ptr),
                          (S.data.ctypes.data, S.indices.ctypes.data,
                           S.indptr.ctypes.data))
@@ -490,13 +488,10 @@ class TestSparse(unittest.TestCase):
                           np.int32))
         self.assertNotEqual(p.indptr_ptr, S.indptr.ctypes.data)
 
-    def test_csr_is_the_csc_of_the_transpose(self):
+    def test_csr_is_converted_to_csc_not_transposed(self):
         S = sp.csr_matrix(self.A)
         p = nmfkit._prepare(S)
-        self.assertEqual((p.kind, p.m, p.n, p.transposed, p.copied),
-                         ("csc", 30, 40, True, False))
-        self.assertEqual((p.data_ptr, p.indices_ptr),
-                         (S.data.ctypes.data, S.indices.ctypes.data))
+        self.assertEqual((p.kind, p.m, p.n, p.copied), ("csc", 40, 30, True))
 
     def test_sparse_and_dense_give_the_same_factors(self):
         F = np.asfortranarray(self.A)
@@ -508,13 +503,32 @@ class TestSparse(unittest.TestCase):
         f64 = self.fit(csc64)
         self.assertLess(fF.rel_error, 1e-6)
         assert_canonical(self, csc)
-        assert_canonical(self, csr)
-        # Same orientation: the same computation up to summation order.
+        # The same computation up to summation order.
         self.assertLess(factors_diff(csc, fF), 1e-10)
         self.assertLess(factors_diff(f64, fF), 1e-10)
-        self.assertLess(factors_diff(csr, fC), 1e-10)
-        # Transposed orientation: the same unique optimum.
-        self.assertLess(factors_diff(csr, fF), 1e-8)
+        # The same matrix in another layout: the same computation.
+        assert_identical(self, fC, fF)
+        assert_identical(self, csr, csc)
+
+    def test_five_layouts_give_identical_factors_for_each_loss(self):
+        # The same matrix and seed give the same W, d and H, bit for bit,
+        # whether it is dense column- or row-major, CSC, CSR or COO, for
+        # the Frobenius loss and for KL (whose sparse and dense paths share
+        # an update rule); the fits must have iterated for this to mean
+        # anything.
+        A = noisy(40, 30, 3, seed=9)
+        A[A < 0.25] = 0
+        layouts = (np.asfortranarray(A), np.ascontiguousarray(A),
+                   sp.csc_matrix(A), sp.csr_matrix(A), sp.coo_matrix(A))
+        for loss in ("frobenius", "kl"):
+            fits = [nmfkit.fit(X, 3, loss=loss, seed=11, maxit=60, tol=0)
+                    for X in layouts]
+            self.assertEqual(fits[0].iterations, 60)
+            # dense and sparse: the same computation, summation order aside
+            self.assertLess(factors_diff(fits[2], fits[0]), 1e-10, loss)
+            assert_identical(self, fits[1], fits[0])
+            assert_identical(self, fits[3], fits[2])
+            assert_identical(self, fits[4], fits[2])
 
     def test_other_formats_are_converted(self):
         ref = nmfkit.fit(sp.csc_matrix(self.A), 3)
@@ -596,11 +610,30 @@ class TestErrors(unittest.TestCase):
             A[3, 4] = np.inf
             self.assertNmfError(nmfkit.ERR_NOT_FINITE, None, A, 2)
 
-    def test_transposed_error_says_so(self):
-        A = np.ascontiguousarray(self.A)
-        A[0, 0] = -1
-        e = self.assertNmfError(nmfkit.ERR_NEGATIVE, "negative", A, 2)
-        self.assertIn("transpose", e.detail)
+    def test_errors_name_the_users_rows_and_columns_in_every_layout(self):
+        # B[7, 3] < 0 is the entry at row 8, column 4 (the library counts
+        # from 1) whatever the layout, and no message speaks of a transpose.
+        B = np.ascontiguousarray(self.A)
+        B[7, 3] = -1
+        layouts = [B, np.asfortranarray(B)]
+        if sp is not None:
+            layouts += [sp.csr_matrix(B), sp.csc_matrix(B), sp.coo_matrix(B)]
+        details = set()
+        for X in layouts:
+            e = self.assertNmfError(nmfkit.ERR_NEGATIVE, "negative", X, 2)
+            self.assertNotIn("transpose", e.detail)
+            details.add(e.detail)
+        self.assertEqual(len(details), 1, details)
+        self.assertIn("row 8", e.detail)
+        self.assertIn("column 4", e.detail)
+        C = np.ascontiguousarray(self.A)
+        for kw in ({"k": 0}, {"k": 2, "maxit": -1}, {"k": 16}):
+            with self.assertRaises(nmfkit.NmfError) as cm:
+                nmfkit.fit(C, **kw)
+            self.assertNotIn("transpose", cm.exception.detail)
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(C, 16)
+        self.assertIn("min(m, n) = 15", cm.exception.detail)
 
     def test_rank(self):
         self.assertNmfError(nmfkit.ERR_RANK, None, self.A, 0)
@@ -817,7 +850,7 @@ class TestFork(unittest.TestCase):
 
 class TestFitOptions(unittest.TestCase):
     """The nmf_options fields beyond the basic ones reach the library, on
-    both layouts (the row-major one is the transposed problem)."""
+    both layouts."""
 
     def test_missing_is_named_na_and_nan_is_an_alias(self):
         A = noisy(30, 20, 3)
@@ -833,9 +866,8 @@ class TestFitOptions(unittest.TestCase):
     def test_zero_weights_are_missing_entries_in_both_layouts(self):
         # nmf.h: weight 0 = missing.  The column-major fit with weights is
         # the fit with those entries missing, whatever their values; the
-        # projection onto a fixed W (a unique solution) is the same on the
-        # row-major path, where weights in the wrong layout would drop
-        # other entries.
+        # projection onto a fixed W (a unique solution) is the same for a
+        # row-major A and row-major weights.
         A = noisy(30, 20, 3)
         rng = np.random.default_rng(7)
         mask = rng.random(A.shape) > 0.15
@@ -863,8 +895,9 @@ class TestFitOptions(unittest.TestCase):
     def test_sparse_weights_follow_the_stored_entries(self):
         # One weight per stored entry, aligned with A.data: a zero weight
         # makes that stored entry missing.  The projection onto a fixed W
-        # is then the dense one with NaN there, for CSC and for CSR (the
-        # transpose, whose data are in row-major order).
+        # is then the dense one with NaN there, for CSC and for CSR (whose
+        # data are in row-major order: the weights must follow them into
+        # the CSC the library reads).
         A = noisy(30, 20, 3)
         A[A < 0.3] = 0
         S = sp.csc_matrix(A)
@@ -916,10 +949,10 @@ class TestFitOptions(unittest.TestCase):
             nmfkit.fit(A, 4, extrapolate=True)
         self.assertIn("extrapolate", str(cm.exception))
 
-    def test_sparse_h_follows_H_through_the_transpose(self):
+    def test_sparse_h_stays_on_H_in_both_layouts(self):
         # Projection onto a fixed W with Kim & Park's sparse_h penalty has a
-        # unique solution: both layouts must give it (on the row-major path
-        # sparse_h is the library's sparse_w), and it is not the plain one.
+        # unique solution: both layouts must give it, and it is not the
+        # plain one.
         A = noisy(30, 24, 3)
         W = planted(30, 24, 3)[1]
         W = W / W.sum(axis=0)
@@ -929,13 +962,13 @@ class TestFitOptions(unittest.TestCase):
         fC = nmfkit.fit(C, 3, W=W, fix_w=True, sparse_h=2.0)
         self.assertGreater(np.abs(fF.H - plain.H).max(), 1e-3)
         np.testing.assert_allclose(fC.H, fF.H, rtol=0, atol=1e-10)
-        # The same through sparse_w on the transposed problem.
+        # The same through sparse_w on the transposed matrix.
         gT = nmfkit.fit(F.T, 3, H=W.T, fix_h=True, sparse_w=2.0)
         np.testing.assert_allclose(gT.W, fF.H.T, rtol=0, atol=1e-10)
 
     def test_ns_theta_keeps_the_smoothing_on_H_in_both_layouts(self):
-        # nsNMF returns the sparse basis W and S H: a row-major A is copied
-        # (not transposed, which would smooth W instead): the same fit.
+        # nsNMF returns the sparse basis W and S H: a row-major A gives the
+        # same fit (a transposed problem would smooth W instead).
         A = noisy(40, 25, 3)
         fF = nmfkit.fit(np.asfortranarray(A), 3, ns_theta=0.5, maxit=50)
         fC = nmfkit.fit(np.ascontiguousarray(A), 3, ns_theta=0.5, maxit=50)
@@ -963,7 +996,7 @@ class TestFitOptions(unittest.TestCase):
         self.assertEqual(on.iterations, 5)
         off = nmfkit.fit(A, 3, sketch=False, maxit=5, tol=0)
         self.assertEqual((off.sketch_rank, off.sketch_iterations), (0, 0))
-        # A C-order array is fitted transposed: the sketch is used all the same.
+        # A C-order array is the same problem: the sketch is used all the same.
         t = nmfkit.fit(np.ascontiguousarray(A), 3, sketch="on", maxit=5)
         self.assertEqual(t.sketch_rank, 13)
         with self.assertRaises(nmfkit.NmfError) as cm:
@@ -1147,8 +1180,7 @@ class TestConsensus(unittest.TestCase):
                          (k, c.cophenetic, c.best_run))
 
     def test_layouts_give_the_same_consensus(self):
-        # The columns are the samples whatever the layout: a row-major
-        # array is copied, not factored as its transpose.
+        # The columns are the samples whatever the layout.
         A, groups = grouped()
         ref = nmfkit.consensus(A, 3, 5, seed=2, **self.kw)
         self.assertTrue(same_partition(ref.membership, groups))
