@@ -22,6 +22,10 @@ the columns of A:
   suggested rank;
 * :func:`feature_scores`, :func:`select_features` — metagene markers of a
   basis W (Kim & Park 2007, or max contribution).
+* :class:`NMF` — a scikit-learn estimator (``fit``, ``transform``,
+  ``components_``, ...) with scikit-learn's parameters and objective,
+  samples being the rows of X there as scikit-learn has them; imported on
+  first use, it needs scikit-learn.
 
 Networks: :func:`symnmf` — symmetric NMF A ≈ H Hᵀ of an adjacency or
 similarity matrix (numpy or scipy.sparse), with ``communities`` and
@@ -96,7 +100,7 @@ import numpy as np
 __all__ = ["fit", "FitResult", "NmfError", "library_path", "library_version",
            "constant", "consensus", "ConsensusResult", "rank_survey",
            "SurveyResult", "bicv", "BicvResult", "feature_scores",
-           "select_features", "run_seed"]
+           "select_features", "run_seed", "NMF"]
 
 # --------------------------------------------------------------- constants
 # Pinned by the ABI (nmf.h); the test suite checks them against
@@ -1431,6 +1435,18 @@ def select_features(W, method="kim"):
                                    component.ctypes.data,
                                    ctypes.byref(count)))
     return component
+
+
+# ---------------------------------------------------- scikit-learn estimator
+
+def __getattr__(name):
+    """nmfkit.NMF, the scikit-learn estimator, is imported on first use so
+    that ``import nmfkit`` needs neither scikit-learn nor its import time."""
+    if name == "NMF":
+        from _nmfkit_sklearn import NMF
+        globals()["NMF"] = NMF
+        return NMF
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 # Symmetric NMF for networks (A ≈ H Hᵀ) lives in its own module.

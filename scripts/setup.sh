@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libopenblas-dev liblapack-dev zlib1g-dev
   libgtest-dev
-  python3 python3-numpy python3-scipy
+  python3 python3-numpy python3-scipy python3-sklearn
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix r-cran-igraph
   r-bioc-biobase r-bioc-summarizedexperiment
   r-cran-cluster r-cran-nmf r-cran-rcpparmadillo r-bioc-singlecellexperiment
