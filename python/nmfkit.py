@@ -32,7 +32,9 @@ similarity matrix (numpy or scipy.sparse), with ``communities`` and
 ``score(pairs)`` (module nmfkit_symnmf.py, imported here).
 
 The library is found, in this order, at the path in the environment variable
-``NMFKIT_LIBRARY``, next to this module (``libnmf.so``), or by
+``NMFKIT_LIBRARY``, next to this module (``libnmf.so``: a copy bundled by
+``NMFKIT_BUNDLE_LIBRARY=/abs/path/libnmf.so pip install ./python``, or the
+link ``cmake --install`` puts there), or by
 ``ctypes.util.find_library("nmf")``.
 
 The library factors A itself, whatever its memory layout, so the same

@@ -14,6 +14,7 @@ PACKAGES=(
   libopenblas-dev liblapack-dev zlib1g-dev
   libgtest-dev
   python3 python3-numpy python3-scipy python3-sklearn
+  python3-setuptools python3-wheel python3-pip python3-venv
   r-base-dev r-cran-rcpp r-cran-testthat r-cran-matrix r-cran-igraph
   r-bioc-biobase r-bioc-summarizedexperiment
   r-cran-cluster r-cran-nmf r-cran-rcpparmadillo r-bioc-singlecellexperiment

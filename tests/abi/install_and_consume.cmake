@@ -89,3 +89,26 @@ if(EXPECT_MPI)
   pc_build(${WORK_DIR}/pc_mpi ${CONSUMER_SRC}/mpi_main.c "" "" --cflags --libs nmf_mpi)
   run_consumer(pc_mpi ${MPIEXEC} -n 2 --oversubscribe ${WORK_DIR}/pc_mpi)
 endif()
+# The Python package cmake --install put into the prefix: imported from
+# there with no NMFKIT_LIBRARY and no LD_LIBRARY_PATH, it loads the
+# prefix's libnmf through the link beside it and fits a matrix.
+if(PYTHON AND PYTHON_DIR)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=NMFKIT_LIBRARY
+    --unset=LD_LIBRARY_PATH PYTHONPATH=${prefix}/${PYTHON_DIR}
+    PYTHONDONTWRITEBYTECODE=1
+    ${PYTHON} -c [=[
+import os, sys, numpy as np, nmfkit
+prefix = os.path.realpath(sys.argv[1])
+rng = np.random.default_rng(0)
+A = rng.random((30, 3)) @ rng.random((3, 20)) + 0.05 * rng.random((30, 20))
+fit = nmfkit.fit(A, 3, tol=0, maxit=500)
+assert os.path.realpath(nmfkit.__file__).startswith(prefix), nmfkit.__file__
+assert os.path.realpath(nmfkit.library_path).startswith(prefix), nmfkit.library_path
+err = np.linalg.norm(A - fit.fitted()) / np.linalg.norm(A)
+assert abs(err - fit.rel_error) < 1e-9 and 0 < err < 0.1, (err, fit.rel_error)
+print("python rel_error", err)
+]=] ${prefix} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "rel_error")
+    message(FATAL_ERROR "the installed Python package failed (${rc}): ${out}${err}")
+  endif()
+endif()
