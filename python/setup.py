@@ -1,7 +1,7 @@
 """Build hook of the nmfkit package (the metadata is in pyproject.toml).
 
 NMFKIT_BUNDLE_LIBRARY=/absolute/path/to/libnmf.so copies that library (symlinks
-resolved) into the package as libnmf.so, next to nmfkit.py, where nmfkit
+resolved) into the package as nmfkit/libnmf.so, where nmfkit
 looks for it after $NMFKIT_LIBRARY; the wheel is then tagged for this
 platform, since it holds a compiled library."""
 import os
@@ -22,7 +22,8 @@ class BuildWithLibrary(build_py):
                 raise SystemExit("nmfkit: NMFKIT_BUNDLE_LIBRARY=%s is not a "
                                  "file (give an absolute path: the build "
                                  "runs in %s)" % (BUNDLE, os.getcwd()))
-            self.copy_file(source, os.path.join(self.build_lib, "libnmf.so"))
+            self.copy_file(source, os.path.join(self.build_lib, "nmfkit",
+                                                "libnmf.so"))
 
 
 class MaybeBinary(Distribution):
@@ -30,5 +31,5 @@ class MaybeBinary(Distribution):
         return bool(BUNDLE)
 
 
-setup(py_modules=["nmfkit", "_nmfkit_sklearn"],
+setup(packages=["nmfkit"],
       cmdclass={"build_py": BuildWithLibrary}, distclass=MaybeBinary)

@@ -91,7 +91,7 @@ if(EXPECT_MPI)
 endif()
 # The Python package cmake --install put into the prefix: imported from
 # there with no NMFKIT_LIBRARY and no LD_LIBRARY_PATH, it loads the
-# prefix's libnmf through the link beside it and fits a matrix.
+# prefix's libnmf through the link in the package and fits a matrix.
 if(PYTHON AND PYTHON_DIR)
   execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=NMFKIT_LIBRARY
     --unset=LD_LIBRARY_PATH PYTHONPATH=${prefix}/${PYTHON_DIR}

@@ -22,17 +22,17 @@ env = dict(os.environ, NMFKIT_BUNDLE_LIBRARY=os.path.abspath(library),
 subprocess.run([sys.executable, "-m", "pip", "install", "--no-build-isolation",
                 "--no-index", "--no-deps", "--target", site, src],
                env=env, check=True)
-bundled = os.path.join(site, "libnmf.so")
+bundled = os.path.join(site, "nmfkit", "libnmf.so")
 assert os.path.isfile(bundled) and not os.path.islink(bundled), bundled
 
 check = r"""
 import os, sys, numpy as np, nmfkit
-site = os.path.realpath(sys.argv[1])
-assert os.path.dirname(os.path.realpath(nmfkit.__file__)) == site, nmfkit.__file__
+package = os.path.join(os.path.realpath(sys.argv[1]), "nmfkit")
+assert os.path.dirname(os.path.realpath(nmfkit.__file__)) == package, nmfkit.__file__
 rng = np.random.default_rng(0)
 A = rng.random((40, 3)) @ rng.random((3, 25)) + 0.05 * rng.random((40, 25))
 fit = nmfkit.fit(A, 3, tol=0, maxit=500)
-assert os.path.realpath(nmfkit.library_path) == os.path.join(site, "libnmf.so")
+assert os.path.realpath(nmfkit.library_path) == os.path.join(package, "libnmf.so")
 err = np.linalg.norm(A - fit.fitted()) / np.linalg.norm(A)
 assert abs(err - fit.rel_error) < 1e-9 and 0 < err < 0.1, (err, fit.rel_error)
 print("installed nmfkit", nmfkit.library_version(), "rel_error", err)

@@ -11,7 +11,8 @@ from sklearn.base import (BaseEstimator, ClassNamePrefixFeaturesOutMixin,
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-import nmfkit
+from ._library import NmfError
+from .fit import fit
 
 _BETA_NAMES = {"frobenius": 2.0, "kullback-leibler": 1.0,
                "itakura-saito": 0.0}
@@ -282,8 +283,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _call(X, k, **kw):
         """nmfkit.fit, its errors as ValueError (scikit-learn's type)."""
         try:
-            return nmfkit.fit(X, k, **kw)
-        except nmfkit.NmfError as e:
+            return fit(X, k, **kw)
+        except NmfError as e:
             raise ValueError(str(e)) from e
         except TypeError as e:
             raise ValueError(str(e)) from e

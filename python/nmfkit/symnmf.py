@@ -8,7 +8,9 @@ import ctypes
 
 import numpy as np
 
-import nmfkit as _nk
+from ._library import ERR_DIMENSION, NmfError, _Options, _STOP_REASONS, _load
+from .fit import _ProgressHook, _SOLVER_NAMES, _int_in, _options_for
+from ._inputs import _is_sparse, _prepare_dense, _prepare_sparse
 
 
 class _SymResult(ctypes.Structure):
@@ -32,10 +34,10 @@ _declared = []
 
 
 def _lib():
-    lib = _nk._load()
+    lib = _load()
     if not _declared:
         vp, i64 = ctypes.c_void_p, ctypes.c_int64
-        opts, res = ctypes.POINTER(_nk._Options), ctypes.POINTER(_SymResult)
+        opts, res = ctypes.POINTER(_Options), ctypes.POINTER(_SymResult)
         lib.nmf_symfit_result_init.restype = ctypes.c_int32
         lib.nmf_symfit_result_init.argtypes = [res, ctypes.c_size_t]
         for s in ("d", "f"):
@@ -107,22 +109,22 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
     Method: Kuang, Ding & Park (SDM 2012), see nmf.h.
     """
     lib = _lib()
-    if _nk._is_sparse(A):
+    if _is_sparse(A):
         shape = A.shape
-        prep = _nk._prepare_sparse(A)
+        prep = _prepare_sparse(A)
     else:
         arr = np.asarray(A)
         shape = arr.shape
         if arr.ndim != 2:
             raise ValueError("nmfkit: A must be 2-dimensional, got shape %s"
                              % (shape,))
-        prep = _nk._prepare_dense(arr)
+        prep = _prepare_dense(arr)
     if len(shape) != 2 or shape[0] != shape[1]:
-        raise _nk.NmfError(_nk.ERR_DIMENSION, "A has shape %s: symmetric NMF "
+        raise NmfError(ERR_DIMENSION, "A has shape %s: symmetric NMF "
                            "needs a square matrix" % (shape,))
     n = shape[0]
-    k = _nk._int_in("k", k, -2 ** 63, 2 ** 63 - 1)
-    opts, keep = _nk._options_for(prep, "symnmf", dict(
+    k = _int_in("k", k, -2 ** 63, 2 ** 63 - 1)
+    opts, keep = _options_for(prep, "symnmf", dict(
         solver=solver, seed=seed, maxit=maxit, tol=tol, threads=threads))
     k_alloc = k if 1 <= k <= n else 1
     H = np.zeros((n, k_alloc), dtype=prep.dtype, order="F")
@@ -131,7 +133,7 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
     lib.nmf_symfit_result_init(ctypes.byref(res), ctypes.sizeof(res))
     res.loss_history = history.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
     res.loss_history_capacity = history.shape[0]
-    hook = _nk._ProgressHook(progress)
+    hook = _ProgressHook(progress)
     opts.progress = hook.callback
     s = "d" if prep.dtype == np.float64 else "f"
     with hook:
@@ -148,13 +150,13 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
     del prep, keep
     hook.reraise()
     if rc < 0:
-        raise _nk.NmfError(rc, detail)
+        raise NmfError(rc, detail)
     return SymNMFResult(
         H=H, iterations=int(res.iterations), loss=float(res.loss),
         rel_error=float(res.rel_error), gap=float(res.gap),
         isolated=int(res.isolated), alpha=float(res.alpha),
-        stop_reason=_nk._STOP_REASONS.get(res.stop_reason,
+        stop_reason=_STOP_REASONS.get(res.stop_reason,
                                           str(res.stop_reason)),
-        solver=_nk._SOLVER_NAMES.get(res.solver, str(res.solver)),
+        solver=_SOLVER_NAMES.get(res.solver, str(res.solver)),
         loss_history=history[:res.history_length].copy(),
         seconds=float(res.seconds))

@@ -1,0 +1,418 @@
+"""nmfkit.fit: one factorization, its options and progress callback."""
+
+import ctypes
+import signal
+import threading
+
+import numpy as np
+
+from ._inputs import _check_names, _prepare
+from ._library import (_show_notice, ERR_DIMENSION, OK, _INT32_MAX, _INT32_MIN,
+                       _MAX_HISTORY, _Options, _PROGRESS_FN, _Result,
+                       _STOP_REASONS, NmfError, _load, _raise_invalid,
+                       constant, library_version)
+
+# ------------------------------------------------------------------ result
+
+class FitResult:
+    """The factorization A ≈ W @ diag(d) @ H and how it was reached.
+
+    W (m × k), d (k,), H (k × n): numpy arrays of A's float type, canonical
+    unless a factor was fixed (columns of W and rows of H sum to 1,
+    components ordered by d, largest first).  iterations, loss (the penalised
+    objective 1/2 ||A - WH||² + penalties), rel_error (||A - WH|| / ||A||),
+    stop_reason ("none", "maxit", "tol", "cancelled" or "exact"),
+    loss_history (the loss after each iteration), solver, init and
+    extrapolation ("on" or "off": what the library actually used),
+    restarts (extrapolation steps undone), sketch_rank and
+    sketch_iterations (the warm start on a sketch of A: its rank, 0 when
+    none was used, and its iterations, not counted in iterations), seconds
+    (wall-clock time of the fit).
+    """
+
+    __slots__ = ("W", "d", "H", "iterations", "loss", "rel_error",
+                 "stop_reason", "loss_history", "solver", "init",
+                 "extrapolation", "restarts", "sketch_rank",
+                 "sketch_iterations", "seconds")
+
+    def __init__(self, **kw):
+        for slot in self.__slots__:
+            setattr(self, slot, kw[slot])
+
+    def fitted(self):
+        """The low-rank approximation W @ diag(d) @ H (a dense array)."""
+        return (self.W * self.d) @ self.H
+
+    def __repr__(self):
+        return ("FitResult(k=%d, shape=%s, iterations=%d, rel_error=%.4g, "
+                "stop_reason=%r)" % (self.d.shape[0],
+                                     (self.W.shape[0], self.H.shape[1]),
+                                     self.iterations, self.rel_error,
+                                     self.stop_reason))
+
+
+# --------------------------------------------------------------------- fit
+
+def _choice(kind, value):
+    """A loss/solver/init name as its nmf.h constant (NMF_<KIND>_<NAME>)."""
+    if not isinstance(value, str):
+        raise TypeError("nmfkit: %s must be a string, got %r" % (kind, value))
+    code = constant("NMF_%s_%s" % (kind.upper(), value.upper()))
+    if code is None:
+        _raise_invalid("unknown %s %r (libnmf %s has no NMF_%s_%s)"
+                       % (kind, value, library_version(), kind.upper(),
+                          value.upper()))
+    return code
+
+
+def _int_in(name, value, lo, hi):
+    try:
+        value = int(value.__index__())
+    except AttributeError:
+        raise TypeError("nmfkit: %s must be an integer, got %r"
+                        % (name, value)) from None
+    if not lo <= value <= hi:
+        _raise_invalid("%s = %d is outside [%d, %d]" % (name, value, lo, hi))
+    return value
+
+
+def _user_factor(name, X, shape, dtype):
+    """A fresh, writable column-major copy of the user's factor X (the
+    caller's array is never modified)."""
+    X = np.asarray(X)
+    if X.shape != shape:
+        raise NmfError(ERR_DIMENSION, "%s has shape %s, expected %s"
+                       % (name, X.shape, shape))
+    return np.array(X, dtype=dtype, order="F")
+
+
+class _SigintToFlag:
+    """During a fit, turn Ctrl-C into a flag the progress callback reads.
+
+    Python runs signal handlers between bytecodes, so with the default
+    handler the KeyboardInterrupt would be raised at the entry of the ctypes
+    callback, outside any ``try``, and ctypes would print and drop it.  This
+    handler only records the signal; the callback then stops the fit and
+    fit() raises KeyboardInterrupt.  Only in the main thread and only over
+    Python's default handler: a handler the program installed is left alone.
+    """
+
+    def __init__(self, flag):
+        self.flag = flag
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        try:
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                self.previous = signal.signal(signal.SIGINT, self._handler)
+        except (ValueError, OSError):  # no signals here (embedded Python)
+            self.previous = None
+        return self
+
+    def _handler(self, signum, frame):
+        self.flag.append(signum)
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+_MISSING_NAMES = {"none": "NONE", "na": "NAN", "nan": "NAN",
+                  "unstored": "UNSTORED"}
+_EXTRAPOLATION_NAMES = {"auto": "AUTO", "on": "ON", "off": "OFF",
+                        None: "AUTO", True: "ON", False: "OFF"}
+_SKETCH_NAMES = _EXTRAPOLATION_NAMES
+
+
+def _named_choice(kind, value, names):
+    """A choice given by one of ``names`` (Python name -> nmf.h suffix)."""
+    try:
+        suffix = names[value.lower() if isinstance(value, str) else value]
+    except (KeyError, TypeError):
+        _raise_invalid("unknown %s %r (one of %s)" % (
+            kind, value, ", ".join(repr(n) for n in names
+                                   if isinstance(n, str))))
+    return _choice(kind, suffix)
+
+
+def _set_float(opts, field, value, name=None):
+    """opts.field = float(value) unless value is None (keep the default)."""
+    if value is None:
+        return
+    try:
+        setattr(opts, field, float(value))
+    except (TypeError, ValueError):
+        raise TypeError("nmfkit: %s must be a number, got %r"
+                        % (name or field, value)) from None
+
+
+def _weights(weights, prep, shape):
+    """Entry weights (nmf_options.weights) in the layout the library reads:
+    (array, leading dimension).  Dense A: an m × n array like A.  Sparse A:
+    one weight per stored entry, aligned with ``A.data`` (put in the order
+    of the CSC the library reads)."""
+    if prep.kind == "dense":
+        w = np.asarray(weights)
+        if w.shape != shape:
+            raise NmfError(ERR_DIMENSION, "weights have shape %s, expected %s "
+                           "(the shape of A)" % (w.shape, shape))
+        return np.asfortranarray(w, dtype=np.float64), max(1, prep.m)
+    if prep.entry_order is None:
+        _raise_invalid(
+            "weights of a sparse A are one per stored entry, aligned with "
+            "A.data: A must then be a CSC or CSR matrix in "
+            "canonical format (sorted indices, no duplicates)")
+    w = np.ascontiguousarray(np.asarray(weights, dtype=np.float64).ravel())
+    nnz = prep.keep[1].shape[0]
+    if w.shape[0] != nnz:
+        raise NmfError(ERR_DIMENSION, "weights have %d values, expected one "
+                       "per stored entry of A (%d)" % (w.shape[0], nnz))
+    return np.ascontiguousarray(w[prep.entry_order]), 0
+
+
+def _fit_options(prep, loss="frobenius", solver="auto", init="random",
+                 seed=42, maxit=200, tol=1e-5, threads=0, l1_w=0.0, l1_h=0.0,
+                 l2_w=0.0, l2_h=0.0, beta=1.0, missing="none", mu_eps=None,
+                 weights=None, extrapolation="auto", extrap_beta0=None,
+                 extrap_eta=None, extrap_gamma=None, extrap_gamma_bar=None,
+                 sparse_w=0.0, sparse_h=0.0, ns_theta=0.0, hals_alpha=None,
+                 hals_delta=None, sketch="auto", sketch_rank=0):
+    """An nmf_options for the prepared input and the fit options (the
+    keyword arguments documented in fit()), and the arrays it points to,
+    which must be kept alive for the call."""
+    lib = _load()
+    opts = _Options()
+    rc = lib.nmf_options_init(ctypes.byref(opts), ctypes.sizeof(opts))
+    if rc != OK:
+        raise NmfError(rc, lib.nmf_last_error_message().decode())
+    opts.loss = _choice("loss", loss)
+    opts.solver = _choice("solver", solver)
+    opts.init = _choice("init", init)
+    opts.seed = _int_in("seed", seed, 0, 2 ** 64 - 1)
+    opts.maxit = _int_in("maxit", maxit, _INT32_MIN, _INT32_MAX)
+    opts.n_threads = _int_in("threads", threads, _INT32_MIN, _INT32_MAX)
+    _set_float(opts, "tol", tol)
+    _set_float(opts, "beta", beta)
+    opts.missing = _named_choice("missing", missing, _MISSING_NAMES)
+    _set_float(opts, "mu_eps", mu_eps)
+    _set_float(opts, "hals_alpha", hals_alpha)
+    _set_float(opts, "hals_delta", hals_delta)
+    opts.extrapolation = _named_choice("extrapolation", extrapolation,
+                                       _EXTRAPOLATION_NAMES)
+    for name, value in (("extrap_beta0", extrap_beta0),
+                        ("extrap_eta", extrap_eta),
+                        ("extrap_gamma", extrap_gamma),
+                        ("extrap_gamma_bar", extrap_gamma_bar)):
+        _set_float(opts, name, value)
+    _set_float(opts, "ns_theta", ns_theta)
+    opts.sketch = _named_choice("sketch", sketch, _SKETCH_NAMES)
+    opts.sketch_rank = _int_in("sketch_rank", sketch_rank, -2 ** 63, 2 ** 63 - 1)
+    for field, value in (("l1_w", l1_w), ("l1_h", l1_h), ("l2_w", l2_w),
+                         ("l2_h", l2_h), ("sparse_w", sparse_w),
+                         ("sparse_h", sparse_h)):
+        _set_float(opts, field, value)
+    keep = []
+    if weights is not None:
+        w, ld = _weights(weights, prep, (prep.m, prep.n))
+        keep.append(w)
+        opts.weights = w.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+        opts.weights_ld = ld
+    return opts, keep
+
+
+def _options_for(prep, func, options):
+    """_fit_options(prep, **options), naming func for an unknown option."""
+    try:
+        return _fit_options(prep, **options)
+    except TypeError as exc:
+        if "unexpected keyword" not in str(exc):
+            raise
+        name = str(exc).rsplit("argument", 1)[-1].strip()
+        raise TypeError("nmfkit.%s() got an unknown option %s (see the fit "
+                        "options of nmfkit.fit)" % (func, name)) from None
+
+
+class _ProgressHook:
+    """The callback the binding always installs (nmf_options.progress).
+
+    It runs the user's progress function and lets Ctrl-C stop the call.
+    Nothing may propagate out of a ctypes callback (ctypes prints and drops
+    it), so an exception is kept and re-raised after the call (reraise()).
+    Use as a context manager around the library call (Ctrl-C -> flag).
+    """
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.raised = []
+        self.interrupted = []
+        self.callback = _PROGRESS_FN(self._call)
+        self._sigint = _SigintToFlag(self.interrupted)
+
+    def _call(self, done, total, loss, rel_error, _data):
+        if self.raised or self.interrupted:
+            return 1
+        try:
+            stop = self.progress is not None and self.progress(
+                int(done), int(total), float(loss), float(rel_error))
+        except BaseException as exc:  # re-raised after the call
+            self.raised.append(exc)
+            return 1
+        return 1 if (stop or self.interrupted) else 0
+
+    def __enter__(self):
+        self._sigint.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._sigint.__exit__(*exc)
+
+    def reraise(self):
+        if self.raised:
+            raise self.raised[0]
+        if self.interrupted:
+            raise KeyboardInterrupt
+
+
+def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
+        strict_names=False, **options):
+    """Factor a non-negative matrix A ≈ W @ diag(d) @ H with rank k.
+
+    A: a 2-d numpy array (float64 or float32; other real dtypes become
+       float64) or a scipy.sparse matrix.  Column-major arrays and CSC
+       matrices are read in place, other layouts copied once; every layout
+       gives the same factors (see the module docstring).
+    k: the factorization rank, 1 <= k <= min(A.shape).
+    W, H: optional starting values (m × k, k × n); with fix_w / fix_h the
+       factor is held fixed and the other one solved exactly (projection).
+    progress: optional callable progress(iteration, maxit, loss, rel_error)
+       called after each iteration; a true return value stops the fit.
+    strict_names: for a labelled A (a pandas DataFrame), duplicate row or
+       column names raise ValueError instead of a UserWarning (the same for
+       consensus(), rank_survey() and bicv()).
+
+    Fit options (keyword arguments; the same for consensus(), rank_survey()
+    and bicv(); nmf.h's nmf_options documents each):
+    loss="frobenius", solver="auto", init="random": names of nmf.h choices
+       ("frobenius", "kl", "beta"; "auto", "anls", "hals", "mu", "cd";
+       "random", "nndsvd", "nndsvda", "nndsvdar").  solver="auto" picks
+       hals for frobenius (anls with missing entries or weights), cd for
+       kl, mu for any other beta.
+    beta=1.0: the beta of loss="beta" (2 = frobenius, 1 = kl,
+       0 = Itakura-Saito).
+    seed=42: seed of the random initialisation (0 <= seed < 2**64); the
+       same inputs and seed give the same factors whatever ``threads`` is.
+    maxit=200, tol=1e-5: stop after maxit iterations or when the relative
+       decrease of the loss falls below tol.
+    threads=0: worker threads, 0 for all cores.
+    l1_w, l1_h, l2_w, l2_h (0): penalties, the objective being
+       1/2 ||A - WH||² + l1_w sum(W) + l2_w/2 ||W||² + l1_h sum(H)
+       + l2_h/2 ||H||².
+    sparse_w, sparse_h (0): sparse NMF (Kim & Park 2007): adds
+       1/2 sparse_h sum_j (sum_i H_ij)² + 1/2 sparse_w sum_i (sum_j W_ij)²
+       (SNMF/R is sparse_h = beta, l2_w = eta, solver="anls").
+    ns_theta=0: nsNMF (Pascual-Montano et al. 2006), A ≈ W S H with
+       S = (1 - ns_theta) I + ns_theta/k 11ᵀ; W is the sparse basis and the
+       H returned is S H.
+    missing="none": "na" (NaN entries of a dense A are missing; "nan" is
+       accepted as an alias) or "unstored" (entries a sparse A does not
+       store are missing).  Missing entries are left out of the loss.
+    weights=None: non-negative entry weights, the loss becoming
+       sum w_ij D(a_ij, (WH)_ij): for a dense A an array of A's shape, for
+       a sparse A one weight per stored entry aligned with ``A.data`` (A in
+       canonical CSC or CSR format).
+    mu_eps=None: multiplicative updates keep every factor entry at least
+       mu_eps * sqrt(max A) (None: the library's default).
+    extrapolation="auto": "on", "off" or "auto" (also True, False, None):
+       extrapolation with restarts (Ang & Gillis 2019) around ANLS and
+       HALS; extrap_beta0, extrap_eta, extrap_gamma, extrap_gamma_bar
+       (None: the library's defaults 0.5, 1.5, 1.05, 1.01) are its
+       parameters.
+    hals_alpha, hals_delta (None: 0.5, 0.1): inner sweeps of accelerated
+       HALS (Gillis & Glineur 2012).
+    sketch="auto": "on", "off" or "auto" (also True, False, None): a warm
+       start on a randomized sketch of A of rank sketch_rank (0: k + 10)
+       before the iterations on A (nmf.h, NMF_SKETCH_*); auto uses it for
+       a dense A of at least 4e6 entries whose smaller side is at least 4
+       times the sketch's rank.
+
+    Returns a FitResult.  Raises NmfError for anything libnmf rejects
+    (negative or non-finite entries, bad rank or options, ...), re-raises an
+    exception raised by ``progress`` after stopping the fit.
+    """
+    _check_names(A, strict_names)
+    lib = _load()
+    prep = _prepare(A)
+    k = _int_in("k", k, -2 ** 63, 2 ** 63 - 1)
+    opts, keep = _options_for(prep, "fit", options)
+    if fix_w and W is None:
+        _raise_invalid("fix_w=True needs a W to hold fixed")
+    if fix_h and H is None:
+        _raise_invalid("fix_h=True needs an H to hold fixed")
+
+    # Output buffers, column-major: Wl (m × k), Hl (k × n).
+    ml, nl, dtype = prep.m, prep.n, prep.dtype
+    if not 1 <= k <= max(1, min(ml, nl)) or ml <= 0 or nl <= 0:
+        k_alloc = 1  # the library reports the error; keep buffers tiny
+    else:
+        k_alloc = k
+    if W is not None:
+        Wl = _user_factor("W", W, (ml, k), dtype)
+    else:
+        Wl = np.zeros((ml, k_alloc), dtype=dtype, order="F")
+    if H is not None:
+        Hl = _user_factor("H", H, (k, nl), dtype)
+    else:
+        Hl = np.zeros((k_alloc, nl), dtype=dtype, order="F")
+    opts.user_w, opts.user_h = int(W is not None), int(H is not None)
+    opts.fix_w, opts.fix_h = int(bool(fix_w)), int(bool(fix_h))
+    d = np.zeros(k_alloc, dtype=dtype)
+    assert Wl.flags.f_contiguous and Hl.flags.f_contiguous
+
+    history = np.zeros(min(max(opts.maxit, 1), _MAX_HISTORY),
+                       dtype=np.float64)
+    res = _Result()
+    lib.nmf_result_init(ctypes.byref(res), ctypes.sizeof(res))
+    res.loss_history = history.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+    res.loss_history_capacity = history.shape[0]
+
+    hook = _ProgressHook(progress)
+    opts.progress = hook.callback
+
+    suffix = "d" if dtype == np.float64 else "f"
+    with hook:
+        if prep.kind == "dense":
+            fn = getattr(lib, "nmf_fit_dense_" + suffix)
+            rc = fn(prep.data_ptr, ml, nl, prep.ld, k, Wl.ctypes.data,
+                    d.ctypes.data, Hl.ctypes.data, ctypes.byref(opts),
+                    ctypes.byref(res))
+        else:
+            isuffix = "i32" if prep.index_dtype == np.int32 else "i64"
+            fn = getattr(lib, "nmf_fit_csc_%s_%s" % (suffix, isuffix))
+            rc = fn(ml, nl, prep.indptr_ptr, prep.indices_ptr,
+                    prep.data_ptr, k, Wl.ctypes.data, d.ctypes.data,
+                    Hl.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
+        detail = lib.nmf_last_error_message().decode("utf-8", "replace")
+    del prep, keep  # the input arrays were needed until here
+    _show_notice(lib)
+    hook.reraise()
+    if rc < 0:
+        raise NmfError(rc, detail)
+
+    return FitResult(
+        W=Wl, d=d, H=Hl, iterations=int(res.iterations),
+        loss=float(res.loss), rel_error=float(res.rel_error),
+        stop_reason=_STOP_REASONS.get(res.stop_reason, str(res.stop_reason)),
+        loss_history=history[:res.history_length].copy(),
+        solver=_SOLVER_NAMES.get(res.solver, str(res.solver)),
+        init={-1: "user", 0: "random", 1: "nndsvd", 2: "nndsvda",
+              3: "nndsvdar"}.get(res.init, str(res.init)),
+        extrapolation="on" if res.extrapolation == 1 else "off",
+        restarts=int(res.restarts), sketch_rank=int(res.sketch_rank),
+        sketch_iterations=int(res.sketch_iterations),
+        seconds=float(res.seconds))
+
+
+_SOLVER_NAMES = {0: "auto", 1: "hals", 2: "mu", 3: "cd", 4: "anls"}
