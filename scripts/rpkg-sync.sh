@@ -14,6 +14,12 @@ DEST="$PKG/src/nmfcore"
 rm -rf "$DEST"
 (cd "$PKG" && sh ./configure >/dev/null)
 
+# The C ABI's functions that the package registers for other packages
+# (inst/include/nmfkit/callables.h), from nmf.h.
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
+"$PYTHON" "$ROOT/scripts/rpkg-callables.py"
+
 # RcppExports.cpp / R/RcppExports.R from the // [[Rcpp::export]] attributes.
 Rscript -e 'invisible(Rcpp::compileAttributes(commandArgs(TRUE)[1]))' "$PKG" >/dev/null
 
