@@ -334,37 +334,15 @@ int32_t nmf_constant(const char* name) {
 }
 
 int32_t nmf_options_init(nmf_options* opts, size_t size) {
-  return guarded([&]() -> int32_t {
-    if (!opts) return set_error(NMF_ERR_NULL_POINTER, "opts is NULL");
-    if (size < kMinOptionsSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) +
-                           " is too small for nmf_options (at least " +
-                           std::to_string(kMinOptionsSize) + ")");
-    nmf_options o;
-    fill_default_options(&o);
-    const size_t n = size < sizeof o ? size : sizeof o;
-    std::memcpy(opts, &o, n);
-    opts->struct_size = uint32_t(n);
-    return NMF_OK;
-  });
+  nmf_options o;
+  fill_default_options(&o);
+  return init_struct(opts, size, kMinOptionsSize, "opts", "nmf_options", o);
 }
 
 int32_t nmf_result_init(nmf_result* res, size_t size) {
-  return guarded([&]() -> int32_t {
-    if (!res) return set_error(NMF_ERR_NULL_POINTER, "result is NULL");
-    if (size < kMinResultSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) +
-                           " is too small for nmf_result (at least " +
-                           std::to_string(kMinResultSize) + ")");
-    nmf_result r;
-    std::memset(&r, 0, sizeof r);
-    const size_t n = size < sizeof r ? size : sizeof r;
-    std::memcpy(res, &r, n);
-    res->struct_size = uint32_t(n);
-    return NMF_OK;
-  });
+  nmf_result r;
+  std::memset(&r, 0, sizeof r);
+  return init_struct(res, size, kMinResultSize, "result", "nmf_result", r);
 }
 
 int32_t nmf_fit_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,

@@ -413,22 +413,14 @@ int32_t nmf_consensus_runs(const nmf_consensus* c, int32_t* labels, double* loss
 }
 
 int32_t nmf_survey_options_init(nmf_survey_options* o, size_t size) {
-  return guarded([&]() -> int32_t {
-    if (!o) return null_error("opts");
-    if (size < offsetof(nmf_survey_options, nrun) + sizeof(int64_t))
-      return set_error(NMF_ERR_STRUCT_SIZE, "size = " + std::to_string(size) +
-                                                " is too small for nmf_survey_options");
-    nmf_survey_options d;
-    std::memset(&d, 0, sizeof d);
-    const nmf::SurveyOptions def;
-    d.nrun = def.nrun;
-    d.randomized = def.randomized ? 1 : 0;
-    d.random_seed = def.random_seed;
-    const size_t n = size < sizeof d ? size : sizeof d;
-    d.struct_size = uint32_t(n);
-    std::memcpy(o, &d, n);
-    return NMF_OK;
-  });
+  nmf_survey_options d;
+  std::memset(&d, 0, sizeof d);
+  const nmf::SurveyOptions def;
+  d.nrun = def.nrun;
+  d.randomized = def.randomized ? 1 : 0;
+  d.random_seed = def.random_seed;
+  return init_struct(o, size, offsetof(nmf_survey_options, nrun) + sizeof(int64_t),
+                     "opts", "nmf_survey_options", d);
 }
 
 int32_t nmf_survey_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
@@ -486,23 +478,15 @@ const nmf_consensus* nmf_survey_get(const nmf_survey* s, int64_t index,
 }
 
 int32_t nmf_bicv_options_init(nmf_bicv_options* o, size_t size) {
-  return guarded([&]() -> int32_t {
-    if (!o) return null_error("opts");
-    if (size < offsetof(nmf_bicv_options, reps) + sizeof(int32_t))
-      return set_error(NMF_ERR_STRUCT_SIZE, "size = " + std::to_string(size) +
-                                                " is too small for nmf_bicv_options");
-    nmf_bicv_options d;
-    std::memset(&d, 0, sizeof d);
-    const nmf::BicvOptions def;
-    d.row_groups = def.row_groups;
-    d.col_groups = def.col_groups;
-    d.reps = def.reps;
-    d.seed = def.seed;
-    const size_t n = size < sizeof d ? size : sizeof d;
-    d.struct_size = uint32_t(n);
-    std::memcpy(o, &d, n);
-    return NMF_OK;
-  });
+  nmf_bicv_options d;
+  std::memset(&d, 0, sizeof d);
+  const nmf::BicvOptions def;
+  d.row_groups = def.row_groups;
+  d.col_groups = def.col_groups;
+  d.reps = def.reps;
+  d.seed = def.seed;
+  return init_struct(o, size, offsetof(nmf_bicv_options, reps) + sizeof(int32_t),
+                     "opts", "nmf_bicv_options", d);
 }
 
 int32_t nmf_bicv_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,

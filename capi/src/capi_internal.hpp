@@ -2,7 +2,9 @@
 // the guard that stops every exception at the boundary, and the reading of
 // the caller's nmf_options.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -34,6 +36,25 @@ int32_t guarded(F&& f) noexcept {
   } catch (...) {
     return set_error(NMF_ERR_INTERNAL, "internal error: unknown exception");
   }
+}
+
+// The init function of a struct that grows by appending fields (nmf_options,
+// nmf_result, ...): checks out and size, then copies the first
+// min(size, sizeof(T)) bytes of value to *out, with struct_size set to that.
+template <class T>
+int32_t init_struct(T* out, size_t size, size_t min_size, const char* arg,
+                    const char* type, T value) noexcept {
+  return guarded([&]() -> int32_t {
+    if (!out) return set_error(NMF_ERR_NULL_POINTER, std::string(arg) + " is NULL");
+    if (size < min_size)
+      return set_error(NMF_ERR_STRUCT_SIZE,
+                       "size = " + std::to_string(size) + " is too small for " + type +
+                           " (at least " + std::to_string(min_size) + ")");
+    const size_t n = size < sizeof value ? size : sizeof value;
+    value.struct_size = uint32_t(n);
+    std::memcpy(out, &value, n);
+    return NMF_OK;
+  });
 }
 
 }  // namespace nmf_capi

@@ -107,20 +107,9 @@ using namespace nmf_capi;
 extern "C" {
 
 int32_t nmf_symfit_result_init(nmf_symfit_result* res, size_t size) {
-  return guarded([&]() -> int32_t {
-    if (!res) return set_error(NMF_ERR_NULL_POINTER, "res is NULL");
-    if (size < kMinSymResultSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) +
-                           " is too small for nmf_symfit_result (at least " +
-                           std::to_string(kMinSymResultSize) + ")");
-    nmf_symfit_result r;
-    std::memset(&r, 0, sizeof r);
-    const size_t n = size < sizeof r ? size : sizeof r;
-    std::memcpy(res, &r, n);
-    res->struct_size = uint32_t(n);
-    return NMF_OK;
-  });
+  nmf_symfit_result r;
+  std::memset(&r, 0, sizeof r);
+  return init_struct(res, size, kMinSymResultSize, "res", "nmf_symfit_result", r);
 }
 
 int32_t nmf_symfit_dense_d(const double* A, int64_t n, int64_t lda, int64_t k,

@@ -44,11 +44,7 @@ namespace nmf {
 
 namespace {
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+std::string num(double v) { return exact_text(v); }
 
 // beta <= 0 (Itakura-Saito and below): d(0 | y) is infinite, so every entry
 // in the loss must be positive.

@@ -24,11 +24,7 @@ namespace nmf {
 
 namespace {
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+std::string num(double v) { return exact_text(v); }
 
 // ------------------------------------------------------------ products
 // out (k x (c1 - c0)) = alpha * X (k x n) * A(:, c0:c1), in fixed chunks of
