@@ -36,14 +36,16 @@ if [ "${NMF_FUZZ_SECONDS:-60}" != 0 ]; then
   fuzz_summary="$(grep -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | sed 's/^fuzz //' | paste -sd ';' - || true)"
   [ "$fuzz_status" -eq 0 ] || fuzz_summary="FAILED (see build/fuzz.log): $fuzz_summary"
 fi
-# Details of failures first, then the summaries last.
-if [ "$status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p;/\*\*\*Failed/,/^ *Start/p' "$BUILD_DIR/ctest.log" | head -200; fi
-if [ "$r_status" -ne 0 ]; then grep -B2 -A12 -E '^(Failure|Error) ' "$BUILD_DIR/testthat.log" | head -200; fi
+# Details of failures first, then the summaries last.  (|| true: head
+# closing a pipe early must not end the script under pipefail before the
+# summary lines.)
+if [ "$status" -ne 0 ]; then sed -n '/The following tests FAILED/,$p;/\*\*\*Failed/,/^ *Start/p' "$BUILD_DIR/ctest.log" | head -200 || true; fi
+if [ "$r_status" -ne 0 ]; then grep -B2 -A12 -E '^(Failure|Error) ' "$BUILD_DIR/testthat.log" | head -200 || true; fi
 if [ "$asan_status" -ne 0 ]; then
-  sed -n '/The following tests FAILED/,/^R package ASan/p' "$BUILD_DIR/sanitize.log" | head -50
-  grep -B2 -A20 -E '^(Failure|Error) |ERROR: AddressSanitizer|runtime error:' "$BUILD_DIR/sanitize.log" | head -100
+  sed -n '/The following tests FAILED/,/^Errors while running CTest/p' "$BUILD_DIR/sanitize.log" | head -50 || true
+  grep -B2 -A20 -E '^(Failure|Error) |ERROR: AddressSanitizer|runtime error:' "$BUILD_DIR/sanitize.log" | head -100 || true
 fi
-if [ "$fuzz_status" -ne 0 ]; then grep -v -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | tail -120; fi
+if [ "$fuzz_status" -ne 0 ]; then grep -v -E '^fuzz [a-z]+:' "$BUILD_DIR/fuzz.log" | tail -120 || true; fi
 echo "libFuzzer: ${fuzz_summary}"
 echo "CTest ASan+UBSan: ${asan_summary}"
 echo "testthat ASan+UBSan: ${r_asan_summary:-no summary (see build/sanitize.log)}"
