@@ -158,13 +158,7 @@ void write_result(const nmf::Result& in, nmf_result* out) {
   r.restarts = in.restarts;
   r.sketch_rank = in.sketch_rank;
   r.sketch_iterations = in.sketch_iterations;
-  int64_t len = 0;
-  if (r.loss_history && r.loss_history_capacity > 0) {
-    len = int64_t(in.history.size());
-    if (len > r.loss_history_capacity) len = r.loss_history_capacity;
-    for (int64_t t = 0; t < len; ++t) r.loss_history[t] = in.history[size_t(t)];
-  }
-  r.history_length = len;
+  r.history_length = copy_history(in.history, r.loss_history, r.loss_history_capacity);
   std::memcpy(out, &r, out->struct_size < sizeof r ? out->struct_size : sizeof r);
 }
 

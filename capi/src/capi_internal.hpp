@@ -2,12 +2,14 @@
 // the guard that stops every exception at the boundary, and the reading of
 // the caller's nmf_options.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "nmf.h"
 #include "nmf/options.hpp"
@@ -36,6 +38,16 @@ int32_t guarded(F&& f) noexcept {
   } catch (...) {
     return set_error(NMF_ERR_INTERNAL, "internal error: unknown exception");
   }
+}
+
+// Copies the first losses of history into the caller's buffer (NULL or
+// capacity <= 0: none); returns how many were copied.
+inline int64_t copy_history(const std::vector<double>& history, double* out,
+                            int64_t capacity) {
+  if (out == nullptr || capacity <= 0) return 0;
+  const int64_t len = std::min<int64_t>(int64_t(history.size()), capacity);
+  for (int64_t t = 0; t < len; ++t) out[t] = history[size_t(t)];
+  return len;
 }
 
 // The init function of a struct that grows by appending fields (nmf_options,

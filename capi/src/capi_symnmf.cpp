@@ -46,13 +46,7 @@ void write_sym_result(const nmf::SymResult& in, nmf_symfit_result* out) {
   r.gap = in.gap;
   r.alpha = in.alpha;
   r.seconds = in.seconds;
-  int64_t len = 0;
-  if (r.loss_history && r.loss_history_capacity > 0) {
-    len = int64_t(in.history.size());
-    if (len > r.loss_history_capacity) len = r.loss_history_capacity;
-    for (int64_t t = 0; t < len; ++t) r.loss_history[t] = in.history[size_t(t)];
-  }
-  r.history_length = len;
+  r.history_length = copy_history(in.history, r.loss_history, r.loss_history_capacity);
   std::memcpy(out, &r, size);
 }
 
