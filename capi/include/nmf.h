@@ -11,19 +11,24 @@
  *   double *A = ...;               // m x n, column-major, non-negative
  *   double *W = malloc(m * k * sizeof *W), *H = malloc(k * n * sizeof *H),
  *          *d = malloc(k * sizeof *d);
+ *   nmf_matrix a;                  // describes A; nothing is copied
+ *   nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_DOUBLE, A, m, n, m);
  *   nmf_options opts;
  *   nmf_options_init(&opts, sizeof opts);  // the defaults
  *   opts.loss = NMF_LOSS_KL;               // set what you need
  *   opts.seed = 1;
  *   nmf_result res;
  *   nmf_result_init(&res, sizeof res);
- *   int32_t rc = nmf_fit_dense_d(A, m, n, m, k, W, d, H, &opts, &res);
+ *   int32_t rc = nmf_fit(&a, k, W, d, H, &opts, &res);
  *   if (rc < 0) fprintf(stderr, "nmf: %s\n", nmf_last_error_message());
  *   // A ≈ W diag(d) H; res.iterations, res.rel_error, res.stop_reason
  *
- * A sparse A is passed as CSC (nmf_fit_csc_d_i32 and friends); float data
- * through the _f functions.  Consensus clustering and rank surveys
- * (Brunet et al. 2004) are nmf_consensus_* and nmf_survey_*.  Link with
+ * A sparse A is described as CSC (nmf_matrix_csc), float data with
+ * NMF_SCALAR_FLOAT (then W, d and H are float).  The same descriptor feeds
+ * every operation: nmf_fit, nmf_symfit, nmf_consensus_fit and nmf_survey_fit
+ * (consensus clustering and rank surveys, Brunet et al. 2004), nmf_bicv.
+ * The typed functions of earlier releases (nmf_fit_dense_d, nmf_fit_csc_f_i32,
+ * ...) remain as wrappers for this release and are deprecated.  Link with
  * `pkg-config --libs nmf` or CMake's find_package(nmf) and nmf::nmf.
  *
  * Every option of nmf_options, with its default, bounds or choice names
@@ -252,8 +257,8 @@ typedef int32_t (*nmf_progress_fn)(int64_t iteration, int64_t maxit,
 /* Reductions across the processes of a distributed fit, supplied by the
  * host (libnmf_mpi's nmf_mpi.h supplies them over MPI; any other transport
  * may).  Each process holds a block of columns of A (and the matching
- * columns of H) and calls the same nmf_fit_* function with its block and
- * the same options; W is replicated.  Every callback is collective: all
+ * columns of H) and calls nmf_fit with its block and the same options; W
+ * is replicated.  Every callback is collective: all
  * processes call it in the same order.
  *   sum:   in-place sum over processes of len values; every process must
  *          receive bitwise the same result.
@@ -277,7 +282,7 @@ typedef struct nmf_collective {
   /* This process's index (0-based) and the number of processes.  A fit
    * does not need them (a struct_size that ends before them is accepted by
    * the fits); the multi-start functions do: given opts->collective with
-   * n_global = -1, nmf_consensus_* and nmf_survey_* spread their runs over
+   * n_global = -1, nmf_consensus_fit and nmf_survey_fit spread their runs over
    * the processes, every process passing the whole matrix (see the
    * consensus section). */
   int32_t process;
@@ -528,9 +533,61 @@ typedef struct nmf_result {
  * Returns NMF_OK, NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE.  Thread-safe. */
 NMF_API int32_t nmf_result_init(nmf_result *res, size_t size);
 
+/* ---------------------------------------------------------------- matrix */
+
+/* nmf_matrix.layout */
+#define NMF_LAYOUT_DENSE 1 /* column-major: data, lda */
+#define NMF_LAYOUT_CSC 2   /* compressed sparse column: col_ptr, row_ind,
+                              values */
+/* nmf_matrix.scalar_type: the type of the entries, and of W, d and H */
+#define NMF_SCALAR_DOUBLE 1
+#define NMF_SCALAR_FLOAT 2
+/* nmf_matrix.index_type: the type of a CSC matrix's row_ind */
+#define NMF_INDEX_I32 1
+#define NMF_INDEX_I64 2
+
+/* The input matrix A of every operation, described, not copied.  Fill it
+ * with nmf_matrix_dense or nmf_matrix_csc (or set every field, struct_size
+ * = sizeof(nmf_matrix)); the value 0 of layout, scalar_type and index_type
+ * is no valid choice, so a zeroed descriptor is refused rather than read
+ * as something.  Fields are only ever appended.  Entry weights and missing
+ * values are options (nmf_options.weights, .weights_ld, .missing).
+ * Every entry point checks the descriptor first: NULL descriptor
+ * (NMF_ERR_NULL_POINTER), struct_size (NMF_ERR_STRUCT_SIZE), an unknown
+ * layout, scalar_type or (CSC) index_type (NMF_ERR_INVALID_ARGUMENT),
+ * negative m or n, or m > 0 with lda < m (NMF_ERR_DIMENSION); the message
+ * names the field, e.g. "nmf_matrix.lda = 3 is smaller than m = 5". */
+typedef struct nmf_matrix {
+  uint32_t struct_size;   /* sizeof(nmf_matrix) */
+  int32_t layout;         /* NMF_LAYOUT_* */
+  int32_t scalar_type;    /* NMF_SCALAR_* */
+  int32_t index_type;     /* NMF_INDEX_* (CSC); ignored for dense */
+  int64_t m, n;           /* rows, columns */
+  int64_t lda;            /* dense: leading dimension, >= m; element (i, j)
+                             is data[i + j * lda] */
+  const void *data;       /* dense: the entries (double or float) */
+  const int64_t *col_ptr; /* CSC: n + 1 column pointers */
+  const void *row_ind;    /* CSC: col_ptr[n] row indices (int32_t or
+                             int64_t), strictly increasing per column */
+  const void *values;     /* CSC: col_ptr[n] entries (double or float) */
+} nmf_matrix;
+
+/* Describe a dense column-major m x n matrix (leading dimension lda) of
+ * scalar_type in *a (size = sizeof *a; the other fields zeroed), or a CSC
+ * matrix.  These only fill the fields (the entry points check them).
+ * Return NMF_OK, NMF_ERR_NULL_POINTER (a NULL) or NMF_ERR_STRUCT_SIZE (size
+ * < sizeof(nmf_matrix)).  Thread-safe. */
+NMF_API int32_t nmf_matrix_dense(nmf_matrix *a, size_t size,
+                                 int32_t scalar_type, const void *data,
+                                 int64_t m, int64_t n, int64_t lda);
+NMF_API int32_t nmf_matrix_csc(nmf_matrix *a, size_t size, int32_t scalar_type,
+                               int32_t index_type, int64_t m, int64_t n,
+                               const int64_t *col_ptr, const void *row_ind,
+                               const void *values);
+
 /* ------------------------------------------------------------------ fits */
 
-/* Factor a dense column-major m × n matrix A (leading dimension lda).
+/* Factor the m × n matrix A (an nmf_matrix, dense or CSC).
  *   W: m × k output (and input when opts->user_w or opts->fix_w)
  *   H: k × n output (and input when opts->user_h or opts->fix_h)
  *   d: k outputs, the scales; may be NULL, in which case they are multiplied
@@ -541,7 +598,14 @@ NMF_API int32_t nmf_result_init(nmf_result *res, size_t size);
  * factor is fixed: A ≈ W diag(d) H with every column of W and every row of H
  * summing to 1 (a component that is entirely zero stays zero with d = 0), and
  * the components ordered by d, largest first.
- * Same inputs and seed give bitwise-identical outputs for any n_threads. */
+ * Same inputs and seed give bitwise-identical outputs for any n_threads.
+ * W, d and H are double * or float *, as A's scalar_type says. */
+NMF_API int32_t nmf_fit(const nmf_matrix *A, int64_t k, void *W, void *d,
+                        void *H, const nmf_options *opts, nmf_result *result);
+
+/* Deprecated: nmf_fit with the matrix described by the arguments (dense:
+ * A, m, n, lda; CSC: m, n, col_ptr, row_ind, values; the suffix names the
+ * value type d/f and the row index type i32/i64). */
 NMF_API int32_t nmf_fit_dense_d(const double *A, int64_t m, int64_t n,
                                 int64_t lda, int64_t k, double *W, double *d,
                                 double *H, const nmf_options *opts,
@@ -551,9 +615,6 @@ NMF_API int32_t nmf_fit_dense_f(const float *A, int64_t m, int64_t n,
                                 float *H, const nmf_options *opts,
                                 nmf_result *result);
 
-/* Factor a sparse m × n matrix in CSC form (explicit zeros allowed; row
- * indices strictly increasing within each column).  Outputs as above.  The
- * suffix names the value type (d/f) and the row index type (i32/i64). */
 NMF_API int32_t nmf_fit_csc_d_i32(int64_t m, int64_t n, const int64_t *col_ptr,
                                   const int32_t *row_ind, const double *values,
                                   int64_t k, double *W, double *d, double *H,
@@ -629,11 +690,15 @@ typedef struct nmf_symfit_result {
  * Returns NMF_OK, NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE. */
 NMF_API int32_t nmf_symfit_result_init(nmf_symfit_result *res, size_t size);
 
-/* Dense column-major A (n × n, leading dimension lda ≥ n), and CSC A (n × n,
- * row indices strictly increasing per column; suffixes as for nmf_fit_csc_*).
- * opts and result may be NULL.  Returns NMF_OK, NMF_CANCELLED (H holds the
- * last complete iterate) or an error (see above).  Thread-safe for distinct
- * outputs. */
+/* A: an n × n nmf_matrix, dense or CSC (m = n, else NMF_ERR_DIMENSION); H
+ * is double * or float * as its scalar_type says.  opts and result may be
+ * NULL.  Returns NMF_OK, NMF_CANCELLED (H holds the last complete iterate)
+ * or an error (see above).  Thread-safe for distinct outputs. */
+NMF_API int32_t nmf_symfit(const nmf_matrix *A, int64_t k, void *H,
+                           const nmf_options *opts, nmf_symfit_result *result);
+
+/* Deprecated: nmf_symfit with the matrix described by the arguments (dense
+ * A, n, lda; CSC n, col_ptr, row_ind, values). */
 NMF_API int32_t nmf_symfit_dense_d(const double *A, int64_t n, int64_t lda,
                                    int64_t k, double *H, const nmf_options *opts,
                                    nmf_symfit_result *result);
@@ -707,8 +772,9 @@ NMF_API const char *nmf_take_notice(void);
  * (run r = 0, 1, ... uses the seed splitmix64(opts->seed + (r + 1) *
  * 0x9e3779b97f4a7c15), the splitmix64 finaliser z ^= z >> 30,
  * z *= 0xbf58476d1ce4e5b9, z ^= z >> 27, z *= 0x94d049bb133111eb,
- * z ^= z >> 31; so the result is the same for any n_threads, and run r can
- * be repeated alone with nmf_fit_*), assigns sample j in each run to the
+ * z ^= z >> 31, which nmf_run_seed computes; so the result is the same for
+ * any n_threads, and run r can be repeated alone with nmf_fit and
+ * opts->seed = nmf_run_seed(opts->seed, r)), assigns sample j in each run to the
  * component l with the largest d_l H_lj, and averages the connectivity
  * matrices into the n x n consensus matrix C (C_ij = fraction of runs in
  * which samples i and j share a component).  Average linkage on 1 - C gives
@@ -742,6 +808,10 @@ NMF_API const char *nmf_take_notice(void);
  * Thread safety: handles are immutable once returned; any number of threads
  * may read one handle concurrently.
  * ==================================================================== */
+
+/* The seed of run `run` (0-based) of a multi-start (consensus, survey) with
+ * opts->seed = seed, as described above.  Thread-safe. */
+NMF_API uint64_t nmf_run_seed(uint64_t seed, int64_t run);
 
 /* Feature (marker) selection methods. */
 #define NMF_FEATURES_KIM 0 /* Kim & Park 2007: entropy score, selected when
@@ -780,7 +850,11 @@ typedef struct nmf_consensus_info {
 /* Runs the consensus at rank k (1 <= k <= min(m, n)) with nrun >= 1 runs
  * and stores a new handle in *out (free it with nmf_consensus_free).
  * Returns NMF_OK, NMF_CANCELLED (*out holds the runs completed, or NULL
- * when none completed) or an error (*out = NULL).  Inputs as for the fits. */
+ * when none completed) or an error (*out = NULL).  A: as for nmf_fit. */
+NMF_API int32_t nmf_consensus_fit(const nmf_matrix *A, int64_t k,
+                                  int64_t nrun, const nmf_options *opts,
+                                  nmf_consensus **out);
+/* Deprecated: nmf_consensus_fit with the matrix described by the arguments. */
 NMF_API int32_t nmf_consensus_dense_d(const double *A, int64_t m, int64_t n,
                                       int64_t lda, int64_t k, int64_t nrun,
                                       const nmf_options *opts,
@@ -814,7 +888,7 @@ NMF_API int32_t nmf_consensus_csc_f_i64(int64_t m, int64_t n,
                                         int64_t nrun, const nmf_options *opts,
                                         nmf_consensus **out);
 
-/* Frees a handle from nmf_consensus_* (NULL is ignored). */
+/* Frees a handle from nmf_consensus_fit (NULL is ignored). */
 NMF_API void nmf_consensus_free(nmf_consensus *c);
 
 /* Fills *info (see nmf_consensus_info). */
@@ -873,9 +947,14 @@ typedef struct nmf_survey_options {
  * NMF_ERR_NULL_POINTER or NMF_ERR_STRUCT_SIZE. */
 NMF_API int32_t nmf_survey_options_init(nmf_survey_options *o, size_t size);
 
-/* ranks: n_ranks >= 1 ranks, each in [1, min(m, n)].  sopts and opts may
- * be NULL.  Progress counts the runs of the whole survey.  Stores a new
- * handle in *out on NMF_OK; on NMF_CANCELLED or an error *out = NULL. */
+/* A: as for nmf_fit.  ranks: n_ranks >= 1 ranks, each in [1, min(m, n)].
+ * sopts and opts may be NULL.  Progress counts the runs of the whole
+ * survey.  Stores a new handle in *out on NMF_OK; on NMF_CANCELLED or an
+ * error *out = NULL. */
+NMF_API int32_t nmf_survey_fit(const nmf_matrix *A, const int64_t *ranks,
+                               int64_t n_ranks, const nmf_survey_options *sopts,
+                               const nmf_options *opts, nmf_survey **out);
+/* Deprecated: nmf_survey_fit with the matrix described by the arguments. */
 NMF_API int32_t nmf_survey_dense_d(const double *A, int64_t m, int64_t n,
                                    int64_t lda, const int64_t *ranks,
                                    int64_t n_ranks,
@@ -950,7 +1029,7 @@ typedef struct nmf_bicv_options {
 
 NMF_API int32_t nmf_bicv_options_init(nmf_bicv_options *o, size_t size);
 
-/* ranks: n_ranks >= 1 ranks, each at most
+/* A: as for nmf_fit, dense or CSC.  ranks: n_ranks >= 1 ranks, each at most
  * min(floor(m / row_groups), floor(n / col_groups)).  opts may be NULL (any
  * loss/solver/init; user_w, user_h, fix_w, fix_h must be 0; opts->seed
  * seeds the fits; progress is not called).  Outputs (caller-owned):
@@ -958,7 +1037,20 @@ NMF_API int32_t nmf_bicv_options_init(nmf_bicv_options *o, size_t size);
  * col_groups values per rank, fold_error[f + r * folds]), suggested_k (may
  * be NULL).  Independent of n_threads.  Entry weights and missing values
  * are not taken (opts->weights NULL, opts->missing NMF_MISSING_NONE; else
- * NMF_ERR_INVALID_ARGUMENT). */
+ * NMF_ERR_INVALID_ARGUMENT).
+ *
+ * A CSC matrix is never made dense: each fold copies its blocks as
+ * CSC, and the held-out error is computed from the stored entries of
+ * A[I,J] and the Gram matrices of W_I and H_J.  The splits and fit seeds are
+ * those of a dense one: a CSC copy of a dense matrix gives the same
+ * errors to rounding.  A malformed structure is NMF_ERR_SPARSE_STRUCTURE.
+ * Memory beyond A: per thread, up to the stored entries of the retained
+ * block A[-I,-J] and its fit's workspace. */
+NMF_API int32_t nmf_bicv(const nmf_matrix *A, const int64_t *ranks,
+                         int64_t n_ranks, const nmf_bicv_options *bopts,
+                         const nmf_options *opts, double *error,
+                         double *fold_error, int64_t *suggested_k);
+/* Deprecated: nmf_bicv with the matrix described by the arguments. */
 NMF_API int32_t nmf_bicv_dense_d(const double *A, int64_t m, int64_t n,
                                  int64_t lda, const int64_t *ranks,
                                  int64_t n_ranks,
@@ -971,15 +1063,6 @@ NMF_API int32_t nmf_bicv_dense_f(const float *A, int64_t m, int64_t n,
                                  const nmf_bicv_options *bopts,
                                  const nmf_options *opts, double *error,
                                  double *fold_error, int64_t *suggested_k);
-/* The same on a CSC matrix (col_ptr: n + 1 values, row_ind and values:
- * col_ptr[n] each, row indices strictly increasing within a column, as for
- * nmf_fit_csc_*), which is never made dense: each fold copies its blocks as
- * CSC, and the held-out error is computed from the stored entries of
- * A[I,J] and the Gram matrices of W_I and H_J.  The splits and fit seeds are
- * those of nmf_bicv_dense_*: a CSC copy of a dense matrix gives the same
- * errors to rounding.  A malformed structure is NMF_ERR_SPARSE_STRUCTURE.
- * Memory beyond A: per thread, up to the stored entries of the retained
- * block A[-I,-J] and its fit's workspace. */
 NMF_API int32_t nmf_bicv_csc_d_i32(int64_t m, int64_t n,
                                    const int64_t *col_ptr,
                                    const int32_t *row_ind,

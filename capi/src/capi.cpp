@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
@@ -228,30 +229,23 @@ int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
   });
 }
 
+// The checks of A's pointers a descriptor cannot make (a process of a
+// distributed fit may hold no columns), then the fit.
 template <class T>
-int32_t fit_dense(const T* A, int64_t m, int64_t n, int64_t lda, int64_t k,
-                  T* W, T* d, T* H, const nmf_options* opts,
-                  nmf_result* result) {
-  if (!A && !collective_of(opts))
-    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "A is NULL"); });
-  return fit_any(nmf::DenseView<T>{A, m, n, lda}, k, W, d, H, opts, result);
+int32_t fit_view(const nmf::DenseView<T>& a, int64_t k, T* W, T* d, T* H,
+                 const nmf_options* opts, nmf_result* result) {
+  if (!a.data && !collective_of(opts))
+    return guarded([] { return null_error("nmf_matrix.data (A)"); });
+  return fit_any(a, k, W, d, H, opts, result);
 }
 
 template <class T, class I>
-int32_t fit_csc(int64_t m, int64_t n, const int64_t* col_ptr, const I* row_ind,
-                const T* values, int64_t k, T* W, T* d, T* H,
-                const nmf_options* opts, nmf_result* result) {
-  if (!col_ptr)
-    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "col_ptr is NULL"); });
-  if ((n < 1 && !collective_of(opts)) || m < 1)
-    return guarded([&] {
-      return set_error(NMF_ERR_DIMENSION,
-                       "A is empty (m = " + std::to_string(m) + ", n = " +
-                           std::to_string(n) +
-                           "); both dimensions must be at least 1");
-    });
-  return fit_any(nmf::CscView<T, I>{m, n, col_ptr, row_ind, values}, k, W, d,
-                 H, opts, result);
+int32_t fit_view(const nmf::CscView<T, I>& a, int64_t k, T* W, T* d, T* H,
+                 const nmf_options* opts, nmf_result* result) {
+  if (!a.col_ptr) return guarded([] { return null_error("nmf_matrix.col_ptr"); });
+  if ((a.n < 1 && !collective_of(opts)) || a.m < 1)
+    return guarded([&] { return dims_error(a.m, a.n); });
+  return fit_any(a, k, W, d, H, opts, result);
 }
 
 }  // namespace nmf_capi
@@ -319,7 +313,9 @@ int32_t nmf_constant(const char* name) {
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
       E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_FEATURES_KIM),
-      E(NMF_FEATURES_MAX), E(NMF_VERSION_MAJOR),
+      E(NMF_FEATURES_MAX), E(NMF_LAYOUT_DENSE), E(NMF_LAYOUT_CSC),
+      E(NMF_SCALAR_DOUBLE), E(NMF_SCALAR_FLOAT), E(NMF_INDEX_I32),
+      E(NMF_INDEX_I64), E(NMF_VERSION_MAJOR),
       E(NMF_VERSION_MINOR), E(NMF_VERSION_PATCH), E(NMF_VERSION_NUMBER)};
 #undef E
   for (const Entry& e : table)
@@ -339,39 +335,57 @@ int32_t nmf_result_init(nmf_result* res, size_t size) {
   return init_struct(res, size, kMinResultSize, "result", "nmf_result", r);
 }
 
+int32_t nmf_fit(const nmf_matrix* A, int64_t k, void* W, void* d, void* H,
+                const nmf_options* opts, nmf_result* result) {
+  const int32_t rc = guarded([&] { return check_matrix(A); });
+  if (rc != NMF_OK) return rc;
+  return visit_matrix(*A, [&](const auto& view) {
+    using T = scalar_of<std::decay_t<decltype(view)>>;
+    return fit_view(view, k, static_cast<T*>(W), static_cast<T*>(d),
+                    static_cast<T*>(H), opts, result);
+  });
+}
+
+// The typed entry points of earlier releases (deprecated).
 int32_t nmf_fit_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
                         int64_t k, double* W, double* d, double* H,
                         const nmf_options* opts, nmf_result* result) {
-  return fit_dense(A, m, n, lda, k, W, d, H, opts, result);
+  const nmf_matrix a = dense_matrix(A, m, n, lda);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 int32_t nmf_fit_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
                         int64_t k, float* W, float* d, float* H,
                         const nmf_options* opts, nmf_result* result) {
-  return fit_dense(A, m, n, lda, k, W, d, H, opts, result);
+  const nmf_matrix a = dense_matrix(A, m, n, lda);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 int32_t nmf_fit_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
                           const int32_t* row_ind, const double* values,
                           int64_t k, double* W, double* d, double* H,
                           const nmf_options* opts, nmf_result* result) {
-  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 int32_t nmf_fit_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
                           const int64_t* row_ind, const double* values,
                           int64_t k, double* W, double* d, double* H,
                           const nmf_options* opts, nmf_result* result) {
-  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 int32_t nmf_fit_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
                           const int32_t* row_ind, const float* values,
                           int64_t k, float* W, float* d, float* H,
                           const nmf_options* opts, nmf_result* result) {
-  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
                           const int64_t* row_ind, const float* values,
                           int64_t k, float* W, float* d, float* H,
                           const nmf_options* opts, nmf_result* result) {
-  return fit_csc(m, n, col_ptr, row_ind, values, k, W, d, H, opts, result);
+  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
+  return nmf_fit(&a, k, W, d, H, opts, result);
 }
 
 int64_t nmf_available_memory(void) {

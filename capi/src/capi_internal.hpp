@@ -1,6 +1,6 @@
 // Helpers shared by the C ABI's source files: the per-thread error record,
-// the guard that stops every exception at the boundary, and the reading of
-// the caller's nmf_options.
+// the guard that stops every exception at the boundary, the reading of the
+// caller's nmf_options and nmf_matrix, and the consensus handle.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -12,8 +12,16 @@
 #include <vector>
 
 #include "nmf.h"
+#include "nmf/consensus.hpp"
 #include "nmf/options.hpp"
 #include "nmf/status.hpp"
+#include "nmf/views.hpp"
+
+// The outcome of one consensus run (nmf.h's opaque handle); a survey holds
+// one per rank.
+struct nmf_consensus {
+  nmf::Consensus c;
+};
 
 namespace nmf_capi {
 
@@ -67,6 +75,68 @@ int32_t init_struct(T* out, size_t size, size_t min_size, const char* arg,
     std::memcpy(out, &value, n);
     return NMF_OK;
   });
+}
+
+
+// "<what> is NULL" as NMF_ERR_NULL_POINTER.
+int32_t null_error(const std::string& what);
+// An empty m x n input as NMF_ERR_DIMENSION.
+int32_t dims_error(int64_t m, int64_t n);
+
+// Checks the descriptor's own fields: not NULL, struct_size, layout,
+// scalar_type, index_type (CSC), m, n >= 0, lda >= m (dense, m > 0).  The
+// pointers are checked by each operation (a process of a distributed fit
+// may hold no columns) and the CSC structure by the core.  Sets the error
+// and returns its code, or NMF_OK.
+int32_t check_matrix(const nmf_matrix* a);
+
+// The scalar type of a core view, and the descriptor codes of C++ types.
+template <class View> struct ScalarOf;
+template <class T> struct ScalarOf<nmf::DenseView<T>> { using type = T; };
+template <class T, class I> struct ScalarOf<nmf::CscView<T, I>> { using type = T; };
+template <class View> using scalar_of = typename ScalarOf<View>::type;
+template <class T> constexpr int32_t scalar_code() {
+  return sizeof(T) == sizeof(double) ? NMF_SCALAR_DOUBLE : NMF_SCALAR_FLOAT;
+}
+template <class I> constexpr int32_t index_code() {
+  return sizeof(I) == sizeof(int64_t) ? NMF_INDEX_I64 : NMF_INDEX_I32;
+}
+
+// Calls f with the core's view of a descriptor that check_matrix accepted:
+// nmf::DenseView<T> or nmf::CscView<T, I> for its scalar and index types.
+template <class F>
+int32_t visit_matrix(const nmf_matrix& a, F&& f) {
+  if (a.layout == NMF_LAYOUT_DENSE) {
+    if (a.scalar_type == NMF_SCALAR_DOUBLE)
+      return f(nmf::DenseView<double>{static_cast<const double*>(a.data), a.m, a.n, a.lda});
+    return f(nmf::DenseView<float>{static_cast<const float*>(a.data), a.m, a.n, a.lda});
+  }
+  auto csc = [&](auto scalar, auto index) {
+    using T = decltype(scalar);
+    using I = decltype(index);
+    return f(nmf::CscView<T, I>{a.m, a.n, a.col_ptr, static_cast<const I*>(a.row_ind),
+                                static_cast<const T*>(a.values)});
+  };
+  const bool i64 = a.index_type == NMF_INDEX_I64;
+  if (a.scalar_type == NMF_SCALAR_DOUBLE)
+    return i64 ? csc(double(), int64_t()) : csc(double(), int32_t());
+  return i64 ? csc(float(), int64_t()) : csc(float(), int32_t());
+}
+
+// The descriptors the deprecated typed entry points pass on.
+template <class T>
+nmf_matrix dense_matrix(const T* A, int64_t m, int64_t n, int64_t lda) {
+  nmf_matrix a;
+  nmf_matrix_dense(&a, sizeof a, scalar_code<T>(), A, m, n, lda);
+  return a;
+}
+template <class T, class I>
+nmf_matrix csc_matrix(int64_t m, int64_t n, const int64_t* col_ptr,
+                      const I* row_ind, const T* values) {
+  nmf_matrix a;
+  nmf_matrix_csc(&a, sizeof a, scalar_code<T>(), index_code<I>(), m, n, col_ptr,
+                 row_ind, values);
+  return a;
 }
 
 }  // namespace nmf_capi

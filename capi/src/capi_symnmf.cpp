@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "capi_internal.hpp"
 #include "nmf.h"
@@ -71,26 +72,24 @@ int32_t symfit_any(const View& view, int64_t k, T* H, const nmf_options* opts,
   });
 }
 
+// The checks of A's pointers and shape the descriptor leaves, then the fit.
 template <class T>
-int32_t symfit_dense(const T* A, int64_t n, int64_t lda, int64_t k, T* H,
-                     const nmf_options* opts, nmf_symfit_result* result) {
-  if (!A) return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "A is NULL"); });
-  return symfit_any(nmf::DenseView<T>{A, n, n, lda}, k, H, opts, result);
+int32_t symfit_view(const nmf::DenseView<T>& a, int64_t k, T* H,
+                    const nmf_options* opts, nmf_symfit_result* result) {
+  if (!a.data) return guarded([] { return null_error("nmf_matrix.data (A)"); });
+  return symfit_any(a, k, H, opts, result);
 }
 
 template <class T, class I>
-int32_t symfit_csc(int64_t n, const int64_t* col_ptr, const I* row_ind,
-                   const T* values, int64_t k, T* H, const nmf_options* opts,
-                   nmf_symfit_result* result) {
-  if (!col_ptr)
-    return guarded([] { return set_error(NMF_ERR_NULL_POINTER, "col_ptr is NULL"); });
-  if (n < 1)
+int32_t symfit_view(const nmf::CscView<T, I>& a, int64_t k, T* H,
+                    const nmf_options* opts, nmf_symfit_result* result) {
+  if (!a.col_ptr) return guarded([] { return null_error("nmf_matrix.col_ptr"); });
+  if (a.n < 1)
     return guarded([&] {
-      return set_error(NMF_ERR_DIMENSION, "A is empty (n = " + std::to_string(n) +
+      return set_error(NMF_ERR_DIMENSION, "A is empty (n = " + std::to_string(a.n) +
                                               "); at least one node is needed");
     });
-  return symfit_any(nmf::CscView<T, I>{n, n, col_ptr, row_ind, values}, k, H,
-                    opts, result);
+  return symfit_any(a, k, H, opts, result);
 }
 
 }  // namespace
@@ -106,39 +105,62 @@ int32_t nmf_symfit_result_init(nmf_symfit_result* res, size_t size) {
   return init_struct(res, size, kMinSymResultSize, "res", "nmf_symfit_result", r);
 }
 
+int32_t nmf_symfit(const nmf_matrix* A, int64_t k, void* H,
+                   const nmf_options* opts, nmf_symfit_result* result) {
+  const int32_t rc = guarded([&]() -> int32_t {
+    const int32_t bad = check_matrix(A);
+    if (bad != NMF_OK || A->m == A->n) return bad;
+    return set_error(NMF_ERR_DIMENSION,
+                     "nmf_matrix: symmetric NMF needs a square A (m = " +
+                         std::to_string(A->m) + ", n = " + std::to_string(A->n) + ")");
+  });
+  if (rc != NMF_OK) return rc;
+  return visit_matrix(*A, [&](const auto& view) {
+    using T = scalar_of<std::decay_t<decltype(view)>>;
+    return symfit_view(view, k, static_cast<T*>(H), opts, result);
+  });
+}
+
+// The typed entry points of earlier releases (deprecated).
 int32_t nmf_symfit_dense_d(const double* A, int64_t n, int64_t lda, int64_t k,
                            double* H, const nmf_options* opts,
                            nmf_symfit_result* result) {
-  return symfit_dense(A, n, lda, k, H, opts, result);
+  const nmf_matrix a = dense_matrix(A, n, n, lda);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 int32_t nmf_symfit_dense_f(const float* A, int64_t n, int64_t lda, int64_t k,
                            float* H, const nmf_options* opts,
                            nmf_symfit_result* result) {
-  return symfit_dense(A, n, lda, k, H, opts, result);
+  const nmf_matrix a = dense_matrix(A, n, n, lda);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 int32_t nmf_symfit_csc_d_i32(int64_t n, const int64_t* col_ptr,
                              const int32_t* row_ind, const double* values,
                              int64_t k, double* H, const nmf_options* opts,
                              nmf_symfit_result* result) {
-  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 int32_t nmf_symfit_csc_d_i64(int64_t n, const int64_t* col_ptr,
                              const int64_t* row_ind, const double* values,
                              int64_t k, double* H, const nmf_options* opts,
                              nmf_symfit_result* result) {
-  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 int32_t nmf_symfit_csc_f_i32(int64_t n, const int64_t* col_ptr,
                              const int32_t* row_ind, const float* values,
                              int64_t k, float* H, const nmf_options* opts,
                              nmf_symfit_result* result) {
-  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 int32_t nmf_symfit_csc_f_i64(int64_t n, const int64_t* col_ptr,
                              const int64_t* row_ind, const float* values,
                              int64_t k, float* H, const nmf_options* opts,
                              nmf_symfit_result* result) {
-  return symfit_csc(n, col_ptr, row_ind, values, k, H, opts, result);
+  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
+  return nmf_symfit(&a, k, H, opts, result);
 }
 
 }  // extern "C"

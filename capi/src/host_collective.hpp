@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "capi_internal.hpp"
@@ -127,6 +128,46 @@ inline int32_t check_runs_collective(const nmf_collective* c) {
                          " is not in [0, processes = " + std::to_string(c->processes) +
                          ")");
   return NMF_OK;
+}
+
+// The collective that spreads a multi-start's runs (NULL: none), with the
+// checks made so far (`rc`) agreed among the processes when the collective
+// can carry them: no process may return while the others go on.
+inline int32_t runs_collective(const nmf_options* opts, int32_t rc,
+                               std::unique_ptr<HostCollective>& host) {
+  const nmf_collective* coll = collective_of(opts);
+  if (!coll) return rc;
+  const int32_t own = check_runs_collective(coll);
+  if (rc == NMF_OK) rc = own;
+  if (coll->struct_size < kFitCollectiveSize || check_callbacks(*coll) != NMF_OK)
+    return rc;  // cannot agree: the error is this process's own
+  host = std::make_unique<HostCollective>(*coll);
+  const nmf::Status agreed = host->agree(
+      rc == NMF_OK ? nmf::Status() : nmf::Status::error(rc, nmf_last_error_message()));
+  return agreed.ok() ? NMF_OK : set_error(agreed);
+}
+
+// An input refused before the call reaches the core (a bad descriptor, a
+// NULL or empty A), agreed among the processes of a spread multi-start.
+template <class Out, class F>
+int32_t refuse(const nmf_options* opts, Out** out, F&& make_error) {
+  return guarded([&]() -> int32_t {
+    if (out) *out = nullptr;
+    std::unique_ptr<HostCollective> host;
+    return runs_collective(opts, make_error(), host);
+  });
+}
+
+// The checks of A's pointers and dimensions a multi-start makes before the
+// core (NMF_OK: none failed; the error is set otherwise).
+template <class T>
+int32_t check_input(const nmf::DenseView<T>& a) {
+  return a.data ? NMF_OK : null_error("nmf_matrix.data (A)");
+}
+template <class T, class I>
+int32_t check_input(const nmf::CscView<T, I>& a) {
+  if (!a.col_ptr) return null_error("nmf_matrix.col_ptr");
+  return a.m < 1 || a.n < 1 ? dims_error(a.m, a.n) : NMF_OK;
 }
 
 }  // namespace nmf_capi

@@ -38,7 +38,12 @@ static const size_t cxx_offsets[] = {
     OFFSET(nmf_result, history_length) OFFSET(nmf_result, extrapolation)
     OFFSET(nmf_result, restarts) OFFSET(nmf_result, sketch_rank)
     OFFSET(nmf_result, sketch_iterations)
-    sizeof(nmf_options), sizeof(nmf_result)};
+    OFFSET(nmf_matrix, struct_size) OFFSET(nmf_matrix, layout)
+    OFFSET(nmf_matrix, scalar_type) OFFSET(nmf_matrix, index_type)
+    OFFSET(nmf_matrix, m) OFFSET(nmf_matrix, n) OFFSET(nmf_matrix, lda)
+    OFFSET(nmf_matrix, data) OFFSET(nmf_matrix, col_ptr)
+    OFFSET(nmf_matrix, row_ind) OFFSET(nmf_matrix, values)
+    sizeof(nmf_options), sizeof(nmf_result), sizeof(nmf_matrix)};
 #undef OFFSET
 
 int main() {
@@ -55,7 +60,7 @@ int main() {
                   (unsigned)nmf_test_c_offsets[i], (unsigned)cxx_offsets[i]);
       failed = 1;
     }
-  std::printf("%sok 1 - nmf_options/nmf_result have the same layout in C and C++\n",
+  std::printf("%sok 1 - nmf_options/nmf_result/nmf_matrix have the same layout in C and C++\n",
               failed ? "not " : "");
 
   nmf_options o;

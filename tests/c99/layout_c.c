@@ -26,11 +26,16 @@
   X(nmf_result, seconds) X(nmf_result, loss_history)                         \
   X(nmf_result, loss_history_capacity) X(nmf_result, history_length)        \
   X(nmf_result, extrapolation) X(nmf_result, restarts)                      \
-  X(nmf_result, sketch_rank) X(nmf_result, sketch_iterations)
+  X(nmf_result, sketch_rank) X(nmf_result, sketch_iterations)              \
+  X(nmf_matrix, struct_size) X(nmf_matrix, layout)                           \
+  X(nmf_matrix, scalar_type) X(nmf_matrix, index_type) X(nmf_matrix, m)      \
+  X(nmf_matrix, n) X(nmf_matrix, lda) X(nmf_matrix, data)                    \
+  X(nmf_matrix, col_ptr) X(nmf_matrix, row_ind) X(nmf_matrix, values)
 
 #define OFFSET(type, field) offsetof(type, field),
 const size_t nmf_test_c_offsets[] = {NMF_LAYOUT_FIELDS(OFFSET)
-                                     sizeof(nmf_options), sizeof(nmf_result)};
+                                     sizeof(nmf_options), sizeof(nmf_result),
+                                     sizeof(nmf_matrix)};
 #undef OFFSET
 const size_t nmf_test_c_offsets_count =
     sizeof nmf_test_c_offsets / sizeof nmf_test_c_offsets[0];

@@ -28,6 +28,16 @@ NMFKIT_CALLABLE(const char*, choice_name, (const char *option, int32_t value),
     (option, value))
 NMFKIT_CALLABLE(int32_t, result_init, (nmf_result *res, size_t size), (res,
     size))
+NMFKIT_CALLABLE(int32_t, matrix_dense, (nmf_matrix *a, size_t size, int32_t
+    scalar_type, const void *data, int64_t m, int64_t n, int64_t lda), (a,
+    size, scalar_type, data, m, n, lda))
+NMFKIT_CALLABLE(int32_t, matrix_csc, (nmf_matrix *a, size_t size, int32_t
+    scalar_type, int32_t index_type, int64_t m, int64_t n, const int64_t
+    *col_ptr, const void *row_ind, const void *values), (a, size, scalar_type,
+    index_type, m, n, col_ptr, row_ind, values))
+NMFKIT_CALLABLE(int32_t, fit, (const nmf_matrix *A, int64_t k, void *W, void
+    *d, void *H, const nmf_options *opts, nmf_result *result), (A, k, W, d, H,
+    opts, result))
 NMFKIT_CALLABLE(int32_t, fit_dense_d, (const double *A, int64_t m, int64_t n,
     int64_t lda, int64_t k, double *W, double *d, double *H, const nmf_options
     *opts, nmf_result *result), (A, m, n, lda, k, W, d, H, opts, result))
@@ -52,6 +62,9 @@ NMFKIT_CALLABLE(int32_t, fit_csc_f_i64, (int64_t m, int64_t n, const int64_t
     n, col_ptr, row_ind, values, k, W, d, H, opts, result))
 NMFKIT_CALLABLE(int32_t, symfit_result_init, (nmf_symfit_result *res, size_t
     size), (res, size))
+NMFKIT_CALLABLE(int32_t, symfit, (const nmf_matrix *A, int64_t k, void *H,
+    const nmf_options *opts, nmf_symfit_result *result), (A, k, H, opts,
+    result))
 NMFKIT_CALLABLE(int32_t, symfit_dense_d, (const double *A, int64_t n, int64_t
     lda, int64_t k, double *H, const nmf_options *opts, nmf_symfit_result
     *result), (A, n, lda, k, H, opts, result))
@@ -79,6 +92,10 @@ NMFKIT_CALLABLE(const char*, blas_core, (void), ())
 NMFKIT_CALLABLE(int32_t, blas_is_slow, (void), ())
 NMFKIT_CALLABLE(const char*, blas_advice, (void), ())
 NMFKIT_CALLABLE(const char*, take_notice, (void), ())
+NMFKIT_CALLABLE(uint64_t, run_seed, (uint64_t seed, int64_t run), (seed, run))
+NMFKIT_CALLABLE(int32_t, consensus_fit, (const nmf_matrix *A, int64_t k,
+    int64_t nrun, const nmf_options *opts, nmf_consensus **out), (A, k, nrun,
+    opts, out))
 NMFKIT_CALLABLE(int32_t, consensus_dense_d, (const double *A, int64_t m,
     int64_t n, int64_t lda, int64_t k, int64_t nrun, const nmf_options *opts,
     nmf_consensus **out), (A, m, n, lda, k, nrun, opts, out))
@@ -118,6 +135,10 @@ NMFKIT_CALLABLE(int32_t, consensus_runs, (const nmf_consensus *c, int32_t
     *labels, double *loss), (c, labels, loss))
 NMFKIT_CALLABLE(int32_t, survey_options_init, (nmf_survey_options *o, size_t
     size), (o, size))
+NMFKIT_CALLABLE(int32_t, survey_fit, (const nmf_matrix *A, const int64_t
+    *ranks, int64_t n_ranks, const nmf_survey_options *sopts, const
+    nmf_options *opts, nmf_survey **out), (A, ranks, n_ranks, sopts, opts,
+    out))
 NMFKIT_CALLABLE(int32_t, survey_dense_d, (const double *A, int64_t m, int64_t
     n, int64_t lda, const int64_t *ranks, int64_t n_ranks, const
     nmf_survey_options *sopts, const nmf_options *opts, nmf_survey **out), (A,
@@ -152,6 +173,10 @@ NMFKIT_CALLABLE(const nmf_consensus*, survey_get, (const nmf_survey *s,
     int64_t index, int32_t randomized), (s, index, randomized))
 NMFKIT_CALLABLE(int32_t, bicv_options_init, (nmf_bicv_options *o, size_t
     size), (o, size))
+NMFKIT_CALLABLE(int32_t, bicv, (const nmf_matrix *A, const int64_t *ranks,
+    int64_t n_ranks, const nmf_bicv_options *bopts, const nmf_options *opts,
+    double *error, double *fold_error, int64_t *suggested_k), (A, ranks,
+    n_ranks, bopts, opts, error, fold_error, suggested_k))
 NMFKIT_CALLABLE(int32_t, bicv_dense_d, (const double *A, int64_t m, int64_t n,
     int64_t lda, const int64_t *ranks, int64_t n_ranks, const nmf_bicv_options
     *bopts, const nmf_options *opts, double *error, double *fold_error,
