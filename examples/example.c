@@ -12,6 +12,10 @@ int main(void) {
                            0, 1, 3, 1, 0, 3,  1, 3, 3, 5, 1, 3};
   double W[6 * 2], d[2], H[2 * 4];
 
+  /* What A is: dense, double, 6 x 4, leading dimension 6 (not copied). */
+  nmf_matrix a;
+  nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_DOUBLE, A, 6, 4, 6);
+
   nmf_options opts;
   nmf_options_init(&opts, sizeof opts);
   opts.maxit = 500;
@@ -20,7 +24,7 @@ int main(void) {
   nmf_result res;
   nmf_result_init(&res, sizeof res);
 
-  int32_t status = nmf_fit_dense_d(A, 6, 4, 6, 2, W, d, H, &opts, &res);
+  int32_t status = nmf_fit(&a, 2, W, d, H, &opts, &res);
   if (status < 0) {
     fprintf(stderr, "nmf: %s: %s\n", nmf_strerror(status),
             nmf_last_error_message());

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "nmf.h"
+
 namespace nmfcli {
 
 // Row and column names plus the values, dense column-major or sparse CSC,
@@ -30,5 +32,29 @@ struct LabeledMatrix {
 
   int64_t nnz() const { return sparse ? col_ptr.back() : rows * cols; }
 };
+
+// The nmf.h descriptor of a, read in place.  An empty matrix's vectors have
+// no data(): the library still gets valid pointers.
+template <typename T>
+nmf_matrix describe(const LabeledMatrix<T> &a) {
+  static const int32_t no_index32 = 0;
+  static const int64_t no_index64 = 0;
+  static const T no_value = 0;
+  const int32_t scalar = sizeof(T) == sizeof(double) ? NMF_SCALAR_DOUBLE : NMF_SCALAR_FLOAT;
+  nmf_matrix m;
+  if (!a.sparse) {
+    nmf_matrix_dense(&m, sizeof m, scalar, a.dense.empty() ? &no_value : a.dense.data(),
+                     a.rows, a.cols, a.rows);
+  } else if (a.wide_index) {
+    nmf_matrix_csc(&m, sizeof m, scalar, NMF_INDEX_I64, a.rows, a.cols, a.col_ptr.data(),
+                   a.row_ind64.empty() ? &no_index64 : a.row_ind64.data(),
+                   a.values.empty() ? &no_value : a.values.data());
+  } else {
+    nmf_matrix_csc(&m, sizeof m, scalar, NMF_INDEX_I32, a.rows, a.cols, a.col_ptr.data(),
+                   a.row_ind32.empty() ? &no_index32 : a.row_ind32.data(),
+                   a.values.empty() ? &no_value : a.values.data());
+  }
+  return m;
+}
 
 }  // namespace nmfcli

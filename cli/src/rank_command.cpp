@@ -27,67 +27,6 @@ namespace nmfcli {
 
 namespace {
 
-// ---- Calling libnmf.
-
-template <typename T>
-struct Entry;
-template <>
-struct Entry<double> {
-  static int32_t survey(const LabeledMatrix<double> &a, const std::vector<int64_t> &k,
-                        const nmf_survey_options *so, const nmf_options *o, nmf_survey **s) {
-    if (!a.sparse)
-      return nmf_survey_dense_d(a.dense.data(), a.rows, a.cols, a.rows, k.data(),
-                                int64_t(k.size()), so, o, s);
-    if (a.wide_index)
-      return nmf_survey_csc_d_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
-                                  a.values.data(), k.data(), int64_t(k.size()), so, o, s);
-    return nmf_survey_csc_d_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
-                                a.values.data(), k.data(), int64_t(k.size()), so, o, s);
-  }
-  // Sparse input stays CSC (the core never makes it dense).
-  static int32_t bicv(const LabeledMatrix<double> &a, const std::vector<int64_t> &k,
-                      const nmf_bicv_options *bo, const nmf_options *o, double *err,
-                      int64_t *best) {
-    const int64_t nk = int64_t(k.size());
-    if (!a.sparse)
-      return nmf_bicv_dense_d(a.dense.data(), a.rows, a.cols, a.rows, k.data(), nk, bo, o,
-                              err, nullptr, best);
-    if (a.wide_index)
-      return nmf_bicv_csc_d_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
-                                a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
-    return nmf_bicv_csc_d_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
-                              a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
-  }
-};
-template <>
-struct Entry<float> {
-  static int32_t survey(const LabeledMatrix<float> &a, const std::vector<int64_t> &k,
-                        const nmf_survey_options *so, const nmf_options *o, nmf_survey **s) {
-    if (!a.sparse)
-      return nmf_survey_dense_f(a.dense.data(), a.rows, a.cols, a.rows, k.data(),
-                                int64_t(k.size()), so, o, s);
-    if (a.wide_index)
-      return nmf_survey_csc_f_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
-                                  a.values.data(), k.data(), int64_t(k.size()), so, o, s);
-    return nmf_survey_csc_f_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
-                                a.values.data(), k.data(), int64_t(k.size()), so, o, s);
-  }
-  // Sparse input stays CSC (the core never makes it dense).
-  static int32_t bicv(const LabeledMatrix<float> &a, const std::vector<int64_t> &k,
-                      const nmf_bicv_options *bo, const nmf_options *o, double *err,
-                      int64_t *best) {
-    const int64_t nk = int64_t(k.size());
-    if (!a.sparse)
-      return nmf_bicv_dense_f(a.dense.data(), a.rows, a.cols, a.rows, k.data(), nk, bo, o,
-                              err, nullptr, best);
-    if (a.wide_index)
-      return nmf_bicv_csc_f_i64(a.rows, a.cols, a.col_ptr.data(), a.row_ind64.data(),
-                                a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
-    return nmf_bicv_csc_f_i32(a.rows, a.cols, a.col_ptr.data(), a.row_ind32.data(),
-                              a.values.data(), k.data(), nk, bo, o, err, nullptr, best);
-  }
-};
-
 [[noreturn]] void library_error(int32_t status) {
   const std::string detail = nmf_last_error_message();
   throw CliError(kExitLibrary, std::string("libnmf: ") + nmf_strerror(status) +
@@ -197,6 +136,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
                           std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
   });
   if (writer) print_input_warnings(info);
+  const nmf_matrix A = describe(a);
   if (!args.fit.quiet && nmf_blas_is_slow())
     std::fprintf(stderr, "nmf: note: the BLAS runs generic kernels on this CPU; %s\n",
                  nmf_blas_advice());
@@ -215,7 +155,8 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
       bo.reps = args.cv_reps;
       bo.seed = args.fit.options.seed + 1;
       const int32_t st =
-          Entry<T>::bicv(a, args.ranks, &bo, &args.fit.options, cv_err.data(), &cv_best);
+          nmf_bicv(&A, args.ranks.data(), int64_t(args.ranks.size()), &bo,
+                   &args.fit.options, cv_err.data(), nullptr, &cv_best);
       if (st != NMF_OK) library_error(st);
     });
     if (job) {
@@ -246,7 +187,8 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
   {
     InterruptGuard guard;
     // In a job the library agrees every error and stop among the processes.
-    status = Entry<T>::survey(a, args.ranks, &so, &o, &raw);
+    status = nmf_survey_fit(&A, args.ranks.data(), int64_t(args.ranks.size()), &so, &o,
+                            &raw);
   }
   progress.finish();
   show_library_notice(args.fit.quiet || !writer);

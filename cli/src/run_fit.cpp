@@ -14,42 +14,6 @@ namespace nmfcli {
 
 namespace {
 
-// The nmf.h entry points of one value type.
-template <typename T>
-struct Entries;
-template <>
-struct Entries<double> {
-  static constexpr auto dense = nmf_fit_dense_d;
-  static constexpr auto csc32 = nmf_fit_csc_d_i32;
-  static constexpr auto csc64 = nmf_fit_csc_d_i64;
-};
-template <>
-struct Entries<float> {
-  static constexpr auto dense = nmf_fit_dense_f;
-  static constexpr auto csc32 = nmf_fit_csc_f_i32;
-  static constexpr auto csc64 = nmf_fit_csc_f_i64;
-};
-
-// The nmf.h entry point for the value type and storage of a.  An empty
-// matrix's vectors have no data(): the library still gets valid pointers.
-template <typename T>
-int32_t fit_entry(const LabeledMatrix<T> &a, int64_t k, T *W, T *d, T *H,
-                  const nmf_options *o, nmf_result *r) {
-  if (!a.sparse)
-    return Entries<T>::dense(a.dense.data(), a.rows, a.cols, a.rows, k, W, d, H, o, r);
-  static const int32_t no_index32 = 0;
-  static const int64_t no_index64 = 0;
-  static const T no_value = 0;
-  const T *values = a.values.empty() ? &no_value : a.values.data();
-  if (a.wide_index)
-    return Entries<T>::csc64(a.rows, a.cols, a.col_ptr.data(),
-                             a.row_ind64.empty() ? &no_index64 : a.row_ind64.data(),
-                             values, k, W, d, H, o, r);
-  return Entries<T>::csc32(a.rows, a.cols, a.col_ptr.data(),
-                           a.row_ind32.empty() ? &no_index32 : a.row_ind32.data(),
-                           values, k, W, d, H, o, r);
-}
-
 // The library knows matrix positions only ("A has a negative entry (-1) at
 // row 3, column 5 (1-based)"); add the names the user knows the data by.
 template <typename T>
@@ -114,7 +78,8 @@ FitOutcome<T> run_fit(const LabeledMatrix<T> &a, const FitArgs &args, int64_t k,
   int32_t status;
   {
     InterruptGuard guard;
-    status = fit_entry(a, k, out.W.data(), out.d.data(), out.H.data(), &o, &out.result);
+    const nmf_matrix A = describe(a);
+    status = nmf_fit(&A, k, out.W.data(), out.d.data(), out.H.data(), &o, &out.result);
   }
   if (progress != nullptr) progress->finish();
   show_library_notice(args.quiet);

@@ -223,8 +223,10 @@ int symfit_command(const std::vector<std::string> &argv) {
   a.options.progress = check_interrupt;
   g_interrupted = 0;
   void (*previous)(int) = std::signal(SIGINT, on_sigint);
-  const int32_t rc = nmf_symfit_csc_d_i64(n, g.col_ptr.data(), g.row_ind.data(),
-                                          g.values.data(), k, H.data(), &a.options, &res);
+  nmf_matrix A;
+  nmf_matrix_csc(&A, sizeof A, NMF_SCALAR_DOUBLE, NMF_INDEX_I64, n, n, g.col_ptr.data(),
+                 g.row_ind.data(), g.values.data());
+  const int32_t rc = nmf_symfit(&A, k, H.data(), &a.options, &res);
   std::signal(SIGINT, previous == SIG_ERR ? SIG_DFL : previous);
   if (rc == NMF_CANCELLED) throw CliError(kExitCancelled, "interrupted; nothing written");
   if (rc != NMF_OK) {
