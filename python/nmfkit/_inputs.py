@@ -3,7 +3,12 @@ dense or CSC, in place when it already is one)."""
 
 import warnings
 
+import ctypes
+
 import numpy as np
+
+from ._library import (INDEX_I32, INDEX_I64, LAYOUT_CSC, LAYOUT_DENSE,
+                       SCALAR_DOUBLE, SCALAR_FLOAT, _Matrix)
 
 # -------------------------------------------------------- input preparation
 
@@ -28,6 +33,27 @@ class _Prepared:
     def __init__(self, **kw):
         for slot in self.__slots__:
             setattr(self, slot, kw.get(slot))
+
+    def matrix(self):
+        """The nmf_matrix describing these arguments (valid while ``keep``
+        lives)."""
+        a = _Matrix()
+        a.struct_size = ctypes.sizeof(_Matrix)
+        a.scalar_type = (SCALAR_DOUBLE if self.dtype == np.float64
+                         else SCALAR_FLOAT)
+        a.m, a.n = self.m, self.n
+        if self.kind == "dense":
+            a.layout = LAYOUT_DENSE
+            a.lda = self.ld
+            a.data = self.data_ptr
+        else:
+            a.layout = LAYOUT_CSC
+            a.index_type = (INDEX_I32 if self.index_dtype == np.int32
+                            else INDEX_I64)
+            a.col_ptr = self.indptr_ptr
+            a.row_ind = self.indices_ptr
+            a.values = self.data_ptr
+        return a
 
 
 def _value_dtype(dtype):

@@ -38,6 +38,14 @@ _CODE_NAMES = {
     ERR_INTERNAL: "NMF_ERR_INTERNAL",
 }
 
+# nmf_matrix.layout, .scalar_type, .index_type
+LAYOUT_DENSE = 1
+LAYOUT_CSC = 2
+SCALAR_DOUBLE = 1
+SCALAR_FLOAT = 2
+INDEX_I32 = 1
+INDEX_I64 = 2
+
 _STOP_REASONS = {0: "none", 1: "maxit", 2: "tol", 3: "cancelled", 4: "exact"}
 
 _INT32_MIN = -(2 ** 31)
@@ -113,6 +121,23 @@ class _Result(ctypes.Structure):
         ("restarts", ctypes.c_int64),
         ("sketch_rank", ctypes.c_int64),
         ("sketch_iterations", ctypes.c_int64),
+    ]
+
+
+class _Matrix(ctypes.Structure):
+    """nmf_matrix (nmf.h): the input of every operation, described."""
+    _fields_ = [
+        ("struct_size", ctypes.c_uint32),
+        ("layout", ctypes.c_int32),
+        ("scalar_type", ctypes.c_int32),
+        ("index_type", ctypes.c_int32),
+        ("m", ctypes.c_int64),
+        ("n", ctypes.c_int64),
+        ("lda", ctypes.c_int64),
+        ("data", ctypes.c_void_p),
+        ("col_ptr", ctypes.c_void_p),
+        ("row_ind", ctypes.c_void_p),
+        ("values", ctypes.c_void_p),
     ]
 
 
@@ -211,17 +236,12 @@ def _load():
     lib.nmf_result_init.argtypes = [ctypes.POINTER(_Result), ctypes.c_size_t]
     # Array arguments are passed as raw addresses (c_void_p): numpy owns the
     # memory and the prepared arguments keep it alive for the call.
-    for name in ("nmf_fit_dense_d", "nmf_fit_dense_f"):
-        fn = getattr(lib, name)
-        fn.restype = c_i32
-        fn.argtypes = [vp, c_i64, c_i64, c_i64, c_i64, vp, vp, vp,
-                       ctypes.POINTER(_Options), ctypes.POINTER(_Result)]
-    for name in ("nmf_fit_csc_d_i32", "nmf_fit_csc_d_i64",
-                 "nmf_fit_csc_f_i32", "nmf_fit_csc_f_i64"):
-        fn = getattr(lib, name)
-        fn.restype = c_i32
-        fn.argtypes = [c_i64, c_i64, vp, vp, vp, c_i64, vp, vp, vp,
-                       ctypes.POINTER(_Options), ctypes.POINTER(_Result)]
+    mat_p = ctypes.POINTER(_Matrix)
+    lib.nmf_fit.restype = c_i32
+    lib.nmf_fit.argtypes = [mat_p, c_i64, vp, vp, vp, ctypes.POINTER(_Options),
+                            ctypes.POINTER(_Result)]
+    lib.nmf_run_seed.restype = ctypes.c_uint64
+    lib.nmf_run_seed.argtypes = [ctypes.c_uint64, c_i64]
     _declare_consensus(lib)
     _lib = lib
     library_path = path
@@ -253,25 +273,10 @@ def _declare_consensus(lib):
         "nmf_select_features": (c_i32, [vp, c_i64, c_i64, c_i64, c_i32, vp,
                                         vp]),
     }
-    for s in ("d", "f"):
-        protos["nmf_consensus_dense_" + s] = (
-            c_i32, [vp, c_i64, c_i64, c_i64, c_i64, c_i64, opts_p, out_p])
-        protos["nmf_survey_dense_" + s] = (
-            c_i32, [vp, c_i64, c_i64, c_i64, vp, c_i64, sopts_p, opts_p,
-                    out_p])
-        protos["nmf_bicv_dense_" + s] = (
-            c_i32, [vp, c_i64, c_i64, c_i64, vp, c_i64, bopts_p, opts_p, vp,
-                    vp, vp])
-        for i in ("i32", "i64"):
-            protos["nmf_consensus_csc_%s_%s" % (s, i)] = (
-                c_i32, [c_i64, c_i64, vp, vp, vp, c_i64, c_i64, opts_p,
-                        out_p])
-            protos["nmf_survey_csc_%s_%s" % (s, i)] = (
-                c_i32, [c_i64, c_i64, vp, vp, vp, vp, c_i64, sopts_p, opts_p,
-                        out_p])
-            protos["nmf_bicv_csc_%s_%s" % (s, i)] = (
-                c_i32, [c_i64, c_i64, vp, vp, vp, vp, c_i64, bopts_p, opts_p,
-                        vp, vp, vp])
+    mat_p = ctypes.POINTER(_Matrix)
+    protos["nmf_consensus_fit"] = (c_i32, [mat_p, c_i64, c_i64, opts_p, out_p])
+    protos["nmf_survey_fit"] = (c_i32, [mat_p, vp, c_i64, sopts_p, opts_p, out_p])
+    protos["nmf_bicv"] = (c_i32, [mat_p, vp, c_i64, bopts_p, opts_p, vp, vp, vp])
     for name, (restype, argtypes) in protos.items():
         fn = getattr(lib, name)
         fn.restype = restype

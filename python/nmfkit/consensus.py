@@ -19,13 +19,10 @@ from .fit import _choice, _int_in, _options_for, _ProgressHook
 
 def run_seed(seed, run):
     """The seed nmf.h gives run ``run`` (0-based) of a consensus with master
-    seed ``seed``: splitmix64(seed + (run + 1) * 0x9e3779b97f4a7c15), so that
-    run can be repeated alone with fit(A, k, seed=run_seed(seed, run))."""
-    mask = 2 ** 64 - 1
-    z = (int(seed) + (int(run) + 1) * 0x9E3779B97F4A7C15) & mask
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-    return z ^ (z >> 31)
+    seed ``seed`` (nmf_run_seed), so that run can be repeated alone with
+    fit(A, k, seed=run_seed(seed, run))."""
+    return int(_load().nmf_run_seed(_int_in("seed", seed, 0, 2 ** 64 - 1),
+                                    _int_in("run", run, -2 ** 63, 2 ** 63 - 1)))
 
 
 class ConsensusResult:
@@ -151,13 +148,6 @@ def _multistart_options(prep, func, seed, progress, options):
     return opts, keep, hook
 
 
-def _suffixes(prep):
-    s = "d" if prep.dtype == np.float64 else "f"
-    if prep.kind == "dense":
-        return s, None
-    return s, "i32" if prep.index_dtype == np.int32 else "i64"
-
-
 def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
               **options):
     """Consensus clustering of the columns (samples) of A at rank k
@@ -184,17 +174,10 @@ def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
     opts, keep, hook = _multistart_options(prep, "consensus", seed, progress,
                                            options)
     handle = ctypes.c_void_p()
-    s, i = _suffixes(prep)
+    matrix = prep.matrix()
     with hook:
-        if i is None:
-            rc = getattr(lib, "nmf_consensus_dense_" + s)(
-                prep.data_ptr, prep.m, prep.n, prep.ld, k, nrun,
-                ctypes.byref(opts), ctypes.byref(handle))
-        else:
-            rc = getattr(lib, "nmf_consensus_csc_%s_%s" % (s, i))(
-                prep.m, prep.n, prep.indptr_ptr, prep.indices_ptr,
-                prep.data_ptr, k, nrun, ctypes.byref(opts),
-                ctypes.byref(handle))
+        rc = lib.nmf_consensus_fit(ctypes.byref(matrix), k, nrun,
+                                   ctypes.byref(opts), ctypes.byref(handle))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep
     _show_notice(lib)
@@ -289,19 +272,11 @@ def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
     opts, keep, hook = _multistart_options(prep, "rank_survey", seed,
                                            progress, options)
     handle = ctypes.c_void_p()
-    s, i = _suffixes(prep)
+    matrix = prep.matrix()
     with hook:
-        if i is None:
-            rc = getattr(lib, "nmf_survey_dense_" + s)(
-                prep.data_ptr, prep.m, prep.n, prep.ld, r.ctypes.data,
-                r.shape[0], ctypes.byref(sopts), ctypes.byref(opts),
-                ctypes.byref(handle))
-        else:
-            rc = getattr(lib, "nmf_survey_csc_%s_%s" % (s, i))(
-                prep.m, prep.n, prep.indptr_ptr, prep.indices_ptr,
-                prep.data_ptr, r.ctypes.data, r.shape[0],
-                ctypes.byref(sopts), ctypes.byref(opts),
-                ctypes.byref(handle))
+        rc = lib.nmf_survey_fit(ctypes.byref(matrix), r.ctypes.data, r.shape[0],
+                                ctypes.byref(sopts), ctypes.byref(opts),
+                                ctypes.byref(handle))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep
     _show_notice(lib)
@@ -354,7 +329,7 @@ class BicvResult:
 def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
          fit_seed=None, strict_names=False, **options):
     """Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h's
-    nmf_bicv_dense_* / nmf_bicv_csc_*): rows and columns are split at random (seed) into
+    nmf_bicv): rows and columns are split at random (seed) into
     row_groups × col_groups blocks, each block held out in turn and
     predicted from the fit of the rest, over reps random splits.
 
@@ -391,14 +366,8 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
     tail = (r.ctypes.data, r.shape[0], ctypes.byref(bopts), ctypes.byref(opts),
             error.ctypes.data, fold_error.ctypes.data if sane else None,
             ctypes.byref(suggested))
-    sfx, ind = _suffixes(prep)
-    if prep.kind == "csc":
-        rc = getattr(lib, "nmf_bicv_csc_%s_%s" % (sfx, ind))(
-            prep.m, prep.n, prep.indptr_ptr, prep.indices_ptr, prep.data_ptr,
-            *tail)
-    else:
-        rc = getattr(lib, "nmf_bicv_dense_" + sfx)(
-            prep.data_ptr, prep.m, prep.n, prep.ld, *tail)
+    matrix = prep.matrix()
+    rc = lib.nmf_bicv(ctypes.byref(matrix), *tail)
     del prep, keep
     _show_notice(lib)
     _check(rc)

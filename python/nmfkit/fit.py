@@ -381,19 +381,10 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
     hook = _ProgressHook(progress)
     opts.progress = hook.callback
 
-    suffix = "d" if dtype == np.float64 else "f"
+    matrix = prep.matrix()
     with hook:
-        if prep.kind == "dense":
-            fn = getattr(lib, "nmf_fit_dense_" + suffix)
-            rc = fn(prep.data_ptr, ml, nl, prep.ld, k, Wl.ctypes.data,
-                    d.ctypes.data, Hl.ctypes.data, ctypes.byref(opts),
-                    ctypes.byref(res))
-        else:
-            isuffix = "i32" if prep.index_dtype == np.int32 else "i64"
-            fn = getattr(lib, "nmf_fit_csc_%s_%s" % (suffix, isuffix))
-            rc = fn(ml, nl, prep.indptr_ptr, prep.indices_ptr,
-                    prep.data_ptr, k, Wl.ctypes.data, d.ctypes.data,
-                    Hl.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
+        rc = lib.nmf_fit(ctypes.byref(matrix), k, Wl.ctypes.data, d.ctypes.data,
+                         Hl.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep  # the input arrays were needed until here
     _show_notice(lib)

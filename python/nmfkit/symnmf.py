@@ -8,7 +8,7 @@ import ctypes
 
 import numpy as np
 
-from ._library import ERR_DIMENSION, NmfError, _Options, _STOP_REASONS, _load
+from ._library import ERR_DIMENSION, NmfError, _Matrix, _Options, _STOP_REASONS, _load
 from .fit import _ProgressHook, _SOLVER_NAMES, _int_in, _options_for
 from ._inputs import _is_sparse, _prepare_dense, _prepare_sparse
 
@@ -40,14 +40,8 @@ def _lib():
         opts, res = ctypes.POINTER(_Options), ctypes.POINTER(_SymResult)
         lib.nmf_symfit_result_init.restype = ctypes.c_int32
         lib.nmf_symfit_result_init.argtypes = [res, ctypes.c_size_t]
-        for s in ("d", "f"):
-            fn = getattr(lib, "nmf_symfit_dense_" + s)
-            fn.restype = ctypes.c_int32
-            fn.argtypes = [vp, i64, i64, i64, vp, opts, res]
-            for i in ("i32", "i64"):
-                fn = getattr(lib, "nmf_symfit_csc_%s_%s" % (s, i))
-                fn.restype = ctypes.c_int32
-                fn.argtypes = [i64, vp, vp, vp, i64, vp, opts, res]
+        lib.nmf_symfit.restype = ctypes.c_int32
+        lib.nmf_symfit.argtypes = [ctypes.POINTER(_Matrix), i64, vp, opts, res]
         _declared.append(True)
     return lib
 
@@ -135,17 +129,10 @@ def symnmf(A, k, *, solver="auto", seed=42, maxit=500, tol=1e-5, threads=0,
     res.loss_history_capacity = history.shape[0]
     hook = _ProgressHook(progress)
     opts.progress = hook.callback
-    s = "d" if prep.dtype == np.float64 else "f"
+    matrix = prep.matrix()
     with hook:
-        if prep.kind == "dense":
-            rc = getattr(lib, "nmf_symfit_dense_" + s)(
-                prep.data_ptr, n, prep.ld, k, H.ctypes.data,
-                ctypes.byref(opts), ctypes.byref(res))
-        else:
-            i = "i32" if prep.index_dtype == np.int32 else "i64"
-            rc = getattr(lib, "nmf_symfit_csc_%s_%s" % (s, i))(
-                n, prep.indptr_ptr, prep.indices_ptr, prep.data_ptr, k,
-                H.ctypes.data, ctypes.byref(opts), ctypes.byref(res))
+        rc = lib.nmf_symfit(ctypes.byref(matrix), k, H.ctypes.data,
+                            ctypes.byref(opts), ctypes.byref(res))
         detail = lib.nmf_last_error_message().decode("utf-8", "replace")
     del prep, keep
     hook.reraise()

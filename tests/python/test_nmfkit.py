@@ -218,6 +218,40 @@ class TestLibrary(unittest.TestCase):
             [0, 4, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112,
              120, 128])
 
+    def test_matrix_layout_matches_nmf_h(self):
+        # Pinned LP64 offsets, the same as tests/c99/matrix_c.c.
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            self.skipTest("layout pinned for LP64 only")
+        from nmfkit._library import _Matrix
+        self.assertEqual(
+            [getattr(_Matrix, f[0]).offset for f in _Matrix._fields_]
+            + [ctypes.sizeof(_Matrix)],
+            [0, 4, 8, 12, 16, 24, 32, 40, 48, 56, 64, 72])
+        # The library's constructors write where ctypes reads.
+        lib = nmfkit._load()
+        lib.nmf_matrix_csc.restype = ctypes.c_int32
+        lib.nmf_matrix_csc.argtypes = [
+            ctypes.POINTER(_Matrix), ctypes.c_size_t, ctypes.c_int32,
+            ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p,
+            ctypes.c_void_p, ctypes.c_void_p]
+        a = _Matrix()
+        rc = lib.nmf_matrix_csc(ctypes.byref(a), ctypes.sizeof(a),
+                                nmfkit.constant("NMF_SCALAR_FLOAT"),
+                                nmfkit.constant("NMF_INDEX_I64"), 7, 5,
+                                0x1000, 0x2000, 0x3000)
+        self.assertEqual(rc, 0)
+        self.assertEqual(
+            (a.struct_size, a.layout, a.scalar_type, a.index_type, a.m, a.n,
+             a.lda, a.data, a.col_ptr, a.row_ind, a.values),
+            (ctypes.sizeof(a), nmfkit.constant("NMF_LAYOUT_CSC"),
+             nmfkit.constant("NMF_SCALAR_FLOAT"),
+             nmfkit.constant("NMF_INDEX_I64"), 7, 5, 0, None, 0x1000, 0x2000,
+             0x3000))
+        from nmfkit import _library as L
+        for name in ("LAYOUT_DENSE", "LAYOUT_CSC", "SCALAR_DOUBLE",
+                     "SCALAR_FLOAT", "INDEX_I32", "INDEX_I64"):
+            self.assertEqual(getattr(L, name), nmfkit.constant("NMF_" + name))
+
 
 class TestRecovery(unittest.TestCase):
 
