@@ -51,18 +51,23 @@ NMF_API int32_t nmf_mpi_collective_init(nmf_collective *c, int64_t comm_f,
 /* Fills *c for a multi-start spread over the communicator's processes
  * (nmf.h's consensus section): n_global = -1, and process / processes are
  * this process's rank and the communicator's size.  Pass it as
- * opts->collective to nmf_consensus_* or nmf_survey_* on every process,
+ * opts->collective to nmf_consensus_fit or nmf_survey_fit on every process,
  * each with the whole matrix and the same arguments: process p runs the
  * runs r with r % processes == p, and every process receives the same
  * result, equal to the serial one.  Collective; returns NMF_OK or
  * NMF_ERR_NULL_POINTER. */
 NMF_API int32_t nmf_mpi_collective_runs(nmf_collective *c, int64_t comm_f);
 
-/* The fits of nmf.h for one process's block: A is m x n_local (dense,
- * leading dimension lda) or CSC with n_local columns; W is m x k
- * (replicated: the same on every process on return), H is k x n_local, d
- * has k entries.  opts may be NULL; its collective field is ignored (set
- * from comm_f). */
+/* nmf_fit for one process's block: A is m x n_local (A->n = n_local; dense
+ * or CSC, as for nmf_fit); W is m x k (replicated: the same on every process
+ * on return), H is k x n_local, d has k entries, of A's scalar type.  opts
+ * may be NULL; its collective field is ignored (set from comm_f). */
+NMF_API int32_t nmf_mpi_fit(int64_t comm_f, const nmf_matrix *A, int64_t k,
+                            void *W, void *d, void *H, const nmf_options *opts,
+                            nmf_result *result);
+
+/* Deprecated: nmf_mpi_fit with the block described by the arguments (dense
+ * A, m, n_local, lda; CSC m, n_local, col_ptr, row_ind, values). */
 NMF_API int32_t nmf_mpi_fit_dense_d(int64_t comm_f, const double *A, int64_t m,
                                     int64_t n_local, int64_t lda, int64_t k,
                                     double *W, double *d, double *H,

@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -141,51 +142,65 @@ int32_t nmf_mpi_collective_runs(nmf_collective* c, int64_t comm_f) {
   return NMF_OK;
 }
 
+int32_t nmf_mpi_fit(int64_t comm_f, const nmf_matrix* A, int64_t k, void* W, void* d,
+                    void* H, const nmf_options* opts, nmf_result* result) {
+  // A descriptor too small to hold n: let nmf_fit report it.
+  const bool has_n = A && A->struct_size >= offsetof(nmf_matrix, n) + sizeof(int64_t);
+  return run(comm_f, has_n ? A->n : 0, opts, [&](const nmf_options* o) {
+    return nmf_fit(A, k, W, d, H, o, result);
+  });
+}
+
+// The typed entry points of earlier releases (deprecated).
 int32_t nmf_mpi_fit_dense_d(int64_t comm_f, const double* A, int64_t m, int64_t n_local,
                             int64_t lda, int64_t k, double* W, double* d, double* H,
                             const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_dense_d(A, m, n_local, lda, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_DOUBLE, A, m, n_local, lda);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 int32_t nmf_mpi_fit_dense_f(int64_t comm_f, const float* A, int64_t m, int64_t n_local,
                             int64_t lda, int64_t k, float* W, float* d, float* H,
                             const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_dense_f(A, m, n_local, lda, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_FLOAT, A, m, n_local, lda);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 int32_t nmf_mpi_fit_csc_d_i32(int64_t comm_f, int64_t m, int64_t n_local,
                               const int64_t* col_ptr, const int32_t* row_ind,
                               const double* values, int64_t k, double* W, double* d,
                               double* H, const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_csc_d_i32(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, m, n_local, col_ptr,
+                 row_ind, values);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 int32_t nmf_mpi_fit_csc_d_i64(int64_t comm_f, int64_t m, int64_t n_local,
                               const int64_t* col_ptr, const int64_t* row_ind,
                               const double* values, int64_t k, double* W, double* d,
                               double* H, const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_csc_d_i64(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_DOUBLE, NMF_INDEX_I64, m, n_local, col_ptr,
+                 row_ind, values);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 int32_t nmf_mpi_fit_csc_f_i32(int64_t comm_f, int64_t m, int64_t n_local,
                               const int64_t* col_ptr, const int32_t* row_ind,
                               const float* values, int64_t k, float* W, float* d,
                               float* H, const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_csc_f_i32(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_FLOAT, NMF_INDEX_I32, m, n_local, col_ptr,
+                 row_ind, values);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 int32_t nmf_mpi_fit_csc_f_i64(int64_t comm_f, int64_t m, int64_t n_local,
                               const int64_t* col_ptr, const int64_t* row_ind,
                               const float* values, int64_t k, float* W, float* d,
                               float* H, const nmf_options* opts, nmf_result* result) {
-  return run(comm_f, n_local, opts, [&](const nmf_options* o) {
-    return nmf_fit_csc_f_i64(m, n_local, col_ptr, row_ind, values, k, W, d, H, o, result);
-  });
+  nmf_matrix a;
+  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_FLOAT, NMF_INDEX_I64, m, n_local, col_ptr,
+                 row_ind, values);
+  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
 }
 
 }  // extern "C"

@@ -202,6 +202,50 @@ void compare_fit(const char* name, const std::vector<double>& a64, int64_t m,
   check(wdiff <= 1e3 * loss_tol, std::string(name) + ": W differs from serial by " + std::to_string(wdiff));
 }
 
+// nmf_mpi_fit over an nmf_matrix gives the bits of the typed function it
+// replaces, dense and CSC, double and float.
+void descriptor_entry_point() {
+  const int64_t m = 20, n = 12, k = 2;
+  const std::vector<double> a = planted(m, n, k, 0.3);
+  const std::vector<int64_t> st = block_starts(n, false);
+  const int64_t c0 = st[static_cast<size_t>(g_rank)], nl = st[static_cast<size_t>(g_rank) + 1] - c0;
+  const Csc c = to_csc(a, m, c0, c0 + nl);
+  const std::vector<float> af(a.begin(), a.end()), vf(c.val.begin(), c.val.end());
+  const nmf_options o = base_options();
+  for (int which = 0; which < 2; ++which) {
+    // Outputs of both types in doubles' room.
+    std::vector<double> W[2], d[2], H[2];
+    int32_t rc[2];
+    for (int t = 0; t < 2; ++t) {
+      W[t].assign(static_cast<size_t>(m * k), 0.0);
+      d[t].assign(static_cast<size_t>(k), 0.0);
+      H[t].assign(static_cast<size_t>(k * std::max<int64_t>(nl, 1)), 0.0);
+    }
+    nmf_matrix desc;
+    if (which == 0) {
+      nmf_matrix_dense(&desc, sizeof desc, NMF_SCALAR_DOUBLE, a.data() + c0 * m, m, nl, m);
+      rc[1] = nmf_mpi_fit_dense_d(kComm, a.data() + c0 * m, m, nl, m, k, W[1].data(),
+                                  d[1].data(), H[1].data(), &o, nullptr);
+    } else {
+      nmf_matrix_csc(&desc, sizeof desc, NMF_SCALAR_FLOAT, NMF_INDEX_I32, m, nl, c.ptr.data(),
+                     c.ind.data(), vf.data());
+      rc[1] = nmf_mpi_fit_csc_f_i32(kComm, m, nl, c.ptr.data(), c.ind.data(), vf.data(), k,
+                                    reinterpret_cast<float*>(W[1].data()),
+                                    reinterpret_cast<float*>(d[1].data()),
+                                    reinterpret_cast<float*>(H[1].data()), &o, nullptr);
+    }
+    rc[0] = nmf_mpi_fit(kComm, &desc, k, W[0].data(), d[0].data(), H[0].data(), &o, nullptr);
+    const std::string name = which == 0 ? "nmf_mpi_fit dense double" : "nmf_mpi_fit CSC float";
+    check(rc[0] == NMF_OK && rc[1] == NMF_OK, name + ": status " + std::to_string(rc[0]) +
+                                                  ", typed " + std::to_string(rc[1]));
+    auto same = [](const std::vector<double>& x, const std::vector<double>& y) {
+      return std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0;
+    };
+    check(same(W[0], W[1]) && same(d[0], d[1]) && same(H[0], H[1]),
+          name + ": not the bits of the typed function");
+  }
+}
+
 // A bad value on the last process only: every process returns the same
 // error, naming that process.
 void bad_input_on_one_process() {
@@ -640,6 +684,7 @@ int main(int argc, char** argv) {
   compare_fit<double>("dense double, stop on tol", dense, m, n, k, false, false, conv, 1e-9);
   divergence_fits(dense, sparse, m, n, k);
   bad_input_on_one_process();
+  descriptor_entry_point();
   projection(NMF_LOSS_FROBENIUS);
   projection(NMF_LOSS_KL);
   spread_consensus();
