@@ -39,11 +39,12 @@
  * Conventions:
  *   - C99; every symbol starts with nmf_, every macro with NMF_.
  *   - All dimensions, strides and counts are int64_t.
- *   - Matrices are column-major.  A dense input is (A, m, n, lda) with
- *     lda >= max(1, m); element (i, j) is A[i + j * lda].  A sparse input is
- *     compressed sparse column (CSC): col_ptr has n + 1 int64_t entries,
- *     row_ind (int32_t or int64_t) and values have col_ptr[n] entries, row
- *     indices strictly increasing within each column.  Inputs are read in
+ *   - Matrices are column-major.  The input A is an nmf_matrix (below):
+ *     dense (data, m, n, lda) with lda >= max(1, m), element (i, j) at
+ *     data[i + j * lda]; or compressed sparse column (CSC): col_ptr has
+ *     n + 1 int64_t entries, row_ind (int32_t or int64_t) and values have
+ *     col_ptr[n] entries, row indices strictly increasing within each
+ *     column.  Inputs are read in
  *     place, never copied.  A row-major m × n array is the column-major
  *     n × m transpose: factor it and swap the roles of W and H.
  *   - Output buffers are owned by the caller: W is m × k (leading dimension

@@ -250,10 +250,10 @@ List nmf_fit_dense(SEXP a, int k, List options, SEXP w_init, SEXP h_init) {
   const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
   Outputs out(m, n, k, int64_t(Rcpp::as<double>(options["history"])), w_init,
               h_init);
-  const double* data = REAL(a);
+  nmf_matrix A;
+  nmf_matrix_dense(&A, sizeof A, NMF_SCALAR_DOUBLE, REAL(a), m, n, m);
   return run_fit(options, out, [&](const nmf_options& opts, nmf_result& res) {
-    return nmf_fit_dense_d(data, m, n, m, k, out.w.begin(), out.d.begin(),
-                           out.h.begin(), &opts, &res);
+    return nmf_fit(&A, k, out.w.begin(), out.d.begin(), out.h.begin(), &opts, &res);
   });
 }
 
@@ -270,12 +270,11 @@ List nmf_fit_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
     Rcpp::stop("internal: i and x are shorter than p[n + 1]");
   Outputs out(m, n, k, int64_t(Rcpp::as<double>(options["history"])), w_init,
               h_init);
-  const int32_t* rows = i.begin();
-  const double* values = x.begin();
+  nmf_matrix A;
+  nmf_matrix_csc(&A, sizeof A, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, m, n, col_ptr.data(),
+                 i.begin(), x.begin());
   return run_fit(options, out, [&](const nmf_options& opts, nmf_result& res) {
-    return nmf_fit_csc_d_i32(m, n, col_ptr.data(), rows, values, k,
-                             out.w.begin(), out.d.begin(), out.h.begin(), &opts,
-                             &res);
+    return nmf_fit(&A, k, out.w.begin(), out.d.begin(), out.h.begin(), &opts, &res);
   });
 }
 
@@ -403,10 +402,11 @@ List nmf_survey_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
     Rcpp::stop("internal: a must be a double matrix");
   const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
   std::vector<int64_t> r(ranks.begin(), ranks.end());
-  const double* data = REAL(a);
+  nmf_matrix A;
+  nmf_matrix_dense(&A, sizeof A, NMF_SCALAR_DOUBLE, REAL(a), m, n, m);
   return run_survey(options, [&](const nmf_options& o, const nmf_survey_options& so,
                                  nmf_survey** out) {
-    return nmf_survey_dense_d(data, m, n, m, r.data(), int64_t(r.size()), &so, &o, out);
+    return nmf_survey_fit(&A, r.data(), int64_t(r.size()), &so, &o, out);
   });
 }
 
@@ -417,17 +417,17 @@ List nmf_survey_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
   if (p.size() != R_xlen_t(n) + 1) Rcpp::stop("internal: p must have n + 1 entries");
   std::vector<int64_t> col_ptr(p.begin(), p.end());
   std::vector<int64_t> r(ranks.begin(), ranks.end());
-  const int32_t* rows = i.begin();
-  const double* values = x.begin();
+  nmf_matrix A;
+  nmf_matrix_csc(&A, sizeof A, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, m, n, col_ptr.data(),
+                 i.begin(), x.begin());
   return run_survey(options, [&](const nmf_options& o, const nmf_survey_options& so,
                                  nmf_survey** out) {
-    return nmf_survey_csc_d_i32(m, n, col_ptr.data(), rows, values, r.data(),
-                                int64_t(r.size()), &so, &o, out);
+    return nmf_survey_fit(&A, r.data(), int64_t(r.size()), &so, &o, out);
   });
 }
 
 // Bi-cross-validation of the rank: the options, the outputs and the R list
-// around one call of nmf_bicv_* (`call` runs it).
+// around one call of nmf_bicv (`call` runs it).
 template <class Call>
 List run_bicv(Rcpp::NumericVector ranks, List options, Call call) {
   std::vector<int64_t> r(ranks.begin(), ranks.end());
@@ -456,12 +456,13 @@ List nmf_bicv_dense(SEXP a, Rcpp::NumericVector ranks, List options) {
   if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
     Rcpp::stop("internal: a must be a double matrix");
   const int64_t m = Rf_nrows(a), n = Rf_ncols(a);
-  const double* data = REAL(a);
+  nmf_matrix A;
+  nmf_matrix_dense(&A, sizeof A, NMF_SCALAR_DOUBLE, REAL(a), m, n, m);
   return run_bicv(ranks, options,
                   [&](const std::vector<int64_t>& r, const nmf_bicv_options& bo,
                       const nmf_options& o, double* err, double* folds, int64_t* best) {
-                    return nmf_bicv_dense_d(data, m, n, m, r.data(), int64_t(r.size()),
-                                            &bo, &o, err, folds, best);
+                    return nmf_bicv(&A, r.data(), int64_t(r.size()), &bo, &o, err, folds,
+                                    best);
                   });
 }
 
@@ -474,13 +475,14 @@ List nmf_bicv_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
   std::vector<int64_t> col_ptr(p.begin(), p.end());
   if (i.size() < col_ptr[size_t(n)] || x.size() < col_ptr[size_t(n)])
     Rcpp::stop("internal: i and x are shorter than p[n + 1]");
-  const int32_t* rows = i.begin();
-  const double* values = x.begin();
+  nmf_matrix A;
+  nmf_matrix_csc(&A, sizeof A, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, m, n, col_ptr.data(),
+                 i.begin(), x.begin());
   return run_bicv(ranks, options,
                   [&](const std::vector<int64_t>& r, const nmf_bicv_options& bo,
                       const nmf_options& o, double* err, double* folds, int64_t* best) {
-                    return nmf_bicv_csc_d_i32(m, n, col_ptr.data(), rows, values, r.data(),
-                                              int64_t(r.size()), &bo, &o, err, folds, best);
+                    return nmf_bicv(&A, r.data(), int64_t(r.size()), &bo, &o, err, folds,
+                                    best);
                   });
 }
 

@@ -89,9 +89,10 @@ List nmf_symfit_dense(SEXP a, int k, List options) {
   if (TYPEOF(a) != REALSXP || !Rf_isMatrix(a))
     Rcpp::stop("internal: a must be a double matrix");
   const int64_t n = Rf_nrows(a);
-  const double* data = REAL(a);
+  nmf_matrix A;
+  nmf_matrix_dense(&A, sizeof A, NMF_SCALAR_DOUBLE, REAL(a), n, n, n);
   return run_symfit(n, k, options, [&](double* h, const nmf_options& o, nmf_symfit_result& r) {
-    return nmf_symfit_dense_d(data, n, n, k, h, &o, &r);
+    return nmf_symfit(&A, k, h, &o, &r);
   });
 }
 
@@ -101,9 +102,10 @@ List nmf_symfit_csc(int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
                     NumericVector x, int k, List options) {
   if (p.size() != R_xlen_t(n) + 1) Rcpp::stop("internal: p must have n + 1 entries");
   std::vector<int64_t> col_ptr(p.begin(), p.end());
-  const int32_t* rows = i.begin();
-  const double* values = x.begin();
+  nmf_matrix A;
+  nmf_matrix_csc(&A, sizeof A, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, n, n, col_ptr.data(),
+                 i.begin(), x.begin());
   return run_symfit(n, k, options, [&](double* h, const nmf_options& o, nmf_symfit_result& r) {
-    return nmf_symfit_csc_d_i32(n, col_ptr.data(), rows, values, k, h, &o, &r);
+    return nmf_symfit(&A, k, h, &o, &r);
   });
 }
