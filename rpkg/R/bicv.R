@@ -1,6 +1,5 @@
 # Rank selection by bi-cross-validation (Owen & Perry 2009; nmf.h:
-# nmf_bicv_dense_d, and nmf_bicv_csc_d_i32 for a dgCMatrix, which is never
-# made dense).
+# nmf_bicv, with a dgCMatrix passed as CSC, which is never made dense).
 
 bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
                  seed = NULL, init = c("random", "nndsvda", "nndsvd", "nndsvdar"),
