@@ -11,7 +11,9 @@ A small ctypes binding (no compiled extension) of ``libnmf.so``::
 The gene-expression workflow of Brunet et al. (PNAS 2004), samples being
 the columns of A:
 
-* :func:`fit` — one factorization (every nmf_options field is a keyword);
+* :func:`fit` — one factorization (every option of the library's table is
+  a keyword; :func:`options` lists them with their defaults, bounds and
+  help, as the library reports them);
 * :func:`consensus` — nrun fits from nmf.h's per-run seeds
   (:func:`run_seed`), the consensus matrix, consensus clusters, silhouette
   widths, the average-linkage tree (R's hclust form), cophenetic
@@ -99,6 +101,7 @@ from ._library import (
     _ConsensusInfo, _SurveyOptions, _BicvOptions, NmfError, _load,
     constant, library_version)
 from .fit import FitResult, fit
+from ._options import Option, options
 from .consensus import (ConsensusResult, SurveyResult, BicvResult, bicv,
                         consensus, feature_scores, rank_survey, run_seed,
                         select_features)
@@ -107,7 +110,8 @@ from .symnmf import SymNMFResult, symnmf
 __all__ = ["fit", "FitResult", "NmfError", "library_path", "library_version",
            "constant", "consensus", "ConsensusResult", "rank_survey",
            "SurveyResult", "bicv", "BicvResult", "feature_scores",
-           "select_features", "run_seed", "symnmf", "SymNMFResult", "NMF"]
+           "select_features", "run_seed", "symnmf", "SymNMFResult", "NMF",
+           "options", "Option"]
 
 
 

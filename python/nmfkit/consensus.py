@@ -148,7 +148,7 @@ def _multistart_options(prep, func, seed, progress, options):
     return opts, keep, hook
 
 
-def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
+def consensus(A, k, nrun=30, *, seed=None, progress=None, strict_names=False,
               **options):
     """Consensus clustering of the columns (samples) of A at rank k
     (Brunet et al. 2004): nrun fits from the random starts of nmf.h's
@@ -157,7 +157,8 @@ def consensus(A, k, nrun=30, *, seed=42, progress=None, strict_names=False,
 
     A: as for fit(); the columns are the samples, so a row-major array is
     copied to column-major and a CSR matrix converted to CSC.  k: the rank.
-    nrun: runs (>= 1).  seed: the master seed.  progress: optional callable
+    nrun: runs (>= 1).  seed: the master seed (None: the library's
+    default seed, nmfkit.options()).  progress: optional callable
     progress(runs_done, nrun, best_loss, best_rel_error); a true return
     stops the runs (the result then holds the runs completed, with
     ``cancelled`` set).  options: the fit options of fit() (init must be
@@ -247,7 +248,7 @@ def _ranks(ranks):
 
 
 def rank_survey(A, ranks, nrun=30, *, randomized=False, random_seed=1,
-                seed=42, progress=None, strict_names=False, **options):
+                seed=None, progress=None, strict_names=False, **options):
     """A consensus (see consensus()) at every rank of ``ranks``, and with
     randomized=True the same on a copy of A whose entries are permuted
     within each row (seeded by random_seed): the null baseline of the
@@ -335,7 +336,7 @@ def bicv(A, ranks, *, row_groups=2, col_groups=2, reps=1, seed=1,
 
     A: as for fit() (columns kept as columns: a row-major array is copied,
     a sparse A is passed as CSC, never densified).  ``seed`` seeds the splits; ``fit_seed`` (default:
-    the library's, 42) seeds the fits.  options: the other fit options of
+    the library's default seed) seeds the fits.  options: the other fit options of
     fit().  No progress callback (nmf.h calls none).
 
     Returns a BicvResult.

@@ -115,7 +115,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     Parameters (scikit-learn's names and meanings):
     n_components: the rank; None for n_features.  It must not exceed
       min(n_samples, n_features) at fit (scikit-learn allows more).
-    init: None (= "nndsvda"), "random", "nndsvd", "nndsvda", "nndsvdar"
+    init: None (= "nndsvda", scikit-learn's choice for None; the
+      library's default is "random"), "random", "nndsvd", "nndsvda", "nndsvdar"
       (libnmf's implementations of these methods) or "custom" (W and H
       passed to fit / fit_transform).
     solver: "auto" (libnmf picks: HALS for frobenius, CD for KL, MU for
@@ -124,8 +125,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     beta_loss: "frobenius", "kullback-leibler", "itakura-saito" or a
       number (the beta of the beta-divergence).
     tol: stop when the relative decrease of the objective over one
-      iteration falls below tol (libnmf's criterion; scikit-learn measures
-      it differently, so the same tol may stop at a different point).
+      iteration falls below tol (libnmf's criterion and default, 1e-5, as
+      in nmfkit.fit; scikit-learn measures it differently and defaults to
+      1e-4, so the same tol may stop at a different point).
     max_iter: the maximum number of iterations.
     random_state: None, an int or a RandomState: draws the seed of the
       random and nndsvdar initialisations.
@@ -147,7 +149,7 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_components=None, *, init=None, solver="auto",
-                 beta_loss="frobenius", tol=1e-4, max_iter=200,
+                 beta_loss="frobenius", tol=1e-5, max_iter=200,
                  random_state=None, alpha_W=0.0, alpha_H="same",
                  l1_ratio=0.0, verbose=0, threads=0, missing="none",
                  sketch="auto", extrapolation="auto"):

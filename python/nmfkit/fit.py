@@ -7,6 +7,7 @@ import threading
 import numpy as np
 
 from ._inputs import _check_names, _prepare
+from ._options import options_doc, options_struct, set_options
 from ._library import (_show_notice, ERR_DIMENSION, OK, _INT32_MAX, _INT32_MIN,
                        _MAX_HISTORY, _Options, _PROGRESS_FN, _Result,
                        _STOP_REASONS, NmfError, _load, _raise_invalid,
@@ -120,35 +121,6 @@ class _SigintToFlag:
         return False
 
 
-_MISSING_NAMES = {"none": "NONE", "na": "NAN", "nan": "NAN",
-                  "unstored": "UNSTORED"}
-_EXTRAPOLATION_NAMES = {"auto": "AUTO", "on": "ON", "off": "OFF",
-                        None: "AUTO", True: "ON", False: "OFF"}
-_SKETCH_NAMES = _EXTRAPOLATION_NAMES
-
-
-def _named_choice(kind, value, names):
-    """A choice given by one of ``names`` (Python name -> nmf.h suffix)."""
-    try:
-        suffix = names[value.lower() if isinstance(value, str) else value]
-    except (KeyError, TypeError):
-        _raise_invalid("unknown %s %r (one of %s)" % (
-            kind, value, ", ".join(repr(n) for n in names
-                                   if isinstance(n, str))))
-    return _choice(kind, suffix)
-
-
-def _set_float(opts, field, value, name=None):
-    """opts.field = float(value) unless value is None (keep the default)."""
-    if value is None:
-        return
-    try:
-        setattr(opts, field, float(value))
-    except (TypeError, ValueError):
-        raise TypeError("nmfkit: %s must be a number, got %r"
-                        % (name or field, value)) from None
-
-
 def _weights(weights, prep, shape):
     """Entry weights (nmf_options.weights) in the layout the library reads:
     (array, leading dimension).  Dense A: an m × n array like A.  Sparse A:
@@ -173,47 +145,15 @@ def _weights(weights, prep, shape):
     return np.ascontiguousarray(w[prep.entry_order]), 0
 
 
-def _fit_options(prep, loss="frobenius", solver="auto", init="random",
-                 seed=42, maxit=200, tol=1e-5, threads=0, l1_w=0.0, l1_h=0.0,
-                 l2_w=0.0, l2_h=0.0, beta=1.0, missing="none", mu_eps=None,
-                 weights=None, extrapolation="auto", extrap_beta0=None,
-                 extrap_eta=None, extrap_gamma=None, extrap_gamma_bar=None,
-                 sparse_w=0.0, sparse_h=0.0, ns_theta=0.0, hals_alpha=None,
-                 hals_delta=None, sketch="auto", sketch_rank=0):
-    """An nmf_options for the prepared input and the fit options (the
-    keyword arguments documented in fit()), and the arrays it points to,
-    which must be kept alive for the call."""
-    lib = _load()
-    opts = _Options()
-    rc = lib.nmf_options_init(ctypes.byref(opts), ctypes.sizeof(opts))
-    if rc != OK:
-        raise NmfError(rc, lib.nmf_last_error_message().decode())
-    opts.loss = _choice("loss", loss)
-    opts.solver = _choice("solver", solver)
-    opts.init = _choice("init", init)
-    opts.seed = _int_in("seed", seed, 0, 2 ** 64 - 1)
-    opts.maxit = _int_in("maxit", maxit, _INT32_MIN, _INT32_MAX)
-    opts.n_threads = _int_in("threads", threads, _INT32_MIN, _INT32_MAX)
-    _set_float(opts, "tol", tol)
-    _set_float(opts, "beta", beta)
-    opts.missing = _named_choice("missing", missing, _MISSING_NAMES)
-    _set_float(opts, "mu_eps", mu_eps)
-    _set_float(opts, "hals_alpha", hals_alpha)
-    _set_float(opts, "hals_delta", hals_delta)
-    opts.extrapolation = _named_choice("extrapolation", extrapolation,
-                                       _EXTRAPOLATION_NAMES)
-    for name, value in (("extrap_beta0", extrap_beta0),
-                        ("extrap_eta", extrap_eta),
-                        ("extrap_gamma", extrap_gamma),
-                        ("extrap_gamma_bar", extrap_gamma_bar)):
-        _set_float(opts, name, value)
-    _set_float(opts, "ns_theta", ns_theta)
-    opts.sketch = _named_choice("sketch", sketch, _SKETCH_NAMES)
-    opts.sketch_rank = _int_in("sketch_rank", sketch_rank, -2 ** 63, 2 ** 63 - 1)
-    for field, value in (("l1_w", l1_w), ("l1_h", l1_h), ("l2_w", l2_w),
-                         ("l2_h", l2_h), ("sparse_w", sparse_w),
-                         ("sparse_h", sparse_h)):
-        _set_float(opts, field, value)
+def _fit_options(prep, func, options):
+    """An nmf_options for the prepared input and the fit options (keyword
+    arguments: any option of the library's table, see _options, and
+    weights), and the arrays it points to, which must be kept alive for the
+    call.  func names the calling function in errors."""
+    options = dict(options)
+    weights = options.pop("weights", None)
+    opts = options_struct()
+    set_options(opts, func, options)
     keep = []
     if weights is not None:
         w, ld = _weights(weights, prep, (prep.m, prep.n))
@@ -224,15 +164,8 @@ def _fit_options(prep, loss="frobenius", solver="auto", init="random",
 
 
 def _options_for(prep, func, options):
-    """_fit_options(prep, **options), naming func for an unknown option."""
-    try:
-        return _fit_options(prep, **options)
-    except TypeError as exc:
-        if "unexpected keyword" not in str(exc):
-            raise
-        name = str(exc).rsplit("argument", 1)[-1].strip()
-        raise TypeError("nmfkit.%s() got an unknown option %s (see the fit "
-                        "options of nmfkit.fit)" % (func, name)) from None
+    """_fit_options(prep, func, options): the options' struct for func."""
+    return _fit_options(prep, func, options)
 
 
 class _ProgressHook:
@@ -293,50 +226,21 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
        column names raise ValueError instead of a UserWarning (the same for
        consensus(), rank_survey() and bicv()).
 
-    Fit options (keyword arguments; the same for consensus(), rank_survey()
-    and bicv(); nmf.h's nmf_options documents each):
-    loss="frobenius", solver="auto", init="random": names of nmf.h choices
-       ("frobenius", "kl", "beta"; "auto", "anls", "hals", "mu", "cd";
-       "random", "nndsvd", "nndsvda", "nndsvdar").  solver="auto" picks
-       hals for frobenius (anls with missing entries or weights), cd for
-       kl, mu for any other beta.
-    beta=1.0: the beta of loss="beta" (2 = frobenius, 1 = kl,
-       0 = Itakura-Saito).
-    seed=42: seed of the random initialisation (0 <= seed < 2**64); the
-       same inputs and seed give the same factors whatever ``threads`` is.
-    maxit=200, tol=1e-5: stop after maxit iterations or when the relative
-       decrease of the loss falls below tol.
-    threads=0: worker threads, 0 for all cores.
-    l1_w, l1_h, l2_w, l2_h (0): penalties, the objective being
-       1/2 ||A - WH||² + l1_w sum(W) + l2_w/2 ||W||² + l1_h sum(H)
-       + l2_h/2 ||H||².
-    sparse_w, sparse_h (0): sparse NMF (Kim & Park 2007): adds
-       1/2 sparse_h sum_j (sum_i H_ij)² + 1/2 sparse_w sum_i (sum_j W_ij)²
-       (SNMF/R is sparse_h = beta, l2_w = eta, solver="anls").
-    ns_theta=0: nsNMF (Pascual-Montano et al. 2006), A ≈ W S H with
-       S = (1 - ns_theta) I + ns_theta/k 11ᵀ; W is the sparse basis and the
-       H returned is S H.
-    missing="none": "na" (NaN entries of a dense A are missing; "nan" is
-       accepted as an alias) or "unstored" (entries a sparse A does not
-       store are missing).  Missing entries are left out of the loss.
+    Fit options (keyword arguments, the same for consensus(), rank_survey()
+    and bicv()): every option of libnmf's option table, listed at the end
+    of this text with its default, the values it allows and its help line,
+    as the library reports them (nmfkit.options() gives the same as data).
+    A new option of the library is a keyword here as it is.  None keeps
+    the library's default.  Python's own spellings: threads for n_threads;
+    choice names in any case; True, False, None for "on", "off", "auto";
+    missing="nan" for "na".  The objective with penalties is
+    1/2 ||A - WH||² + l1_w sum(W) + l2_w/2 ||W||² + l1_h sum(H)
+    + l2_h/2 ||H||² (+ the sparse_w, sparse_h terms); the same seed gives
+    the same factors whatever ``threads`` is.
     weights=None: non-negative entry weights, the loss becoming
        sum w_ij D(a_ij, (WH)_ij): for a dense A an array of A's shape, for
        a sparse A one weight per stored entry aligned with ``A.data`` (A in
        canonical CSC or CSR format).
-    mu_eps=None: multiplicative updates keep every factor entry at least
-       mu_eps * sqrt(max A) (None: the library's default).
-    extrapolation="auto": "on", "off" or "auto" (also True, False, None):
-       extrapolation with restarts (Ang & Gillis 2019) around ANLS and
-       HALS; extrap_beta0, extrap_eta, extrap_gamma, extrap_gamma_bar
-       (None: the library's defaults 0.5, 1.5, 1.05, 1.01) are its
-       parameters.
-    hals_alpha, hals_delta (None: 0.5, 0.1): inner sweeps of accelerated
-       HALS (Gillis & Glineur 2012).
-    sketch="auto": "on", "off" or "auto" (also True, False, None): a warm
-       start on a randomized sketch of A of rank sketch_rank (0: k + 10)
-       before the iterations on A (nmf.h, NMF_SKETCH_*); auto uses it for
-       a dense A of at least 4e6 entries whose smaller side is at least 4
-       times the sketch's rank.
 
     Returns a FitResult.  Raises NmfError for anything libnmf rejects
     (negative or non-finite entries, bad rank or options, ...), re-raises an
@@ -405,5 +309,17 @@ def fit(A, k, *, W=None, H=None, fix_w=False, fix_h=False, progress=None,
         sketch_iterations=int(res.sketch_iterations),
         seconds=float(res.seconds))
 
+
+def _append_options_doc(func):
+    """Appends the library's option list to func's docstring (left as it
+    is when the library cannot be loaded at import)."""
+    try:
+        func.__doc__ += "\n    The options, from libnmf's table:\n" + \
+            options_doc() + "\n"
+    except (OSError, NmfError):
+        pass
+
+
+_append_options_doc(fit)
 
 _SOLVER_NAMES = {0: "auto", 1: "hals", 2: "mu", 3: "cd", 4: "anls"}
