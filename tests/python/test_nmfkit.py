@@ -886,6 +886,44 @@ class TestFitOptions(unittest.TestCase):
     """The nmf_options fields beyond the basic ones reach the library, on
     both layouts."""
 
+    def test_every_option_of_the_library_is_a_keyword(self):
+        # For each option the library lists, a value other than its default
+        # (a whole number or real inside its bounds, another choice) given
+        # as a keyword lands in the field at the offset the library reports,
+        # read back here as raw bytes.
+        from nmfkit.fit import _fit_options
+        prep = nmfkit._prepare(np.ones((4, 3), order="F"))
+        kinds = {"int": ctypes.c_int32, "choice": ctypes.c_int32,
+                 "int64": ctypes.c_int64, "uint64": ctypes.c_uint64,
+                 "real": ctypes.c_double}
+        table = nmfkit.options()
+        self.assertEqual(len(table), nmfkit._options._load().nmf_option_count())
+        for o in table:
+            if o["type"] == "choice":
+                value = next(n for n in o["choices"] if n != o["default"])
+                stored = o["choices"][value]
+            else:
+                lo = o["min"] if np.isfinite(o["min"]) else 0.0
+                hi = o["max"] if np.isfinite(o["max"]) else lo + 10
+                value = (lo + hi) / 2 if o["type"] == "real" else int(lo) + 1
+                if value == o["default"]:
+                    value = (value + lo) / 2 if o["type"] == "real" else value + 1
+                stored = value
+            opts, _ = _fit_options(prep, "fit", {o["keyword"]: value})
+            field = kinds[o["type"]].from_address(
+                ctypes.addressof(opts) + o["offset"]).value
+            self.assertEqual(field, stored, o["name"])
+            self.assertNotEqual(field, o["default"] if o["type"] != "choice"
+                                else o["choices"][o["default"]], o["name"])
+        # Out of bounds: the error names the keyword and the library's range.
+        with self.assertRaises(nmfkit.NmfError) as cm:
+            nmfkit.fit(np.ones((4, 3)), 2, hals_delta=1.0)
+        self.assertIn("hals_delta = 1.0 must be in [0, 1)", cm.exception.detail)
+        with self.assertRaises(TypeError) as cm:
+            nmfkit.fit(np.ones((4, 3)), 2, no_such_option=1)
+        self.assertIn("hals_delta", str(cm.exception))
+        self.assertIn("threads", str(cm.exception))
+
     def test_missing_is_named_na_and_nan_is_an_alias(self):
         A = noisy(30, 20, 3)
         A[4, 7] = A[11, 2] = np.nan
