@@ -9,6 +9,10 @@
     .Call(`_nmfkit_nmf_fit_csc`, m, n, p, i, x, k, options, w_init, h_init)
 }
 
+.nmf_option_table <- function() {
+    .Call(`_nmfkit_nmf_option_table`)
+}
+
 .nmf_library_info <- function() {
     .Call(`_nmfkit_nmf_library_info`)
 }

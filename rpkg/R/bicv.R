@@ -2,7 +2,7 @@
 # nmf_bicv, with a dgCMatrix passed as CSC, which is never made dense).
 
 bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
-                 seed = NULL, init = c("random", "nndsvda", "nndsvd", "nndsvdar"),
+                 seed = NULL, init = c("random", "nndsvd", "nndsvda", "nndsvdar"),
                  maxit = 200L, tol = 1e-5, L1 = c(0, 0), L2 = c(0, 0),
                  threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                  assay = NULL, loss = "frobenius",
@@ -17,11 +17,10 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
   col_groups <- check_count(col_groups, "col_groups", min = 2)
   reps <- check_count(reps, "reps", min = 1)
   options <- fit_options_list(
-    loss = match.arg(loss, names(.nmf_codes$loss)),
-    solver = match.arg(solver, names(.nmf_codes$solver)), beta = beta,
-    init = match.arg(init),
-    threads = threads, maxit = maxit, tol = tol, seed = seed, L1 = L1, L2 = L2,
-    control = control, verbose = FALSE)
+    list(loss = choice_arg(loss), solver = choice_arg(solver), beta = beta,
+         init = choice_arg(init), threads = threads, maxit = maxit, tol = tol,
+         L1 = L1, L2 = L2),
+    control, seed, verbose = FALSE)
   options$row_groups <- row_groups
   options$col_groups <- col_groups
   options$reps <- reps

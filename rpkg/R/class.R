@@ -82,11 +82,11 @@ setMethod("show", "nmfkitFit", function(object) {
 
 stop_reason_text <- function(object) {
   switch(object@stop_reason,
-         tolerance = paste0("converged (relative loss decrease < ",
+         tol = paste0("converged (relative loss decrease < ",
                             format(object@options$tol), ")"),
          maxit = paste0("maxit = ", object@options$maxit,
                         " iterations reached (not converged)"),
-         interrupted = "interrupted by the user",
+         cancelled = "interrupted by the user",
          none = "no iteration run (maxit = 0)",
          exact = "exact solve with one factor fixed",
          object@stop_reason)
@@ -189,14 +189,16 @@ setMethod("project", "nmfkitFit",
   check_dimnames(input$x, strict_names, arg = "newdata")
   input <- align_features(input, rownames(object@w), nrow(object@w))
   k <- ncol(object@w)
-  threads <- check_count(threads, "threads", min = 0)
-  options <- list(
-    loss = .nmf_codes$loss[["frobenius"]], solver = .nmf_codes$solver[["auto"]],
-    init = .nmf_codes$init[["random"]], threads = threads, maxit = 1L,
-    tol = 0, seed = 0, l1_w = 0, l1_h = check_nonneg(L1, "L1"), l2_w = 0,
-    l2_h = check_nonneg(L2, "L2"), hals_alpha = object@options$hals_alpha,
-    hals_delta = object@options$hals_delta, user_w = 0L, user_h = 0L,
-    fix_w = 1L, fix_h = 0L, show_bar = FALSE, interrupt_at = 0, history = 1)
+  # With W fixed the core solves for H exactly (one iteration); the
+  # penalties on H and HALS' inner settings are the projection's options.
+  options <- c(core_options(list(
+    threads = threads, maxit = 1L, tol = 0, seed = 0), list()),
+    list(l1_h = check_option(L1, "l1_h", "L1"),
+         l2_h = check_option(L2, "l2_h", "L2"),
+         hals_alpha = object@options$hals_alpha %||% option_default("hals_alpha"),
+         hals_delta = object@options$hals_delta %||% option_default("hals_delta"),
+         user_w = 0L, user_h = 0L, fix_w = 1L, fix_h = 0L, show_bar = FALSE,
+         interrupt_at = 0, history = 1))
   w <- object@w
   dimnames(w) <- NULL
   res <- call_core(input, k, options, w, NULL)

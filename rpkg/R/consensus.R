@@ -54,16 +54,16 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
   if (!is.character(init) || length(init) < 1L)
     stop("'init' must be \"random\" or \"nndsvdar\" (a consensus needs ",
          "random starts)", call. = FALSE)
-  init <- match.arg(init[1L], c("random", "nndsvdar", "nndsvd", "nndsvda"))
+  init <- init[1L]
+  check_option(init, "init")
   if (init %in% c("nndsvd", "nndsvda"))
     stop("init = \"", init, "\" is deterministic: every run would be the ",
          "same; use \"random\" or \"nndsvdar\" for a consensus", call. = FALSE)
-  loss <- match.arg(loss, names(.nmf_codes$loss))
-  solver <- match.arg(solver, names(.nmf_codes$solver))
   options <- fit_options_list(
-    loss = loss, solver = solver, beta = beta, init = init, threads = threads,
-    maxit = maxit, tol = tol, seed = seed, L1 = L1, L2 = L2,
-    control = control, verbose = verbose)
+    list(loss = choice_arg(loss), solver = choice_arg(solver), beta = beta,
+         init = init, threads = threads, maxit = maxit, tol = tol, L1 = L1,
+         L2 = L2),
+    control, seed, verbose)
   options$nrun <- as.double(nrun)
   options$randomize <- as.integer(randomize)
   # The permutation's seed follows from the fit seed (one seed reproduces
@@ -85,14 +85,9 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
   if (res$status < 0L)
     stop_core(res, call, list(A = list(label = "x", input = input)), m, n)
 
-  fit_opts <- list(loss = loss, solver = solver,
-                   beta = if (loss == "beta") options$beta,
-                   mu_eps = options$mu_eps, missing = "none",
-                   maxit = options$maxit,
-                   tol = options$tol, L1 = c(options$l1_w, options$l1_h),
-                   L2 = c(options$l2_w, options$l2_h), threads = options$threads,
-                   hals_alpha = options$hals_alpha,
-                   hals_delta = options$hals_delta)
+  fit_opts <- fit_options_record(options[names(options) %in%
+                                           names(option_table())],
+                                 options$seed, list())
   make <- function(r) new_consensus(r, dimnames(input$x), call, init,
                                     options$seed, fit_opts)
   fits <- lapply(res$fits, make)
@@ -106,25 +101,15 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
                seed = options$seed, call = call)
 }
 
-# The options list the glue reads (the same fields as nmf() builds).
-fit_options_list <- function(loss, solver, beta, init, threads, maxit, tol,
-                             seed, L1, L2, control, verbose) {
-  beta <- check_finite(beta, "beta")
-  maxit <- check_count(maxit, "maxit", min = 0)
-  tol <- check_nonneg(tol, "tol")
-  L1 <- check_penalty(L1, "L1")
-  L2 <- check_penalty(L2, "L2")
-  threads <- check_count(threads, "threads", min = 0)
-  control <- check_control(control)
+# The options list the glue reads for consensus() and bicv(): the given
+# arguments (R names, see core_options()) and control entries checked
+# against the library's table, the seed, and the host's fields.
+fit_options_list <- function(args, control, seed, verbose) {
+  values <- core_options(c(args, list(seed = NULL)), control)
   seed <- if (is.null(seed)) draw_seed() else check_seed(seed)
-  list(loss = .nmf_codes$loss[[loss]], solver = .nmf_codes$solver[[solver]],
-       init = .nmf_codes$init[[init]], threads = threads, maxit = maxit,
-       tol = tol, seed = seed, l1_w = L1[1L], l1_h = L1[2L], l2_w = L2[1L],
-       l2_h = L2[2L], hals_alpha = control$hals_alpha,
-       hals_delta = control$hals_delta, beta = beta, mu_eps = control$mu_eps,
-       user_w = 0L, user_h = 0L, fix_w = 0L,
-       fix_h = 0L, show_bar = isTRUE(verbose) && interactive(),
-       interrupt_at = test_interrupt_at(), history = 1)
+  c(values, list(seed = seed, user_w = 0L, user_h = 0L, fix_w = 0L,
+                 fix_h = 0L, show_bar = isTRUE(verbose) && interactive(),
+                 interrupt_at = test_interrupt_at(), history = 1))
 }
 
 check_ranks <- function(k, m, n) {

@@ -1,28 +1,14 @@
 # nmf(): argument checks, seed and thread defaults, the call into the C ABI,
 # and the result object.
 
-# Values of the C ABI's #defines (nmf.h); pinned there, so fixed here.
-.nmf_codes <- list(
-  loss = c(frobenius = 0L, kl = 1L, beta = 2L),
-  solver = c(auto = 0L, hals = 1L, mu = 2L, cd = 3L, anls = 4L),
-  missing = c(none = 0L, na = 1L, unstored = 2L),
-  extrapolation = c(auto = -1L, off = 0L, on = 1L),
-  sketch = c(auto = -1L, off = 0L, on = 1L),
-  init = c(random = 0L, nndsvd = 1L, nndsvda = 2L, nndsvdar = 3L),
-  status = c(null_pointer = -1L, invalid_argument = -2L, dimension = -3L,
-             rank = -4L, negative = -5L, not_finite = -6L,
-             sparse_structure = -7L, struct_size = -8L, out_of_memory = -9L,
-             too_large = -10L, numerical = -11L, internal = -12L)
-)
-
 nmf <- function(x, k, method = NULL,
-                init = c("nndsvda", "random", "nndsvd", "nndsvdar"),
-                seed = NULL, maxit = 1000L, tol = 1e-6, L1 = c(0, 0),
+                init = c("random", "nndsvd", "nndsvda", "nndsvdar"),
+                seed = NULL, maxit = 200L, tol = 1e-5, L1 = c(0, 0),
                 L2 = c(0, 0),
                 threads = getOption("nmfkit.threads", getOption("mc.cores", 0L)),
                 verbose = interactive(), assay = NULL,
                 loss = c("frobenius", "kl", "beta"),
-                solver = c("auto", "anls", "hals", "mu", "cd"), beta = 1,
+                solver = c("auto", "hals", "mu", "cd", "anls"), beta = 1,
                 missing = c("none", "na", "unstored"), weights = NULL,
                 sparse = c(0, 0), theta = 0, control = list(), nrun = 1L,
                 strict_names = FALSE, keep_data = TRUE, ...) {
@@ -49,9 +35,9 @@ nmf <- function(x, k, method = NULL,
     init <- seed
     seed <- NULL
   }
-  loss <- match.arg(loss)
-  solver <- match.arg(solver)
-  missing <- match.arg(missing)
+  loss <- choice_arg(loss)
+  solver <- choice_arg(solver)
+  missing <- choice_arg(missing)
   spec <- apply_nmf_method(method, given, list(
     loss = loss, solver = solver, beta = beta, sparse = sparse, L2 = L2,
     theta = theta, weights = weights,
@@ -88,39 +74,21 @@ nmf <- function(x, k, method = NULL,
   n <- ncol(input$x)
   k <- check_count(k, "k", min = 1)
   start <- resolve_init(init, m, n, k, input$x)
-  beta <- check_finite(beta, "beta")
   weights <- check_weights(weights, input)
-  sparse <- check_penalty(sparse, "sparse")
-  theta <- check_nonneg(theta, "theta")
-  maxit <- check_count(maxit, "maxit", min = 0)
-  tol <- check_nonneg(tol, "tol")
-  L1 <- check_penalty(L1, "L1")
-  L2 <- check_penalty(L2, "L2")
-  threads <- check_count(threads, "threads", min = 0)
-  control <- check_control(control)
+  values <- core_options(list(
+    loss = loss, solver = solver, init = start$method %||% "random",
+    maxit = maxit, tol = tol, beta = beta,
+    missing = missing, L1 = L1, L2 = L2, sparse = sparse, theta = theta,
+    threads = threads, seed = NULL), control)
   seed <- if (is.null(seed)) draw_seed() else check_seed(seed)
   blas_notice()
 
-  options <- list(
-    loss = .nmf_codes$loss[[loss]], solver = .nmf_codes$solver[[solver]],
-    init = .nmf_codes$init[[start$method %||% "random"]],
-    threads = threads, maxit = maxit, tol = tol, seed = seed,
-    l1_w = L1[1L], l1_h = L1[2L], l2_w = L2[1L], l2_h = L2[2L],
-    hals_alpha = control$hals_alpha, hals_delta = control$hals_delta,
-    beta = beta, mu_eps = control$mu_eps,
-    missing = .nmf_codes$missing[[missing]], weights = weights,
-    weights_ld = as.double(m),
-    extrapolation = .nmf_codes$extrapolation[[control$extrapolation]],
-    extrap_beta0 = control$extrap_beta0, extrap_eta = control$extrap_eta,
-    extrap_gamma = control$extrap_gamma,
-    extrap_gamma_bar = control$extrap_gamma_bar,
-    sketch = .nmf_codes$sketch[[control$sketch]],
-    sketch_rank = control$sketch_rank,
-    sparse_w = sparse[1L], sparse_h = sparse[2L], ns_theta = theta,
+  options <- c(values, list(
+    seed = seed, weights = weights, weights_ld = as.double(m),
     user_w = as.integer(!is.null(start$w)),
     user_h = as.integer(!is.null(start$h)), fix_w = 0L, fix_h = 0L,
     show_bar = isTRUE(verbose) && interactive(),
-    interrupt_at = test_interrupt_at(), history = max(maxit, 1L))
+    interrupt_at = test_interrupt_at(), history = max(values$maxit, 1L)))
   res <- call_core(input, k, options, start$w, start$h)
   if (res$status < 0L)
     stop_core(res, call, list(A = list(label = "x", input = input),
@@ -133,26 +101,32 @@ nmf <- function(x, k, method = NULL,
   fit <- new_fit(res, dimnames(input$x), k, call,
                  init = start$method %||% "user", seed = seed,
                  data = if (keep_data) input,
-                 options = list(loss = loss, solver = solver,
-                                solver_used = names(.nmf_codes$solver)[
-                                  match(res$solver, .nmf_codes$solver)],
-                                extrapolation_used = res$extrapolation,
-                                restarts = res$restarts,
-                                sketch_rank = res$sketch_rank,
-                                sketch_iterations = res$sketch_iterations,
-                                beta = if (loss == "beta") beta,
-                                missing = missing,
-                                weighted = !is.null(weights) || missing != "none",
-                                mu_eps = control$mu_eps, maxit = maxit,
-                                tol = tol, L1 = L1, L2 = L2, threads = threads,
-                                hals_alpha = control$hals_alpha,
-                                hals_delta = control$hals_delta,
-                                sparse = sparse, theta = theta))
+                 options = fit_options_record(values, seed, res, list(
+                   weighted = !is.null(weights) || missing != "none")))
   if (isTRUE(res$interrupted)) signal_interrupt(fit, call)
   fit
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
+
+# What a fit keeps of its options (fit@options): every option of the
+# library's table by its name (choices by name), the R spellings that
+# summary(), project() and the plots read (threads, L1, L2, sparse, theta),
+# and what the library reports it used.
+fit_options_record <- function(values, seed, res, extra = list()) {
+  used <- options_used(c(values, list(seed = seed)))
+  r <- list(threads = used$n_threads, L1 = c(used$l1_w, used$l1_h),
+            L2 = c(used$l2_w, used$l2_h),
+            sparse = c(used$sparse_w, used$sparse_h), theta = used$ns_theta)
+  if (used$loss != "beta") used$beta <- NULL
+  lib <- if (!is.null(res$solver))
+    list(solver_used = names(.nmf_codes$solver)[match(res$solver,
+                                                      .nmf_codes$solver)],
+         extrapolation_used = res$extrapolation, restarts = res$restarts,
+         sketch_rank_used = res$sketch_rank,
+         sketch_iterations = res$sketch_iterations)
+  c(used, r, lib, extra)
+}
 
 # Dispatches on the input kind; the factors come back as R matrices.  The
 # library's notice, if any, is shown after the call.
@@ -188,14 +162,15 @@ resolve_init <- function(init, m, n, k, x) {
   if (methods::is(init, "nmfkitFit"))
     init <- list(W = basis(init), H = coef(init))
   if (is.character(init)) {
-    method <- match.arg(init, c("nndsvda", "random", "nndsvd", "nndsvdar"))
-    return(list(method = method, w = NULL, h = NULL))
+    init <- choice_arg(init)
+    check_option(init, "init")
+    return(list(method = init, w = NULL, h = NULL))
   }
   if (!is.list(init) || !length(init) ||
       !all(names(init) %in% c("W", "H")) || is.null(names(init)))
-    stop("'init' must be one of \"nndsvda\", \"random\", \"nndsvd\", ",
-         "\"nndsvdar\", a list(W = , H = ) of starting matrices, or a ",
-         "previous fit", call. = FALSE)
+    stop("'init' must be ", option_range_text(option_spec("init")),
+         ", a list(W = , H = ) of starting matrices, or a previous fit",
+         call. = FALSE)
   list(method = NULL,
        w = user_factor(init$W, "init$W", m, k, "nrow(x)", "k"),
        h = user_factor(init$H, "init$H", k, n, "k", "ncol(x)"))
@@ -244,41 +219,6 @@ check_finite <- function(v, name) {
     stop("'", name, "' must be one finite number, not ", deparse1(v),
          call. = FALSE)
   as.double(v)
-}
-
-check_control <- function(control) {
-  defaults <- list(hals_alpha = 0.5, hals_delta = 0.1,
-                   mu_eps = 2.220446049250313e-16,
-                   extrapolation = "auto", extrap_beta0 = 0.5,
-                   extrap_eta = 1.5, extrap_gamma = 1.05,
-                   extrap_gamma_bar = 1.01, sketch = "auto", sketch_rank = 0)
-  if (!is.list(control) || (length(control) && is.null(names(control))))
-    stop("'control' must be a named list", call. = FALSE)
-  unknown <- setdiff(names(control), names(defaults))
-  if (length(unknown))
-    stop("unknown 'control' entries: ", paste(unknown, collapse = ", "),
-         " (known: ", paste(names(defaults), collapse = ", "), ")",
-         call. = FALSE)
-  control <- utils::modifyList(defaults, control)
-  control$hals_alpha <- check_nonneg(control$hals_alpha, "control$hals_alpha")
-  control$hals_delta <- check_nonneg(control$hals_delta, "control$hals_delta")
-  control$mu_eps <- check_nonneg(control$mu_eps, "control$mu_eps")
-  ex <- control$extrapolation
-  if (!is.character(ex) || length(ex) != 1L ||
-      !ex %in% names(.nmf_codes$extrapolation))
-    stop("'control$extrapolation' must be \"auto\", \"on\" or \"off\", not ",
-         deparse1(ex), call. = FALSE)
-  for (name in c("extrap_beta0", "extrap_eta", "extrap_gamma",
-                 "extrap_gamma_bar"))
-    control[[name]] <- check_nonneg(control[[name]], paste0("control$", name))
-  sk <- control$sketch
-  if (!is.character(sk) || length(sk) != 1L ||
-      !sk %in% names(.nmf_codes$sketch))
-    stop("'control$sketch' must be \"auto\", \"on\" or \"off\", not ",
-         deparse1(sk), call. = FALSE)
-  control$sketch_rank <- check_count(control$sketch_rank,
-                                     "control$sketch_rank", min = 0)
-  control
 }
 
 # Entry weights: for a dense x an nrow(x) x ncol(x) numeric matrix, for a

@@ -31,5 +31,6 @@ library_notice <- function(notice = .nmf_take_notice(), emit = message) {
 }
 
 .onLoad <- function(libname, pkgname) {
+  load_option_table()
   nmf_package_hooks()
 }

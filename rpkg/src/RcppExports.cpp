@@ -43,6 +43,15 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// nmf_option_table
+List nmf_option_table();
+RcppExport SEXP _nmfkit_nmf_option_table() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    rcpp_result_gen = Rcpp::wrap(nmf_option_table());
+    return rcpp_result_gen;
+END_RCPP
+}
 // nmf_library_info
 List nmf_library_info();
 RcppExport SEXP _nmfkit_nmf_library_info() {
@@ -159,6 +168,7 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_nmfkit_nmf_fit_dense", (DL_FUNC) &_nmfkit_nmf_fit_dense, 5},
     {"_nmfkit_nmf_fit_csc", (DL_FUNC) &_nmfkit_nmf_fit_csc, 9},
+    {"_nmfkit_nmf_option_table", (DL_FUNC) &_nmfkit_nmf_option_table, 0},
     {"_nmfkit_nmf_library_info", (DL_FUNC) &_nmfkit_nmf_library_info, 0},
     {"_nmfkit_nmf_take_notice_text", (DL_FUNC) &_nmfkit_nmf_take_notice_text, 0},
     {"_nmfkit_nmf_survey_dense", (DL_FUNC) &_nmfkit_nmf_survey_dense, 3},

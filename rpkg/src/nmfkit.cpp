@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "nmf.h"
@@ -99,49 +100,58 @@ double double_option(const List& o, const char* name) {
   return Rcpp::as<double>(o[name]);
 }
 
-// Fills the C options from the R list built by nmf() / project().
+// Stores v in the field of opts that desc describes (nmf_option_info gives
+// its type and offset): the R list carries every number as an integer or a
+// double, already checked against the table's bounds in R.
+void set_option_field(nmf_options& opts, const nmf_option_desc& desc, double v) {
+  char* field = reinterpret_cast<char*>(&opts) + desc.offset;
+  switch (desc.type) {
+    case NMF_OPTION_INT:
+    case NMF_OPTION_CHOICE: {
+      const int32_t x = int32_t(v);
+      std::memcpy(field, &x, sizeof x);
+      break;
+    }
+    case NMF_OPTION_INT64: {
+      const int64_t x = int64_t(v);
+      std::memcpy(field, &x, sizeof x);
+      break;
+    }
+    case NMF_OPTION_UINT64: {  // the seed: a whole number in [0, 2^53]
+      const uint64_t x = uint64_t(v);
+      std::memcpy(field, &x, sizeof x);
+      break;
+    }
+    default:
+      std::memcpy(field, &v, sizeof v);
+  }
+}
+
+// Fills the C options from the R list built by nmf(), consensus(), bicv()
+// or project(): every entry named after an option of the library's table
+// (nmf_option_info) is stored in its field, so a new option needs no code
+// here; options the list leaves out keep the library's defaults.  The
+// pointer and flag fields are set by name below.
 void read_options(const List& o, nmf_options& opts) {
   nmf_options_init(&opts, sizeof opts);
-  opts.loss = int_option(o, "loss");
-  opts.solver = int_option(o, "solver");
-  opts.init = int_option(o, "init");
-  opts.n_threads = int_option(o, "threads");
-  opts.maxit = int_option(o, "maxit");
-  opts.tol = double_option(o, "tol");
-  // The seed arrives as a double holding a whole number in [0, 2^53].
-  opts.seed = static_cast<uint64_t>(double_option(o, "seed"));
-  opts.l1_w = double_option(o, "l1_w");
-  opts.l1_h = double_option(o, "l1_h");
-  opts.l2_w = double_option(o, "l2_w");
-  opts.l2_h = double_option(o, "l2_h");
-  opts.hals_alpha = double_option(o, "hals_alpha");
-  opts.hals_delta = double_option(o, "hals_delta");
-  opts.user_w = int_option(o, "user_w");
-  opts.user_h = int_option(o, "user_h");
-  opts.fix_w = int_option(o, "fix_w");
-  opts.fix_h = int_option(o, "fix_h");
-  // The options only nmf() sets; project() leaves them at the library's
-  // defaults by not listing them.
+  const int32_t count = nmf_option_count();
+  for (int32_t i = 0; i < count; ++i) {
+    nmf_option_desc desc;
+    desc.struct_size = sizeof desc;
+    if (nmf_option_info(i, &desc) != NMF_OK) continue;
+    const size_t width =
+        desc.type == NMF_OPTION_INT || desc.type == NMF_OPTION_CHOICE ? 4 : 8;
+    if (desc.offset < 0 || size_t(desc.offset) + width > sizeof opts) continue;
+    if (!o.containsElementNamed(desc.name)) continue;
+    set_option_field(opts, desc, double_option(o, desc.name));
+  }
   auto set_int = [&](const char* name, int32_t* field) {
     if (o.containsElementNamed(name)) *field = int_option(o, name);
   };
-  auto set_double = [&](const char* name, double* field) {
-    if (o.containsElementNamed(name)) *field = double_option(o, name);
-  };
-  set_int("missing", &opts.missing);
-  set_double("beta", &opts.beta);
-  set_double("mu_eps", &opts.mu_eps);
-  set_int("extrapolation", &opts.extrapolation);
-  set_double("extrap_beta0", &opts.extrap_beta0);
-  set_double("extrap_eta", &opts.extrap_eta);
-  set_double("extrap_gamma", &opts.extrap_gamma);
-  set_double("extrap_gamma_bar", &opts.extrap_gamma_bar);
-  set_double("sparse_w", &opts.sparse_w);
-  set_double("sparse_h", &opts.sparse_h);
-  set_double("ns_theta", &opts.ns_theta);
-  set_int("sketch", &opts.sketch);
-  if (o.containsElementNamed("sketch_rank"))
-    opts.sketch_rank = int64_t(double_option(o, "sketch_rank"));
+  set_int("user_w", &opts.user_w);
+  set_int("user_h", &opts.user_h);
+  set_int("fix_w", &opts.fix_w);
+  set_int("fix_h", &opts.fix_h);
   // Entry weights: a double vector that lives in the options list for the
   // whole call (dense: m x n, leading dimension weights_ld; CSC: one per
   // stored entry).
@@ -159,8 +169,8 @@ const char* stop_reason_name(int32_t reason) {
   switch (reason) {
     case NMF_STOP_NONE: return "none";
     case NMF_STOP_MAXIT: return "maxit";
-    case NMF_STOP_TOL: return "tolerance";
-    case NMF_STOP_CANCELLED: return "interrupted";
+    case NMF_STOP_TOL: return "tol";
+    case NMF_STOP_CANCELLED: return "cancelled";
     case NMF_STOP_EXACT: return "exact";
     default: return "unknown";
   }
@@ -276,6 +286,46 @@ List nmf_fit_csc(int m, int n, Rcpp::IntegerVector p, Rcpp::IntegerVector i,
   return run_fit(options, out, [&](const nmf_options& opts, nmf_result& res) {
     return nmf_fit(&A, k, out.w.begin(), out.d.begin(), out.h.begin(), &opts, &res);
   });
+}
+
+// The library's option table (nmf_option_count / nmf_option_info): per
+// option its name, type, default, bounds (with open flags), choice names and
+// values, and help.  R builds its code tables and argument checks from it
+// at load time.
+// [[Rcpp::export(name = ".nmf_option_table", rng = false)]]
+List nmf_option_table() {
+  const int32_t count = nmf_option_count();
+  List out(count);
+  Rcpp::CharacterVector names(count);
+  for (int32_t i = 0; i < count; ++i) {
+    nmf_option_desc desc;
+    desc.struct_size = sizeof desc;
+    if (nmf_option_info(i, &desc) != NMF_OK)
+      Rcpp::stop("internal: nmf_option_info(%d) failed", i);
+    Rcpp::CharacterVector choice_names(desc.n_choices);
+    Rcpp::IntegerVector choice_values(desc.n_choices);
+    for (int32_t j = 0; j < desc.n_choices; ++j) {
+      int32_t value = 0;
+      const char* name = nmf_option_choice(i, j, &value);
+      choice_names[j] = name ? name : "";
+      choice_values[j] = value;
+    }
+    choice_values.attr("names") = choice_names;
+    static const char* const kTypes[] = {"int", "int64", "uint64", "real", "choice"};
+    names[i] = desc.name;
+    out[i] = List::create(
+        Rcpp::Named("name") = std::string(desc.name),
+        Rcpp::Named("type") = std::string(desc.type >= 0 && desc.type <= 4
+                                              ? kTypes[desc.type] : "unknown"),
+        Rcpp::Named("default") = desc.default_value,
+        Rcpp::Named("min") = desc.min, Rcpp::Named("max") = desc.max,
+        Rcpp::Named("min_excluded") = desc.min_excluded != 0,
+        Rcpp::Named("max_excluded") = desc.max_excluded != 0,
+        Rcpp::Named("choices") = choice_values,
+        Rcpp::Named("help") = std::string(desc.help ? desc.help : ""));
+  }
+  out.attr("names") = names;
+  return out;
 }
 
 // The library's version and its BLAS advice (empty when all is well).

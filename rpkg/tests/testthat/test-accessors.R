@@ -44,7 +44,7 @@ test_that("dimnames are carried from the input to the factors", {
 test_that("iterations, loss history and stop reason describe the run", {
   x <- noisy_data()
   fit <- nmf(x, 3, seed = 1, tol = 1e-4)
-  expect_identical(fit@stop_reason, "tolerance")
+  expect_identical(fit@stop_reason, "tol")
   expect_length(fit@loss_history, fit@iterations)
   expect_identical(fit@loss, fit@loss_history[fit@iterations])
   # HALS never increases the loss.

@@ -102,9 +102,9 @@ test_that("sparse input: unstored entries are zeros or, if asked, missing", {
 
 test_that("invalid divergence arguments are errors naming the problem", {
   x <- counts_data()
-  expect_error(nmf(x, 2, loss = "poisson"), "'arg' should be one of")
-  expect_error(nmf(x, 2, loss = "beta", beta = NA), "'beta' must be one finite number")
-  expect_error(nmf(x, 2, loss = "beta", beta = c(1, 2)), "'beta' must be one finite number")
+  expect_error(nmf(x, 2, loss = "poisson"), "'loss' must be one of")
+  expect_error(nmf(x, 2, loss = "beta", beta = NA), "'beta' must be a finite number, not NA")
+  expect_error(nmf(x, 2, loss = "beta", beta = c(1, 2)), "'beta' must be a finite number")
   expect_error(nmf(x, 2, loss = "kl", solver = "hals"), "solver hals",
                class = "nmfkit_error_invalid_argument")
   expect_error(nmf(x, 2, solver = "cd"), "solver cd",

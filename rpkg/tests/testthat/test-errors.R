@@ -57,7 +57,7 @@ test_that("user W and H of the wrong size or with bad entries are errors", {
   expect_error(nmf(x, 2, init = list(H = h)),
                "init\\$H has a missing value \\(NA\\) at row 1, column 6")
   expect_error(nmf(x, 2, init = list(V = w)), "'init' must be one of")
-  expect_error(nmf(x, 2, init = "svd"), "should be one of")
+  expect_error(nmf(x, 2, init = "svd"), "'init' must be one of \"random\"")
 })
 
 test_that("unsupported inputs are named", {
@@ -75,13 +75,16 @@ test_that("bad options are named", {
   x <- noisy_data()
   expect_error(nmf(x, 2, maxit = -1), "'maxit' must be a whole number >= 0")
   expect_error(nmf(x, 2, tol = -1), "'tol' must be a finite number >= 0")
-  expect_error(nmf(x, 2, L1 = c(1, -1)), "'L1' must be one or two finite numbers >= 0")
+  expect_error(nmf(x, 2, L1 = c(1, -1)), "'L1' must be a finite number >= 0, not -1")
   expect_error(nmf(x, 2, L2 = c(1, 2, 3)), "'L2' must be one or two")
   expect_error(nmf(x, 2, threads = -2), "'threads' must be a whole number >= 0")
   expect_error(nmf(x, 2, seed = -1), "'seed' must be a whole number between 0 and 2\\^53")
   expect_error(nmf(x, 2, seed = 1.5), "'seed' must be a whole number")
-  expect_error(nmf(x, 2, loss = "poisson"), "should be .*frobenius")
+  expect_error(nmf(x, 2, loss = "poisson"), "'loss' must be one of \"frobenius\"")
   expect_error(nmf(x, 2, control = list(alpha = 1)), "unknown 'control' entries: alpha")
+  # Checked in R against the library's bounds (nmf_option_info), with the
+  # library's error class; the message names the control entry.
   expect_error(nmf(x, 2, control = list(hals_delta = 2)),
-               "hals_delta = 2 must be in \\[0, 1\\)", class = "nmfkit_error_invalid_argument")
+               "'control$hals_delta' must be a finite number in [0, 1), not 2",
+               fixed = TRUE, class = "nmfkit_error_invalid_argument")
 })

@@ -124,19 +124,21 @@ test_that("nsNMF with theta = 0 is plain NMF; theta > 0 keeps fitted() exact", {
 
 test_that("every new argument is validated with a clear message", {
   x <- noisy_data()
-  expect_error(nmf(x, 2, solver = "newton"), "'arg' should be one of")
-  expect_error(nmf(x, 2, missing = "zero"), "'arg' should be one of")
+  expect_error(nmf(x, 2, solver = "newton"), "'solver' must be one of \"auto\"")
+  expect_error(nmf(x, 2, missing = "zero"), "'missing' must be one of \"none\"")
   expect_error(nmf(x, 2, weights = matrix(1, 2, 2)),
                "'weights' must be a numeric 50 x 30 matrix \\(the dimensions of x\\)")
   w <- matrix(1, 50, 30)
   w[4, 6] <- -1
   expect_error(nmf(x, 2, weights = w), "weights has a negative entry \\(-1\\) at row 4, column 6",
                class = "nmfkit_error_invalid_argument")
-  expect_error(nmf(x, 2, sparse = -1), "'sparse' must be one or two finite numbers >= 0")
-  expect_error(nmf(x, 2, theta = 2), "ns_theta = 2 must be in \\[0, 1\\]")
+  expect_error(nmf(x, 2, sparse = -1), "'sparse' must be a finite number >= 0, not -1")
+  expect_error(nmf(x, 2, theta = 2), "'theta' must be a finite number in [0, 1], not 2",
+               fixed = TRUE)
   expect_error(nmf(x, 2, control = list(extrapolation = "sometimes")),
-               "'control\\$extrapolation' must be \"auto\", \"on\" or \"off\"")
-  expect_error(nmf(x, 2, control = list(extrap_eta = 1)), "extrap_eta = 1 must be finite and > 1")
+               "'control\\$extrapolation' must be one of \"auto\", \"off\", \"on\"")
+  expect_error(nmf(x, 2, control = list(extrap_eta = 1)),
+               "'control$extrap_eta' must be a finite number > 1, not 1", fixed = TRUE)
   expect_error(nmf(x, 2, missing = "unstored"), "NMF_MISSING_UNSTORED needs a sparse")
   expect_error(nmf(x, 2, weights = w * 0 + 1, sparse = c(0, 1)),
                "sparse_h \\(sparse NMF\\) is not supported with entry weights")
