@@ -149,6 +149,22 @@ class TestEstimator(unittest.TestCase):
     def setUp(self):
         self.X = data()
 
+    def test_defaults_are_the_librarys(self):
+        # The parameters that are library options default to the library's
+        # table (nmfkit.options()); init=None and random_state=None are
+        # scikit-learn's conventions (tests/interfaces lists them).
+        import inspect
+        table = {o["name"]: o["default"] for o in nmfkit.options()}
+        params = inspect.signature(nmfkit.NMF.__init__).parameters
+        option_of = {"solver": "solver", "beta_loss": "loss", "tol": "tol",
+                     "max_iter": "maxit", "threads": "n_threads",
+                     "missing": "missing", "sketch": "sketch",
+                     "extrapolation": "extrapolation"}
+        for param, option in option_of.items():
+            self.assertEqual(params[param].default, table[option], param)
+        self.assertIsNone(params["init"].default)
+        self.assertIsNone(params["random_state"].default)
+
     def test_every_layout_gives_the_same_model(self):
         X = self.X.copy()
         X[X < 0.6] = 0
