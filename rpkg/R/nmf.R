@@ -206,21 +206,6 @@ check_nonneg <- function(v, name) {
   as.double(v)
 }
 
-check_penalty <- function(v, name) {
-  if (!is.numeric(v) || !length(v) %in% 1:2 || anyNA(v) ||
-      any(!is.finite(v)) || any(v < 0))
-    stop("'", name, "' must be one or two finite numbers >= 0 (for W and H), ",
-         "not ", deparse1(v), call. = FALSE)
-  rep_len(as.double(v), 2L)
-}
-
-check_finite <- function(v, name) {
-  if (!is.numeric(v) || length(v) != 1L || is.na(v) || !is.finite(v))
-    stop("'", name, "' must be one finite number, not ", deparse1(v),
-         call. = FALSE)
-  as.double(v)
-}
-
 # Entry weights: for a dense x an nrow(x) x ncol(x) numeric matrix, for a
 # dgCMatrix one weight per stored entry (a numeric vector of length
 # length(x@x), or a dgCMatrix with the pattern of x).  The library checks
