@@ -18,6 +18,7 @@
 #include "nmf/threads.hpp"
 #include "capi_internal.hpp"
 #include "host_collective.hpp"
+#include "nmf/system_memory.hpp"
 #include "nmf/validate.hpp"
 
 #define NMF_STR2(x) #x

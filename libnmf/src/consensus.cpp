@@ -15,6 +15,7 @@
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
 #include "nmf/threads.hpp"
+#include "nmf/system_memory.hpp"
 #include "nmf/validate.hpp"
 
 namespace nmf {

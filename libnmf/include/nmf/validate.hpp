@@ -1,4 +1,4 @@
-// Input validation: every problem is reported as a Status naming it, before
+// Validation: every problem is reported as a Status naming it, before
 // any large allocation.
 #pragma once
 #include <cstdint>
@@ -41,7 +41,17 @@ Status validate_csc(const CscView<T, I>& a, std::vector<int64_t>& row_nnz,
 // reciprocal overflows.
 Status validate_scale(double amax);
 
-// k against the dimensions, option values, and the memory a fit will need.
+// 1 <= k <= min(m, n) (kErrRank): the one rank check every operation and
+// binding relies on.
+Status check_rank(int64_t m, int64_t n, int64_t k);
+
+// The options the weighted loss (entry weights or missing values) does not
+// support.
+Status check_weighted_options(const Options& opt);
+
+// k against the dimensions (check_rank), each option against its bounds or
+// choices (option_table.hpp), the rules between options, and the memory a
+// fit will need.
 Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
                         const Options& opt);
 
@@ -49,11 +59,5 @@ Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
 // non-negative.  name is 'W' or 'H'.
 template <class T>
 Status validate_factor(const T* x, int64_t rows, int64_t cols, char name);
-
-// Bytes of memory available to this process, or -1 if unknown: the least of
-// MemAvailable (else physical memory), the container's cgroup memory limit
-// less its usage, and the address-space limit (RLIMIT_AS) less what the
-// process maps.
-int64_t available_memory_bytes();
 
 }  // namespace nmf

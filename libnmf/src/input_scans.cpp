@@ -1,20 +1,18 @@
-// Input validation (see validate.hpp).
+// The scans of the inputs (validate.hpp): dimensions, CSC structure, and
+// every entry of A, the weights and user-given factors finite and
+// non-negative.
 #include "nmf/validate.hpp"
-
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
 
 #include "nmf/blas.hpp"
 #include "nmf/option_table.hpp"
-#include "nmf/solver_choice.hpp"
+#include "nmf/system_memory.hpp"
 
 namespace nmf {
 
@@ -64,67 +62,6 @@ int64_t first_bad_column(int64_t count, int threads, F column_is_bad) {
 }
 
 }  // namespace
-
-namespace {
-
-// The first integer after `key` in a /proc-style "key value" file, or -1.
-int64_t read_keyed(const char* path, const std::string& wanted) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.compare(0, wanted.size(), wanted) != 0) continue;
-    std::istringstream fields(line.substr(wanted.size()));
-    int64_t value;
-    if (fields >> value) return value;
-    return -1;
-  }
-  return -1;
-}
-
-// The single integer in a file such as memory.max, or -1 ("max", missing).
-int64_t read_number(const char* path) {
-  std::ifstream in(path);
-  int64_t value;
-  if (in >> value) return value;
-  return -1;
-}
-
-void take_min(int64_t& avail, int64_t candidate) {
-  if (candidate >= 0 && (avail < 0 || candidate < avail)) avail = candidate;
-}
-
-}  // namespace
-
-int64_t available_memory_bytes() {
-  int64_t avail = -1;
-  const int64_t meminfo = read_keyed("/proc/meminfo", "MemAvailable:");
-  if (meminfo >= 0) {
-    avail = meminfo * 1024;
-  } else {
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages > 0 && page > 0) avail = int64_t(pages) * int64_t(page);
-  }
-  // A container's memory limit (cgroup v2, then v1): MemAvailable shows the
-  // host's memory, and exceeding the limit gets the process killed.
-  const int64_t v2_max = read_number("/sys/fs/cgroup/memory.max");
-  if (v2_max > 0) {
-    const int64_t used = read_number("/sys/fs/cgroup/memory.current");
-    take_min(avail, v2_max - std::max<int64_t>(used, 0));
-  }
-  const int64_t v1_max = read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-  if (v1_max > 0 && v1_max < (int64_t(1) << 60)) {
-    const int64_t used = read_number("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-    take_min(avail, v1_max - std::max<int64_t>(used, 0));
-  }
-  // The address-space limit (ulimit -v) of this process, less what it maps.
-  struct rlimit lim;
-  if (getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
-    const int64_t mapped_kib = read_keyed("/proc/self/status", "VmSize:");
-    if (mapped_kib >= 0)
-      take_min(avail, std::max<int64_t>(0, int64_t(lim.rlim_cur) - mapped_kib * 1024));
-  }
-  return avail;
-}
 
 template <class T>
 Status validate_dense(const DenseView<T>& a, int threads, bool allow_nan,
@@ -334,107 +271,7 @@ Status validate_csc(const CscView<T, I>& a, std::vector<int64_t>& row_nnz,
   return Status();
 }
 
-Status validate_problem(int64_t m, int64_t n, int64_t k, size_t scalar_bytes,
-                        const Options& opt) {
-  if (k < 1)
-    return Status::error(kErrRank,
-                         "k = " + std::to_string(k) + " must be at least 1");
-  const int64_t mn = std::min(m, n);
-  if (k > mn)
-    return Status::error(kErrRank, "k = " + std::to_string(k) +
-                                       " exceeds min(m, n) = " +
-                                       std::to_string(mn));
-  auto bad = [](const std::string& what) {
-    return Status::error(kErrInvalidArgument, what);
-  };
-  // Each option within its bounds or choices (option_table.hpp); the
-  // checks below are those between options.
-  if (Status s = check_option_values(opt); !s.ok()) return s;
-  if (opt.sketch == kSketchOn) {
-    if (is_weighted(opt))
-      return bad("sketch is not available with weights or missing values "
-                 "(the sketch compresses every entry alike)");
-    if (opt.user_w || opt.user_h || opt.fix_w || opt.fix_h)
-      return bad("sketch warm-starts from the init method; it is not available "
-                 "with a given or fixed W or H");
-  }
-  {
-    // Which loss each solver minimizes: HALS and ANLS (the Frobenius
-    // driver) the Frobenius loss, CD the KL divergence, MU every beta.
-    const char* loss_names[] = {"frobenius", "kl", "beta"};
-    const std::string loss = loss_names[opt.loss];
-    const double beta = loss_beta(opt);
-    const std::string loss_desc =
-        loss + (opt.loss == kLossBeta ? " with beta = " + num(opt.beta) : "");
-    const bool frobenius_rule = opt.solver == kSolverHals || opt.solver == kSolverAnls;
-    const char* name = opt.solver == kSolverHals ? "hals" : "anls";
-    if (frobenius_rule && beta != 2.0)
-      return bad(std::string("solver ") + name +
-                 " minimizes the Frobenius loss only (loss frobenius, or beta "
-                 "with beta = 2), not loss " + loss_desc + " (use solver mu" +
-                 (beta == 1.0 ? std::string(" or cd") : std::string()) +
-                 ", or auto)");
-    if (opt.solver == kSolverCd && beta != 1.0)
-      return bad("solver cd minimizes the KL divergence only (loss kl, or beta "
-                 "with beta = 1), not loss " + loss_desc +
-                 " (use solver mu, or auto)");
-    // The divergence path (MU, CD) has no extrapolation, sparse NMF or
-    // nsNMF; only the Frobenius driver's rules do.
-    const int32_t solver = choose_solver(opt);
-    if (solver == kSolverMu || solver == kSolverCd) {
-      const std::string sv = solver == kSolverMu ? "mu" : "cd";
-      auto unsupported = [&](const std::string& what) {
-        return bad(what + " is not available with solver " + sv +
-                   (opt.solver == kSolverAuto ? " (auto for loss " + loss_desc + ")"
-                                              : std::string()) +
-                   "; it applies to solvers hals and anls (Frobenius loss)");
-      };
-      if (opt.extrapolation == kExtrapolationOn)
-        return unsupported("extrapolation");
-      if (opt.sketch == kSketchOn) return unsupported("sketch");
-      if (opt.sparse_w > 0) return unsupported("sparse_w (sparse NMF)");
-      if (opt.sparse_h > 0) return unsupported("sparse_h (sparse NMF)");
-      if (opt.ns_theta > 0) return unsupported("ns_theta (nsNMF)");
-    }
-  }
-  if (opt.fix_w && opt.fix_h)
-    return bad("fix_w and fix_h are both set: at least one factor must be "
-               "free");
-  // Memory: factors and products, in the worst case (k x m and k x n
-  // working copies in the scalar type, plus double accumulators).
-  const double factor_elems = double(k) * (double(m) + double(n));
-  const double bytes = factor_elems * (3.0 * double(scalar_bytes) + 8.0) +
-                       double(k) * double(k) * 64.0;
-  if (bytes > double(std::numeric_limits<int64_t>::max()) / 2)
-    return Status::error(kErrTooLarge, "k * (m + n) is too large");
-  const int64_t avail = available_memory_bytes();
-  if (avail > 0 && bytes > double(avail))
-    return Status::error(
-        kErrOutOfMemory,
-        "the fit needs about " + std::to_string(int64_t(bytes / 1048576.0)) +
-            " MiB of working memory but only " +
-            std::to_string(avail / 1048576) + " MiB are available");
-  return Status();
-}
-
 namespace {
-
-// What the weighted loss does not support.
-Status weighted_combinations(const Options& opt) {
-  const bool weighted = opt.weights != nullptr || opt.missing != kMissingNone;
-  if (!weighted) return Status();
-  const std::string what = opt.weights ? "entry weights" : "missing values";
-  auto bad = [&](const std::string& opt_name) {
-    return Status::error(kErrInvalidArgument,
-                         opt_name + " is not supported with " + what +
-                             " (the weighted loss has no shared Gram matrix "
-                             "to fold it into); unset one of them");
-  };
-  if (opt.sparse_w > 0) return bad("sparse_w (sparse NMF)");
-  if (opt.sparse_h > 0) return bad("sparse_h (sparse NMF)");
-  if (opt.ns_theta > 0) return bad("ns_theta (nsNMF)");
-  return Status();
-}
 
 Status bad_weight(int64_t i, int64_t j, double v, const std::string& where) {
   std::ostringstream msg;
@@ -475,7 +312,7 @@ Status validate_weights(const DenseView<T>& a, const Options& opt, int threads) 
                             "at row " + std::to_string(i + 1) + ", column " +
                                 std::to_string(j + 1) + " (1-based)");
   }
-  return weighted_combinations(opt);
+  return check_weighted_options(opt);
 }
 
 template <class T, class I>
@@ -501,7 +338,7 @@ Status validate_weights(const CscView<T, I>& a, const Options& opt, int threads)
                                 ", column " + std::to_string(j + 1) +
                                 ", 1-based)");
   }
-  return weighted_combinations(opt);
+  return check_weighted_options(opt);
 }
 
 template <class T>
