@@ -196,14 +196,160 @@ void share_best(const Across& across, bool mine, int64_t m, int64_t n, int64_t k
   res.history.assign(p, p + hist);
 }
 
+// How this process's share of the runs is spread: runs me, me + procs, ...
+// (`mine` of them) over `outer` threads of `inner` threads each, so the
+// total never exceeds n_threads.
+struct RunPlan {
+  int procs, me, threads, outer, inner;
+  int64_t mine;
+};
+
+RunPlan plan_runs(int64_t nrun, const Options& opt, const Collective* comm) {
+  RunPlan p;
+  p.procs = comm ? std::max(1, comm->processes()) : 1;
+  p.me = comm ? comm->process() : 0;
+  p.mine = p.me < nrun ? (nrun - 1 - p.me) / p.procs + 1 : 0;
+  p.threads = thread_count(opt.n_threads);
+  p.outer = int(std::max<int64_t>(1, std::min<int64_t>(p.threads, p.mine)));
+  p.inner = std::max(1, p.threads / p.outer);
+  return p;
+}
+
+// What the runs leave: per run its result, error and completion (the loss
+// and labels go to the Consensus), and per thread the factors of its best
+// run (its first lowest loss).
+template <class T>
+struct RunRecords {
+  std::vector<Result> results;
+  std::vector<Status> errors;
+  std::vector<char> finished;
+  std::vector<std::vector<T>> bw, bh, bd;
+  std::vector<int64_t> brun;
+  RunRecords(int64_t nrun, int outer)
+      : results(size_t(nrun)), errors(size_t(nrun)), finished(size_t(nrun), 0),
+        bw(size_t(outer)), bh(size_t(outer)), bd(size_t(outer)), brun(size_t(outer), -1) {}
+};
+
+// The scheduler: this process's runs on plan.outer threads, each run a fit
+// seeded by run_seed(seed, r); the first error or a cancel stops the others.
+template <class View, class T>
+void schedule_runs(const View& a, int64_t k, const RunPlan& plan, const Options& opt,
+                   Shared& shared, Consensus& out, RunRecords<T>& rec) {
+  const int64_t m = out.m, n = out.n;
+  blas::ThreadScope scope;
+#pragma omp parallel num_threads(plan.outer)
+  {
+    const int tid = omp_get_thread_num();
+    std::vector<T> w(static_cast<size_t>(m * k)), h(static_cast<size_t>(k * n)), d(static_cast<size_t>(k));
+    Options o = opt;
+    o.n_threads = plan.inner;
+    o.progress = opt.progress ? (tid == 0 ? caller_progress : worker_progress) : nullptr;
+    o.progress_data = &shared;
+    for (int64_t t = tid; t < plan.mine; t += plan.outer) {
+      const int64_t r = plan.me + t * plan.procs;
+      if (shared.cancel.load()) break;
+      o.seed = run_seed(opt.seed, r);
+      Result res;
+      Status s;
+      try {
+        s = fit(a, k, w.data(), d.data(), h.data(), o, res);
+      } catch (const std::bad_alloc&) {
+        s = Status::error(kErrOutOfMemory, "out of memory");
+      } catch (const std::exception& e) {
+        s = Status::error(kErrInternal, std::string("internal error: ") + e.what());
+      }
+      if (s.code == kCancelled) break;
+      if (!s.ok()) {
+        rec.errors[size_t(r)] = s;
+        shared.cancel.store(true);
+        break;
+      }
+      out.run_loss[size_t(r)] = res.loss;
+      assign_labels(d.data(), h.data(), k, n, out.run_labels.data() + r * n);
+      const int64_t cur = rec.brun[size_t(tid)];
+      if (cur < 0 || res.loss < out.run_loss[size_t(cur)]) {
+        rec.brun[size_t(tid)] = r;
+        rec.bw[size_t(tid)] = w;
+        rec.bh[size_t(tid)] = h;
+        rec.bd[size_t(tid)] = d;
+      }
+      rec.results[size_t(r)] = std::move(res);
+      rec.finished[size_t(r)] = 1;
+      {
+        std::lock_guard<std::mutex> lock(shared.mu);
+        if (!(rec.results[size_t(r)].loss >= shared.best_loss)) {
+          shared.best_loss = rec.results[size_t(r)].loss;
+          shared.best_rel = rec.results[size_t(r)].rel_error;
+        }
+      }
+      shared.done.fetch_add(1);
+    }
+  }
+}
+
+// Keeps only the completed runs' labels, in run order (all of them unless
+// cancelled), and counts them.
+void keep_finished(Consensus& out, const std::vector<char>& finished) {
+  const int64_t n = out.n;
+  int64_t done = 0;
+  for (int64_t r = 0; r < out.nrun; ++r) {
+    if (!finished[size_t(r)]) continue;
+    if (done != r)
+      std::copy_n(out.run_labels.begin() + r * n, n, out.run_labels.begin() + done * n);
+    ++done;
+  }
+  out.runs_done = done;
+}
+
+// The gather: every process's runs together (labels, losses), then the best
+// run (the lowest loss, ties to the lower run index) with its factors from
+// the thread, and process, that ran it; then the consensus measures.
+template <class T>
+void gather_runs_and_best(const Across& across, const RunPlan& plan, Consensus& out,
+                          RunRecords<T>& rec) {
+  const int64_t n = out.n, k = out.k, nrun = out.nrun;
+  if (across.distributed()) gather_runs(across, nrun, n, rec.finished, out.run_loss, out.run_labels);
+  keep_finished(out, rec.finished);
+  int64_t best = -1;
+  for (int64_t r = 0; r < nrun; ++r)
+    if (rec.finished[size_t(r)] &&
+        (best < 0 || out.run_loss[size_t(r)] < out.run_loss[size_t(best)]))
+      best = r;
+  if (best < 0) return;
+  // It is its thread's best (each thread keeps its first lowest loss).
+  const bool here = best % plan.procs == plan.me;
+  int tbest = -1;
+  for (int t = 0; here && t < plan.outer; ++t)
+    if (rec.brun[size_t(t)] == best) tbest = t;
+  out.best_run = best;
+  std::vector<T> w, d, h;
+  Result res;
+  if (tbest >= 0) {
+    res = rec.results[size_t(best)];
+    w = std::move(rec.bw[size_t(tbest)]);
+    d = std::move(rec.bd[size_t(tbest)]);
+    h = std::move(rec.bh[size_t(tbest)]);
+  }
+  if (across.distributed()) share_best(across, tbest >= 0, out.m, n, k, res, w, d, h);
+  out.best = std::move(res);
+  out.w.assign(w.begin(), w.end());
+  out.h.assign(h.begin(), h.end());
+  out.d.assign(d.begin(), d.end());
+  // The best run's labels, from its factors.
+  out.best_labels.assign(static_cast<size_t>(n), 0);
+  assign_labels(out.d.data(), out.h.data(), k, n, out.best_labels.data());
+  const double rel = out.best.rel_error;
+  out.rss = rel * rel * out.frob2;
+  out.evar = 1.0 - rel * rel;
+  consensus_measures(out, plan.threads);
+}
+
 template <class View, class T>
 Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
                const Options& opt, Consensus& out, RunCount count,
                const Collective* comm) {
   const auto t0 = std::chrono::steady_clock::now();
   const Across across(comm);
-  const int procs = comm ? std::max(1, comm->processes()) : 1;
-  const int me = comm ? comm->process() : 0;
   out = Consensus();
   out.m = m;
   out.n = n;
@@ -213,133 +359,25 @@ Status run_all(const View& a, int64_t m, int64_t n, int64_t k, int64_t nrun,
   Status st = across.agree(check_runs<T>(m, n, k, nrun, opt, out.frob2, across));
   if (!st.ok()) return st;
 
-  // This process's runs: me, me + procs, ...
-  const int64_t mine = me < nrun ? (nrun - 1 - me) / procs + 1 : 0;
-  const int threads = thread_count(opt.n_threads);
-  const int outer = int(std::max<int64_t>(1, std::min<int64_t>(threads, mine)));
-  const int inner = std::max(1, threads / outer);
+  const RunPlan plan = plan_runs(nrun, opt, comm);
   out.run_loss.assign(size_t(nrun), std::numeric_limits<double>::quiet_NaN());
   out.run_labels.assign(size_t(nrun * n), 0);
-  std::vector<Result> results(static_cast<size_t>(nrun));
-  std::vector<Status> errors(static_cast<size_t>(nrun));
-  std::vector<char> finished(static_cast<size_t>(nrun), 0);
-
+  RunRecords<T> rec(nrun, plan.outer);
   Shared shared;
   shared.user = &opt;
   shared.offset = count.offset;
   shared.total = count.total > 0 ? count.total : nrun;
-  shared.scale = procs;
+  shared.scale = plan.procs;
   shared.cap = count.offset + nrun;
+  schedule_runs<View, T>(a, k, plan, opt, shared, out, rec);
 
-  // Each thread keeps its own best fit; the overall best is chosen after.
-  std::vector<std::vector<T>> bw(static_cast<size_t>(outer)), bh(static_cast<size_t>(outer)), bd(static_cast<size_t>(outer));
-  std::vector<int64_t> brun(static_cast<size_t>(outer), -1);
-
-  {
-    blas::ThreadScope scope;
-#pragma omp parallel num_threads(outer)
-    {
-      const int tid = omp_get_thread_num();
-      std::vector<T> w(static_cast<size_t>(m * k)), h(static_cast<size_t>(k * n)), d(static_cast<size_t>(k));
-      Options o = opt;
-      o.n_threads = inner;
-      o.progress = opt.progress ? (tid == 0 ? caller_progress : worker_progress)
-                                : nullptr;
-      o.progress_data = &shared;
-      for (int64_t t = tid; t < mine; t += outer) {
-        const int64_t r = me + t * procs;
-        if (shared.cancel.load()) break;
-        o.seed = run_seed(opt.seed, r);
-        Result res;
-        Status s;
-        try {
-          s = fit(a, k, w.data(), d.data(), h.data(), o, res);
-        } catch (const std::bad_alloc&) {
-          s = Status::error(kErrOutOfMemory, "out of memory");
-        } catch (const std::exception& e) {
-          s = Status::error(kErrInternal, std::string("internal error: ") + e.what());
-        }
-        if (s.code == kCancelled) break;
-        if (!s.ok()) {
-          errors[size_t(r)] = s;
-          shared.cancel.store(true);
-          break;
-        }
-        out.run_loss[size_t(r)] = res.loss;
-        assign_labels(d.data(), h.data(), k, n, out.run_labels.data() + r * n);
-        const int64_t cur = brun[size_t(tid)];
-        if (cur < 0 || res.loss < out.run_loss[size_t(cur)]) {
-          brun[size_t(tid)] = r;
-          bw[size_t(tid)] = w;
-          bh[size_t(tid)] = h;
-          bd[size_t(tid)] = d;
-        }
-        results[size_t(r)] = std::move(res);
-        finished[size_t(r)] = 1;
-        {
-          std::lock_guard<std::mutex> lock(shared.mu);
-          if (!(results[size_t(r)].loss >= shared.best_loss)) {
-            shared.best_loss = results[size_t(r)].loss;
-            shared.best_rel = results[size_t(r)].rel_error;
-          }
-        }
-        shared.done.fetch_add(1);
-      }
-    }
-  }
   Status failed;
   for (int64_t r = 0; r < nrun && failed.ok(); ++r)
-    if (!errors[size_t(r)].ok()) failed = errors[size_t(r)];
+    if (!rec.errors[size_t(r)].ok()) failed = rec.errors[size_t(r)];
   st = across.agree(failed);
   if (!st.ok()) return st;
   const bool cancelled = across.any(shared.cancel.load());
-  if (across.distributed()) gather_runs(across, nrun, n, finished, out.run_loss, out.run_labels);
-
-  // Keep only the completed runs, in run order (all of them unless cancelled).
-  int64_t done = 0;
-  for (int64_t r = 0; r < nrun; ++r) {
-    if (!finished[size_t(r)]) continue;
-    if (done != r) {
-      std::copy_n(out.run_labels.begin() + r * n, n,
-                  out.run_labels.begin() + done * n);
-    }
-    ++done;
-  }
-  out.runs_done = done;
-  // The best run: the lowest loss, ties to the lower run index.
-  int64_t best = -1;
-  for (int64_t r = 0; r < nrun; ++r)
-    if (finished[size_t(r)] &&
-        (best < 0 || out.run_loss[size_t(r)] < out.run_loss[size_t(best)]))
-      best = r;
-  if (best >= 0) {
-    // It is its thread's best (each thread keeps its first lowest loss).
-    const bool here = best % procs == me;
-    int tbest = -1;
-    for (int t = 0; here && t < outer; ++t)
-      if (brun[size_t(t)] == best) tbest = t;
-    out.best_run = best;
-    std::vector<T> w, d, h;
-    Result res;
-    if (tbest >= 0) {
-      res = results[size_t(best)];
-      w = std::move(bw[size_t(tbest)]);
-      d = std::move(bd[size_t(tbest)]);
-      h = std::move(bh[size_t(tbest)]);
-    }
-    if (across.distributed()) share_best(across, tbest >= 0, m, n, k, res, w, d, h);
-    out.best = std::move(res);
-    out.w.assign(w.begin(), w.end());
-    out.h.assign(h.begin(), h.end());
-    out.d.assign(d.begin(), d.end());
-    // The best run's labels, from its factors.
-    out.best_labels.assign(static_cast<size_t>(n), 0);
-    assign_labels(out.d.data(), out.h.data(), k, n, out.best_labels.data());
-    const double rel = out.best.rel_error;
-    out.rss = rel * rel * out.frob2;
-    out.evar = 1.0 - rel * rel;
-    consensus_measures(out, threads);
-  }
+  gather_runs_and_best(across, plan, out, rec);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (cancelled) {
     Status c;
