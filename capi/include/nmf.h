@@ -161,10 +161,10 @@ NMF_API int32_t nmf_last_error_matrix(void);
  * the Frobenius solvers ANLS and HALS.
  * NMF_SOLVER_AUTO picks (the choice is reported in nmf_result.solver):
  *   FROBENIUS (or BETA with beta = 2) -> HALS: with extrapolation it was
- *     the fastest to within 0.1 % of the best loss on dense 5000 x 500,
- *     20000 x 1000 and the Golub data, and sparse 20000 x 5000 at 5 %, at
- *     k = 2 to 30 (bench/README.md; ANLS was first only on some starts of
- *     dense 5000 x 500 at k = 10).  With weights or missing values -> ANLS:
+ *     the first to come within 0.1 % of the best loss on the dense, sparse
+ *     and Golub benchmarks, but for some starts of one dense problem (the
+ *     figures are in bench/README.md, "The solvers of this project against
+ *     each other").  With weights or missing values -> ANLS:
  *     every column then has its own Gram matrix, whose construction
  *     dominates, so an exact solve costs little more than a HALS sweep.
  *     Extrapolation: see NMF_EXTRAPOLATION_AUTO.
@@ -222,9 +222,10 @@ NMF_API int32_t nmf_last_error_matrix(void);
  * weights, missing values, a distributed fit, or a given W or H. */
 #define NMF_SKETCH_AUTO (-1) /* on for a dense A of at least 4e6 entries with
                                 l <= min(m, n) / 4; off otherwise (default).
-                                On the 20000 x 1000 benchmark at k = 20 it
-                                cut the time to within 0.1 % of the best
-                                loss from 0.90 s to 0.39 s (bench/README.md) */
+                                Where it is on, it shortened the time to a
+                                given loss on the dense benchmarks
+                                (bench/README.md, "Dense rerun with the
+                                sketch warm start") */
 #define NMF_SKETCH_OFF 0
 #define NMF_SKETCH_ON 1      /* dense or CSC, any size with l < min(m, n) */
 

@@ -16,14 +16,11 @@ int32_t choose_solver(const Options& opt) {
   const double beta = loss_beta(opt);
   if (beta == 1.0) return opt.distributed ? kSolverMu : kSolverCd;
   if (beta != 2.0) return kSolverMu;
-  // Unweighted: HALS with extrapolation.  Measured against ANLS with
-  // extrapolation (bench/README.md, CPU time to within 0.1 % of the best
-  // loss either reached, one thread, tol = 0): HALS was first on dense
-  // 5000 x 500 and sparse 20000 x 5000 at 5 % (k = 10 and 30), dense
-  // 20000 x 1000 at k = 20 (1.6x), the Golub data at k = 2..10, and the
-  // Golub rank survey (k = 2..5, tol 1e-5) ran 2.5x faster; ANLS was first
-  // on dense 5000 x 500 at k = 10 from some starts.  A HALS sweep costs
-  // about the two products, a BPP solve grows with k^3 per row and column.
+  // Unweighted: HALS with extrapolation, which came within 0.1 % of the
+  // best loss before ANLS with extrapolation on the dense, sparse and Golub
+  // benchmarks (figures: bench/README.md, "The solvers of this project
+  // against each other"): a HALS sweep costs about the two products, a BPP
+  // solve grows with k^3 per row and column.
   if (!is_weighted(opt)) return kSolverHals;
   // With weights or missing entries every column has its own Gram matrix,
   // whose O(entries k^2) construction dominates, so an exact solve of the
@@ -36,7 +33,7 @@ int32_t choose_extrapolation(const Options& opt, int32_t solver,
   (void)solver;
   if (opt.extrapolation != kExtrapolationAuto) return opt.extrapolation;
   // Extrapolation helped HALS and ANLS on every unweighted double problem
-  // measured.  Its accept/undo test compares consecutive losses; in float
+  // of the benchmarks (bench/README.md, "Frobenius solvers").  Its accept/undo test compares consecutive losses; in float
   // the loss from the float product W^T A carries noise of about
   // 1e-7 ||A||^2, which on a well-fitting problem exceeds the differences
   // being compared, so the decisions (and the result) become noise.  It is

@@ -506,7 +506,7 @@ inline bool names_position(const std::string &msg, long long i, long long j) {
 
 // How far a reported loss may be from the loss recomputed here in double.
 // The library evaluates 1/2||A - WH||^2 as 1/2||A||^2 - <W^T A, H> +
-// 1/2<W^T W, H H^T> (DESIGN.md §2: WH is never formed).  For float inputs
+// 1/2<W^T W, H H^T> (the library never forms WH).  For float inputs
 // W^T A is a float product, so the cancellation leaves an absolute error of
 // order eps_float * ||A||_F^2 whatever the size of the loss; for double the
 // same bound with eps_double is far below 1e-8 relative on our problems.

@@ -1,4 +1,4 @@
-// Determinism (DESIGN.md §2): the same inputs and seed give bitwise-identical
+// Determinism (nmf.h: same inputs and seed, any n_threads): the same inputs and seed give bitwise-identical
 // factors for any n_threads, on repeated runs, and when several host threads
 // fit at once.
 #include "nmf_test_util.hpp"

@@ -1,4 +1,4 @@
-// The canonical output of every fit (DESIGN.md §2): A = W diag(d) H with the
+// The canonical output of every fit (nmf.h, "Conventions"): A = W diag(d) H with the
 // columns of W and the rows of H summing to one and the components ordered
 // by d, largest first (ties keep their order).
 #pragma once

@@ -32,7 +32,8 @@ class DenseOps {
   // out (k x n) = Wt (k x m) * A, in fixed blocks of columns of A, one
   // single-threaded BLAS call each, spread over our OpenMP threads (the
   // BLAS's own threads are held at 1 during a fit: two thread pools
-  // spinning against each other cost up to 10x on a 2-core machine).  Fixed
+  // spinning against each other waste far more than they gain; see
+  // bench/README.md, "Figures behind comments in the code").  Fixed
   // blocks make every entry's arithmetic independent of the thread count.
   void left(const T* wt, int64_t k, T* out, int threads,
             double alpha = 1.0) const {

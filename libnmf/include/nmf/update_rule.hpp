@@ -66,9 +66,8 @@ class HalsRule final : public UpdateRule<T> {
 // current factor.  The coordinate-descent NNLS of nnls.cpp (sweeps to a
 // 1e-15 relative change, then a passive-set polish) is used only where
 // pivoting cannot finish a column (a singular passive block, a cycle in
-// floating point): measured through `nmf fit --solver anls` on a dense
-// 2000 x 300 matrix, 200 iterations, it was 5x (k = 2) to 11x (k = 5)
-// slower than pivoting, and pivoting's advantage grows with k.
+// floating point): it is several times slower than pivoting, the more so
+// the larger k (bench/README.md, "Which NNLS inside ANLS").
 template <class T>
 class AnlsRule final : public UpdateRule<T> {
  public:
