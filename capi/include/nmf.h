@@ -734,6 +734,16 @@ NMF_API int32_t nmf_symfit_csc_f_i64(int64_t n, const int64_t *col_ptr,
  * consumer may refuse its own large allocations the same way.  Thread-safe. */
 NMF_API int64_t nmf_available_memory(void);
 
+/* ----------------------------------------------------------------- rank */
+
+/* NMF_OK when 1 <= k <= min(m, n), the ranks every fit, consensus and
+ * survey accepts (they check it themselves; bi-cross-validation asks more
+ * of its held-out blocks); otherwise
+ * NMF_ERR_RANK with the detail in nmf_last_error_message() ("k = 40 exceeds
+ * min(m, n) = 38").  For a consumer that must refuse a rank before it
+ * allocates W and H.  Thread-safe. */
+NMF_API int32_t nmf_check_rank(int64_t m, int64_t n, int64_t k);
+
 /* ----------------------------------------------------------------- BLAS */
 
 /* Name of the CPU core OpenBLAS selected (e.g. "Haswell", "Prescott"), or

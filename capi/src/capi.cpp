@@ -397,6 +397,10 @@ int64_t nmf_available_memory(void) {
   }
 }
 
+int32_t nmf_check_rank(int64_t m, int64_t n, int64_t k) {
+  return guarded([&] { return set_error(nmf::check_rank(m, n, k)); });
+}
+
 const char* nmf_blas_core(void) {
   static thread_local std::string core;
   try {

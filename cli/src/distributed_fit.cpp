@@ -68,10 +68,7 @@ int distributed_fit_with(FitArgs args, const OutputPaths &paths, const MpiJob &m
       W0 = read_w_file<T>(w_file, a, args.input, &kw);
       agree_on_k(&k, kw, args.fix_w.empty() ? "--w-init" : "--fix-w", w_file);
     }
-    if (k > std::min(m, n))
-      throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
-                        std::to_string(std::min(m, n)) + " of " + args.input + " (" +
-                        std::to_string(m) + " x " + std::to_string(n) + ")");
+    check_rank(k, m, n, args.input);
     if (k * n > INT_MAX)
       throw usage_error("H (" + std::to_string(k) + " x " + std::to_string(n) +
                         ") is too large to gather on process 0");

@@ -32,6 +32,12 @@ void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
   *k = from_file;
 }
 
+void check_rank(int64_t k, int64_t rows, int64_t cols, const std::string &input) {
+  if (nmf_check_rank(rows, cols, k) != NMF_OK)
+    throw usage_error(input + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+                      "): " + nmf_last_error_message());
+}
+
 void print_input_warnings(const InputInfo &info) {
   for (const std::string &line : info.duplicate_names)
     std::fprintf(stderr, "nmf: warning: %s (--strict-names makes this an error)\n",
@@ -73,14 +79,7 @@ int fit_with(const FitArgs &args, const OutputPaths &paths) {
     H0 = read_h_file<T>(h_file, a, args.input, &kh);
     agree_on_k(&k, kh, args.fix_h.empty() ? "--h-init" : "--fix-h", h_file);
   }
-  // Checked here, before W and H are allocated, so a mistyped -k cannot ask
-  // for terabytes; the library enforces the same rule.
-  const int64_t limit = std::min(a.rows, a.cols);
-  if (k > limit) {
-    throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
-                      std::to_string(limit) + " of " + args.input + " (" +
-                      std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
-  }
+  check_rank(k, a.rows, a.cols, args.input);
 
   if (!args.quiet && nmf_blas_is_slow()) {
     std::fprintf(stderr, "nmf: note: the BLAS runs generic kernels on this CPU; %s\n",

@@ -16,6 +16,11 @@ namespace nmfcli {
 void agree_on_k(int64_t *k, int64_t from_file, const std::string &option,
                 const std::string &path);
 
+// The library's rank rule (nmf_check_rank) for input (rows x cols), checked
+// before W and H are allocated so that a mistyped -k cannot ask for
+// terabytes; a usage error with the library's message otherwise.
+void check_rank(int64_t k, int64_t rows, int64_t cols, const std::string &input);
+
 // Prints what reading the input found worth a warning (duplicate names) as
 // "nmf: warning: ..." lines on stderr.
 void print_input_warnings(const InputInfo &info);

@@ -128,12 +128,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
   every("reading " + args.fit.input, [&] {
     a = load_input<T>(args.fit.input, args.fit.transpose, &info, false,
                       args.fit.strict_names);
-    const int64_t limit = std::min(a.rows, a.cols);
-    for (int64_t k : args.ranks)
-      if (k > limit)
-        throw usage_error("rank " + std::to_string(k) + " exceeds min(rows, columns) = " +
-                          std::to_string(limit) + " of " + args.fit.input + " (" +
-                          std::to_string(a.rows) + " x " + std::to_string(a.cols) + ")");
+    for (int64_t k : args.ranks) check_rank(k, a.rows, a.cols, args.fit.input);
   });
   if (writer) print_input_warnings(info);
   const nmf_matrix A = describe(a);

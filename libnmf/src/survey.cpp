@@ -1,5 +1,6 @@
 // Rank survey and the row-permuted null copy (see survey.hpp).
 #include "nmf/survey.hpp"
+#include "nmf/validate.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -72,12 +73,8 @@ Status validate_ranks(const std::vector<int64_t>& ranks, int64_t m, int64_t n) {
   if (ranks.empty())
     return Status::error(kErrInvalidArgument,
                          "the list of ranks is empty: give at least one rank");
-  const int64_t mn = std::min(m, n);
   for (int64_t k : ranks)
-    if (k < 1 || k > mn)
-      return Status::error(kErrRank, "rank " + std::to_string(k) +
-                                         " is outside [1, min(m, n) = " +
-                                         std::to_string(mn) + "]");
+    if (Status st = check_rank(m, n, k); !st.ok()) return st;
   return Status();
 }
 

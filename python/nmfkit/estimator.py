@@ -298,12 +298,9 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_components).  W, H: the starting values when init="custom"."""
         X = self._validate(X, reset=True)
         n_samples, n_features = X.shape
+        # A rank above min(n_samples, n_features) is the library's
+        # NMF_ERR_RANK, a ValueError through _call.
         k, beta = self._check_params(n_features)
-        if k > min(n_samples, n_features):
-            raise ValueError(
-                "n_components=%d exceeds min(n_samples=%d, n_features=%d): "
-                "libnmf needs a rank no larger than both sides of X"
-                % (k, n_samples, n_features))
         opts = self._options(X, beta)
         if self.init == "custom":
             if W is None or H is None:

@@ -12,7 +12,7 @@ bicv <- function(x, k, row_groups = 2L, col_groups = 2L, reps = 1L,
   input <- as_nmf_input(x, assay)
   check_dimnames(input$x, strict_names)
   a <- input$x
-  ranks <- check_ranks(k, nrow(a), ncol(a))
+  ranks <- check_ranks(k)
   row_groups <- check_count(row_groups, "row_groups", min = 2)
   col_groups <- check_count(col_groups, "col_groups", min = 2)
   reps <- check_count(reps, "reps", min = 1)

@@ -47,7 +47,7 @@ consensus <- function(x, k, nrun = 30L, seed = NULL, randomize = FALSE,
   check_dimnames(input$x, strict_names)
   m <- nrow(input$x)
   n <- ncol(input$x)
-  ranks <- check_ranks(k, m, n)
+  ranks <- check_ranks(k)
   nrun <- check_count(nrun, "nrun", min = 1)
   if (!is.logical(randomize) || length(randomize) != 1L || is.na(randomize))
     stop("'randomize' must be TRUE or FALSE", call. = FALSE)
@@ -112,14 +112,13 @@ fit_options_list <- function(args, control, seed, verbose) {
                  interrupt_at = test_interrupt_at(), history = 1))
 }
 
-check_ranks <- function(k, m, n) {
+# Whole, distinct ranks; their range, 1 to min(nrow(x), ncol(x)), is the
+# library's rule and its error.
+check_ranks <- function(k) {
   if (!is.numeric(k) || !length(k) || anyNA(k) || any(!is.finite(k)) ||
       any(k != round(k)))
     stop("'k' must be one or more whole numbers (the ranks), not ",
          deparse1(k), call. = FALSE)
-  if (any(k < 1) || any(k > min(m, n)))
-    stop("'k' must lie between 1 and min(nrow(x), ncol(x)) = ", min(m, n),
-         "; got ", deparse1(k), call. = FALSE)
   if (anyDuplicated(k))
     stop("'k' has repeated ranks: ", deparse1(k), call. = FALSE)
   as.integer(k)

@@ -225,7 +225,7 @@ class TestUsage(CliTestCase):
             (["fit", good, "-k", "3", "--fix-w", "w.tsv", "--w-init", "w.tsv"],
              "--fix-w"),
             (["fit", good, "-k", "3", "--out", ""], "--out"),
-            (["fit", good, "-k", "13"], "exceeds min(rows, columns) = 12"),
+            (["fit", good, "-k", "13"], "k = 13 exceeds min(m, n) = 12"),
             (["frobnicate"], "unknown command"),
         ]
         for args, fragment in cases:
@@ -1087,7 +1087,7 @@ class TestRank(CliTestCase):
         self.assert_fails(["rank", self.input, "-k", "5:2"], 2, "-k", "empty")
         self.assert_fails(["rank", self.input, "--nrun", "3"], 2, "missing -k")
         self.assert_fails(["rank", self.input, "-k", "2:3", "--nrun", "0"], 2, "--nrun")
-        self.assert_fails(["rank", self.input, "-k", "2,40"], 2, "rank 40 exceeds")
+        self.assert_fails(["rank", self.input, "-k", "2,40"], 2, "k = 40 exceeds min(m, n)")
         self.assert_fails(["consensus", self.input, "-k", "2:3"], 2, "one rank")
         self.assert_fails(["rank", self.input, "-k", "2:3", "--init", "nndsvd"], 2,
                           "deterministic")

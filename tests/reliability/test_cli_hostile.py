@@ -115,7 +115,7 @@ class TestDegenerate(CliTestCase):
 
     def test_rank_beyond_a_single_row(self):
         path = write(self.path("row.tsv"), "gene\tS1\tS2\tS3\ng1\t1\t2\t3\n")
-        self.assert_fails(["fit", path, "-k", "2"], 2, "exceeds min(rows, columns) = 1")
+        self.assert_fails(["fit", path, "-k", "2"], 2, "k = 2 exceeds min(m, n) = 1")
 
     def test_empty_stdin(self):
         p = self.run_nmf("fit", "-", "-k", "1", "-o", self.path("x"))

@@ -88,6 +88,8 @@ NMFKIT_CALLABLE(int32_t, symfit_csc_f_i64, (int64_t n, const int64_t *col_ptr,
     nmf_options *opts, nmf_symfit_result *result), (n, col_ptr, row_ind,
     values, k, H, opts, result))
 NMFKIT_CALLABLE(int64_t, available_memory, (void), ())
+NMFKIT_CALLABLE(int32_t, check_rank, (int64_t m, int64_t n, int64_t k), (m, n,
+    k))
 NMFKIT_CALLABLE(const char*, blas_core, (void), ())
 NMFKIT_CALLABLE(int32_t, blas_is_slow, (void), ())
 NMFKIT_CALLABLE(const char*, blas_advice, (void), ())
