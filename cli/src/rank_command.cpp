@@ -13,10 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "cli_error.hpp"
 #include "fit_command.hpp"
 #include "load_input.hpp"
 #include "mpi_job.hpp"
+#include "number_text.hpp"
 #include "nmf.h"
 #include "progress.hpp"
 #include "rank_args.hpp"
@@ -31,30 +33,6 @@ namespace {
   const std::string detail = nmf_last_error_message();
   throw CliError(kExitLibrary, std::string("libnmf: ") + nmf_strerror(status) +
                                    (detail.empty() ? "" : ": " + detail));
-}
-
-// ---- Writing tables (through PATH.tmp.PID renamed into place).
-
-void write_file(const std::string &path, const std::string &text) {
-  const std::string tmp = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  FILE *f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw input_error("cannot write " + path + ": " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    throw input_error("cannot write " + path + ": " + std::strerror(e));
-  }
-}
-
-void number(std::string &out, double v) {
-  if (std::isnan(v)) {
-    out += "NA";
-    return;
-  }
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, res.ptr);
 }
 
 nmf_consensus_info info_of(const nmf_consensus *c) {
@@ -72,10 +50,10 @@ void measure_row(std::string &out, const nmf_consensus_info &i) {
   for (double v : {i.cophenetic, i.dispersion, i.silhouette, i.rss, i.evar, i.rel_error,
                    i.best_loss}) {
     out += '\t';
-    number(out, v);
+    append_table_number(out, v);
   }
   out += "\t" + std::to_string(i.best_run + 1) + "\t";
-  number(out, i.seconds);
+  append_table_number(out, i.seconds);
   out += '\n';
 }
 
@@ -92,7 +70,7 @@ void write_consensus_matrix(const std::string &path, const nmf_consensus *c,
     s += a.col_names[size_t(i)];
     for (int64_t j = 0; j < n; ++j) {
       s += '\t';
-      number(s, C[size_t(i + j * n)]);
+      append_table_number(s, C[size_t(i + j * n)]);
     }
     s += '\n';
   }
@@ -209,7 +187,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
     for (int64_t j = 0; j < n; ++j) {
       t += a.col_names[size_t(j)] + "\t" + std::to_string(cl[size_t(j)] + 1) + "\t" +
            std::to_string(best[size_t(j)] + 1) + "\t";
-      number(t, sil[size_t(j)]);
+      append_table_number(t, sil[size_t(j)]);
       t += '\n';
     }
     write_file(prefix + "_membership.tsv", t);
@@ -228,7 +206,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
       w += a.row_names[size_t(i)];
       for (int64_t l = 0; l < k; ++l) {
         w += '\t';
-        number(w, W[size_t(i + l * a.rows)]);
+        append_table_number(w, W[size_t(i + l * a.rows)]);
       }
       w += '\n';
     }
@@ -240,7 +218,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
       h += "NMF" + std::to_string(l + 1);
       for (int64_t j = 0; j < n; ++j) {
         h += '\t';
-        number(h, H[size_t(l + j * k)] * d[size_t(l)]);
+        append_table_number(h, H[size_t(l + j * k)] * d[size_t(l)]);
       }
       h += '\n';
     }
@@ -284,7 +262,7 @@ int survey_with(RankArgs args, const std::string &prefix, bool single) {
       std::string c = "k\theldout_error\n";
       for (size_t q = 0; q < args.ranks.size(); ++q) {
         c += std::to_string(args.ranks[q]) + "\t";
-        number(c, cv_err[q]);
+        append_table_number(c, cv_err[q]);
         c += '\n';
       }
       write_file(prefix + "_rank_cv.tsv", c);

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "cli_error.hpp"
 #include "load_input.hpp"
 #include "nmf.h"
+#include "number_text.hpp"
 #include "read_graph.hpp"
 #include "text.hpp"
 
@@ -92,57 +94,8 @@ volatile std::sig_atomic_t g_interrupted = 0;
 void on_sigint(int) { g_interrupted = 1; }
 int32_t check_interrupt(int64_t, int64_t, double, double, void *) { return g_interrupted ? 1 : 0; }
 
-// The three outputs are written to PATH.tmp.PID first and renamed only when
-// all are complete: on any error nothing is left behind.
-class Outputs {
- public:
-  void add(const std::string &path, const std::string &text) {
-    const std::string tmp = path + ".tmp." + std::to_string(long(getpid()));
-    FILE *f = std::fopen(tmp.c_str(), "wb");
-    if (!f) fail(path);
-    tmps_.push_back(tmp);
-    paths_.push_back(path);
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok) fail(path);
-  }
-  void commit() {
-    for (size_t t = 0; t < tmps_.size(); ++t)
-      if (std::rename(tmps_[t].c_str(), paths_[t].c_str()) != 0) fail(paths_[t]);
-    tmps_.clear();
-  }
-  ~Outputs() {
-    for (const auto &t : tmps_) std::remove(t.c_str());
-  }
-
- private:
-  [[noreturn]] void fail(const std::string &path) {
-    throw input_error("cannot write " + path + ": " + std::strerror(errno));
-  }
-  std::vector<std::string> tmps_, paths_;
-};
-
-std::string json_string(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += char(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += char(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+// The three outputs appear together, only when all are complete.
+std::string num(double v) { return number_text(v); }
 
 const char *stop_name(int32_t s) {
   switch (s) {
@@ -275,7 +228,7 @@ int symfit_command(const std::vector<std::string> &argv) {
   js += "  \"threads\": " + std::to_string(a.options.n_threads) + ",\n";
   js += "  \"seconds\": " + num(res.seconds) + ",\n";
   js += "  \"library_version\": " + json_string(nmf_version()) + "\n}\n";
-  Outputs out;
+  FileSet out;
   out.add(memberships, mem);
   out.add(hpath, htext);
   out.add(summary, js);

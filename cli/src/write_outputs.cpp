@@ -3,114 +3,20 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "cli_error.hpp"
+#include "number_text.hpp"
 #include "nmf.h"
 
 namespace nmfcli {
 
 namespace {
-
-// A file written through PATH.tmp.PID and renamed to PATH on commit().
-class AtomicFile {
- public:
-  explicit AtomicFile(std::string path)
-      : path_(std::move(path)),
-        tmp_(path_ + ".tmp." + std::to_string(static_cast<long>(getpid()))) {
-    file_ = std::fopen(tmp_.c_str(), "wb");
-    if (file_ == nullptr) fail();
-    buffer_.reserve(kFlushAt + 4096);
-  }
-  ~AtomicFile() {
-    if (file_ != nullptr) {
-      std::fclose(file_);
-      std::remove(tmp_.c_str());
-    }
-  }
-  std::string &buffer() {
-    if (buffer_.size() >= kFlushAt) flush();
-    return buffer_;
-  }
-  void commit() {
-    flush();
-    FILE *f = file_;
-    file_ = nullptr;
-    if (std::fclose(f) != 0) {
-      int e = errno;
-      std::remove(tmp_.c_str());
-      errno = e;
-      fail();
-    }
-    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-      int e = errno;
-      std::remove(tmp_.c_str());
-      errno = e;
-      fail();
-    }
-  }
-
- private:
-  static constexpr size_t kFlushAt = size_t(1) << 20;
-  void flush() {
-    if (!buffer_.empty() &&
-        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
-      fail();
-    buffer_.clear();
-  }
-  [[noreturn]] void fail() {
-    throw input_error("cannot write " + path_ + ": " + std::strerror(errno));
-  }
-
-  std::string path_, tmp_;
-  FILE *file_ = nullptr;
-  std::string buffer_;
-};
-
-// Shortest text that reads back as exactly the same value (C++17 to_chars).
-template <typename T>
-void append_number(std::string &out, T v) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, res.ptr);
-}
-
-// A JSON number (shortest round-trip text of a T), or null if not finite.
-template <typename T>
-void append_json_number(std::string &out, T v) {
-  if (std::isfinite(v)) {
-    append_number(out, v);
-  } else {
-    out += "null";
-  }
-}
-
-void append_json_string(std::string &out, const std::string &s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
 
 std::string factor_name(int64_t r) { return "NMF" + std::to_string(r + 1); }
 
