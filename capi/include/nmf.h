@@ -528,6 +528,18 @@ typedef struct nmf_result {
   int64_t sketch_rank;   /* the sketch's rank l, 0 when none was used */
   int64_t sketch_iterations; /* iterations on the sketch before those on A
                                 (not counted in iterations) */
+  int32_t threads_used;  /* the most OpenMP threads that ran one of the
+                            fit's shared products or HALS sweeps together:
+                            1 when all ran on the calling thread (n_threads
+                            = 1, a problem too small to be worth sharing, a
+                            forked process, or a consensus run whose threads
+                            went to the runs) */
+  /* Optional caller-owned struct: if options_used is not NULL (its
+   * struct_size set, e.g. by nmf_options_init), the library writes there
+   * the value of every option of the option table (nmf_option_info) as the
+   * fit read it: the caller's, or the default beyond the caller's
+   * struct_size.  Its other fields are left as they are. */
+  nmf_options *options_used;
 } nmf_result;
 
 /* Zero every field of *res (including the history buffer fields: set them

@@ -133,6 +133,13 @@ int32_t check_result(const nmf_result* r) {
                          " is too small (at least " +
                          std::to_string(kMinResultSize) +
                          "); initialise the result with nmf_result_init");
+  if (r && r->struct_size >= offsetof(nmf_result, options_used) + sizeof(void*) &&
+      r->options_used && r->options_used->struct_size < kMinOptionsSize)
+    return set_error(NMF_ERR_STRUCT_SIZE,
+                     "nmf_result.options_used->struct_size = " +
+                         std::to_string(r->options_used->struct_size) +
+                         " is too small (at least " + std::to_string(kMinOptionsSize) +
+                         "); initialise it with nmf_options_init");
   return NMF_OK;
 }
 
@@ -160,8 +167,26 @@ void write_result(const nmf::Result& in, nmf_result* out) {
   r.restarts = in.restarts;
   r.sketch_rank = in.sketch_rank;
   r.sketch_iterations = in.sketch_iterations;
+  r.threads_used = in.threads_used;
   r.history_length = copy_history(in.history, r.loss_history, r.loss_history_capacity);
   std::memcpy(out, &r, out->struct_size < sizeof r ? out->struct_size : sizeof r);
+}
+
+// The option table's values a fit read (o) into the caller's
+// result->options_used, whole fields within its struct_size.
+void write_options_used(const nmf::Options& in, nmf_result* result) {
+  if (!result || result->struct_size < offsetof(nmf_result, options_used) + sizeof(void*) ||
+      !result->options_used)
+    return;
+  nmf_options* out = result->options_used;
+  nmf_options o;
+  fill_default_options(&o);
+  const size_t n = whole_fields(out->struct_size);
+  std::memcpy(&o, out, n);
+#define NMF_OPTION_USED(name, ctype, type, d, lo, hi, choices, help) o.name = in.name;
+  NMF_OPTION_TABLE(NMF_OPTION_USED)
+#undef NMF_OPTION_USED
+  std::memcpy(out, &o, n);
 }
 
 // The canonical scales d are sums over a whole component, about the total
@@ -226,6 +251,7 @@ int32_t fit_any(const View& view, int64_t k, T* W, T* d, T* H,
     rc = check_outputs_finite(view.m, view.n, k, W, d, H);
     if (rc != NMF_OK) return rc;
     write_result(res, result);
+    write_options_used(o, result);
     return st.code;
   });
 }

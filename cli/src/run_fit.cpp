@@ -74,6 +74,8 @@ FitOutcome<T> run_fit(const LabeledMatrix<T> &a, const FitArgs &args, int64_t k,
   nmf_result_init(&out.result, sizeof out.result);
   out.result.loss_history = out.loss_history.empty() ? nullptr : out.loss_history.data();
   out.result.loss_history_capacity = static_cast<int64_t>(out.loss_history.size());
+  nmf_options_init(&out.options_used, sizeof out.options_used);
+  out.result.options_used = &out.options_used;
 
   int32_t status;
   {
@@ -89,6 +91,7 @@ FitOutcome<T> run_fit(const LabeledMatrix<T> &a, const FitArgs &args, int64_t k,
                                      (detail.empty() ? "" : ": " + with_names(detail, a, k)));
   }
   out.status = status;
+  out.result.options_used = nullptr;  // out moves: the summary reads out.options_used
   out.loss_history.resize(static_cast<size_t>(
       std::clamp<int64_t>(out.result.history_length, 0,
                           static_cast<int64_t>(out.loss_history.size()))));

@@ -19,6 +19,7 @@ struct FitOutcome {
   std::vector<T> d;  // k
   std::vector<T> H;  // k x n, column-major
   nmf_result result{};
+  nmf_options options_used{};  // the options as the library read them
   std::vector<double> loss_history;  // result.history_length values
   int32_t status = NMF_OK;           // NMF_OK or NMF_CANCELLED
 };

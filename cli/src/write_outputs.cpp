@@ -81,7 +81,9 @@ template <typename T>
 void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
                    const FitOutcome<T> &fit, const FitArgs &args,
                    const InputInfo &info) {
-  const nmf_options &o = args.options;
+  // The option values as the library read them (nmf_result.options_used),
+  // so the summary shows what the fit ran with.
+  const nmf_options &o = fit.options_used;
   const nmf_result &r = fit.result;
   std::string s;
   auto key = [&s](const char *name) {
@@ -126,6 +128,7 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   str("init", r.init < 0 ? std::string("user") : init_name(r.init));
   key("seed"); s += std::to_string(o.seed);
   integer("threads", o.n_threads);
+  integer("threads_used", r.threads_used);
   integer("maxit", o.maxit);
   num("tol", o.tol);
   num("l1_w", o.l1_w);

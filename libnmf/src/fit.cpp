@@ -351,6 +351,7 @@ Status validate_start(const View& a, const T* w, const T* h,
 template <class T>
 Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
+  const TeamCount team(&res.threads_used);
   const Across across(comm);
   const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt.n_threads);
@@ -385,6 +386,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
 template <class T, class I>
 Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
+  const TeamCount team(&res.threads_used);
   const Across across(comm);
   const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt.n_threads);

@@ -78,4 +78,20 @@ int thread_count(int32_t requested) {
 
 const char* take_notice() { return g_notice.exchange(nullptr); }
 
+namespace {
+thread_local int32_t widest_team = 1;
+}  // namespace
+
+void note_team() {
+  if (omp_get_thread_num() == 0 && omp_get_num_threads() > widest_team)
+    widest_team = omp_get_num_threads();
+}
+
+TeamCount::TeamCount(int32_t* out) : out_(out), outer_(widest_team) { widest_team = 1; }
+
+TeamCount::~TeamCount() {
+  *out_ = widest_team;
+  if (outer_ > widest_team) widest_team = outer_;
+}
+
 }  // namespace nmf

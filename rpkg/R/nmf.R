@@ -124,7 +124,8 @@ fit_options_record <- function(values, seed, res, extra = list()) {
                                                       .nmf_codes$solver)],
          extrapolation_used = res$extrapolation, restarts = res$restarts,
          sketch_rank_used = res$sketch_rank,
-         sketch_iterations = res$sketch_iterations)
+         sketch_iterations = res$sketch_iterations,
+         threads_used = res$threads_used)
   c(used, r, lib, extra)
 }
 

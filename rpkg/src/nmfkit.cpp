@@ -247,7 +247,8 @@ List run_fit(const List& options, Outputs& out, Fit fit) {
       Rcpp::Named("extrapolation") = res.extrapolation == NMF_EXTRAPOLATION_ON,
       Rcpp::Named("restarts") = double(res.restarts),
       Rcpp::Named("sketch_rank") = double(res.sketch_rank),
-      Rcpp::Named("sketch_iterations") = double(res.sketch_iterations));
+      Rcpp::Named("sketch_iterations") = double(res.sketch_iterations),
+      Rcpp::Named("threads_used") = int(res.threads_used));
 }
 
 }  // namespace

@@ -341,7 +341,9 @@ static void test_layout(void) {
             offsetof(nmf_result, restarts) == 80 &&
             offsetof(nmf_result, sketch_rank) == 88 &&
             offsetof(nmf_result, sketch_iterations) == 96 &&
-            sizeof(nmf_result) >= 104,
+            offsetof(nmf_result, threads_used) == 104 &&
+            offsetof(nmf_result, options_used) == 112 &&
+            sizeof(nmf_result) >= 120,
         "nmf_result layout pinned (LP64)");
 #else
   diag("skip: layout pinned only for LP64");

@@ -27,6 +27,7 @@
   X(nmf_result, loss_history_capacity) X(nmf_result, history_length)        \
   X(nmf_result, extrapolation) X(nmf_result, restarts)                      \
   X(nmf_result, sketch_rank) X(nmf_result, sketch_iterations)              \
+  X(nmf_result, threads_used) X(nmf_result, options_used)                   \
   X(nmf_matrix, struct_size) X(nmf_matrix, layout)                           \
   X(nmf_matrix, scalar_type) X(nmf_matrix, index_type) X(nmf_matrix, m)      \
   X(nmf_matrix, n) X(nmf_matrix, lda) X(nmf_matrix, data)                    \

@@ -871,11 +871,20 @@ class TestSolvers(CliTestCase):
                        "--ns-theta", 0.2, "--extrap-beta0", 0.3,
                        "--extrap-eta", 2, "--extrap-gamma", 1.1,
                        "--extrap-gamma-bar", 1.02, "--maxit", 20)
+        # The summary's option values are those the library read
+        # (nmf_result.options_used), not the parsed arguments: a value
+        # lost on the way to the library shows here as its default.
         s = fit.summary
-        self.assertEqual((s["sparse_h"], s["sparse_w"], s["ns_theta"]), (0.01, 0, 0.2))
+        self.assertEqual((s["sparse_h"], s["sparse_w"], s["ns_theta"], s["l2_w"]),
+                         (0.01, 0, 0.2, 1))
         self.assertEqual((s["extrap_beta0"], s["extrap_eta"], s["extrap_gamma"],
                           s["extrap_gamma_bar"]), (0.3, 2, 1.1, 1.02))
+        self.assertEqual(s["maxit"], 20)
         self.assertTrue((fit.W >= 0).all() and (fit.H >= 0).all())
+        # And they took effect: the same start without them ends elsewhere.
+        plain = self.fit(self.input, "-k", K, "--maxit", 20, prefix="plain")
+        self.assertEqual((plain.summary["sparse_h"], plain.summary["ns_theta"]), (0, 0))
+        self.assertFalse(np.allclose(fit.W, plain.W))
 
     def test_na_cells_are_missing_values(self):
         a = self.a.copy()

@@ -1,6 +1,6 @@
-// Determinism (nmf.h: same inputs and seed, any n_threads): the same inputs and seed give bitwise-identical
-// factors for any n_threads, on repeated runs, and when several host threads
-// fit at once.
+// Determinism (nmf.h: nmf_fit_dense_d): the same inputs and seed give
+// bitwise-identical factors for any n_threads, on repeated runs, and when
+// several host threads fit at once.
 #include "nmf_test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -16,12 +16,13 @@ template <class V>
 class Determinism : public ::testing::Test {};
 TYPED_TEST_SUITE(Determinism, AllVariants);
 
-// A medium problem (500 x 300, k = 5) so that parallel code paths and
-// threaded BLAS actually engage; dense data is planted + noise, sparse data
-// keeps ~10% of the entries.
+// A medium problem (dense 1000 x 800, sparse 2000 x 1000 with ~20% of the
+// entries, k = 5): large enough for the products to be shared among threads
+// (kernels::worth_threads), which nmf_result.threads_used confirms below;
+// dense data is planted + noise.
 const Dense &medium(Path p) {
-  static const Dense dense = planted(500, 300, 5, 501, 0.3, 0.3, false).A;
-  static const Dense sparse = sparse_random(500, 300, 0.1, 502);
+  static const Dense dense = planted(1000, 800, 5, 501, 0.3, 0.3, false).A;
+  static const Dense sparse = sparse_random(2000, 1000, 0.2, 502);
   return p == Path::dense ? dense : sparse;
 }
 
@@ -52,6 +53,9 @@ TYPED_TEST(Determinism, ThreadCountDoesNotChangeBits) {
     auto t2 = fit_any<T>(TypeParam::path, A, 5, o);
     auto t2b = fit_any<T>(TypeParam::path, A, 5, o);
     expect_bitwise(t1, t2, "n_threads 1 vs 2");
+    // The comparison means something only if two threads really ran.
+    EXPECT_EQ(t1.res.threads_used, 1);
+    EXPECT_EQ(t2.res.threads_used, 2);
     expect_bitwise(t2, t2b, "n_threads 2, repeated");
     if (init == NMF_INIT_RANDOM) {
       o.n_threads = 0;  // all cores

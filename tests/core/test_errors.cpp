@@ -628,3 +628,48 @@ TEST(Messages, NothingPrinted) {
 }
 
 }  // namespace
+
+// nmf_result.options_used: the option table's values as the fit read them,
+// the caller's within its struct_size and the defaults beyond it.
+TEST(OptionsUsed, EchoesWhatTheFitRead) {
+  const int64_t m = 12, n = 9, k = 2;
+  std::vector<double> A(size_t(m * n));
+  for (size_t t = 0; t < A.size(); ++t) A[t] = 1.0 + double(t % 7);
+  std::vector<double> W(size_t(m * k)), d(static_cast<size_t>(k)), H(size_t(k * n));
+  nmf_options o;
+  nmf_options_init(&o, sizeof o);
+  o.maxit = 7;
+  o.tol = 0;
+  o.sparse_h = 0.25;
+  o.ns_theta = 0.5;
+  o.extrap_eta = 3;
+  nmf_options used;
+  nmf_options_init(&used, sizeof used);
+  nmf_result r;
+  nmf_result_init(&r, sizeof r);
+  r.options_used = &used;
+  ASSERT_EQ(nmf_fit_dense_d(A.data(), m, n, m, k, W.data(), d.data(), H.data(), &o, &r), NMF_OK)
+      << nmf_last_error_message();
+  EXPECT_EQ(used.maxit, 7);
+  EXPECT_EQ(used.tol, 0.0);
+  EXPECT_EQ(used.sparse_h, 0.25);
+  EXPECT_EQ(used.ns_theta, 0.5);
+  EXPECT_EQ(used.extrap_eta, 3.0);
+  EXPECT_EQ(used.struct_size, uint32_t(sizeof used));
+  // A caller whose struct ends before sparse_w: what it set beyond its
+  // struct_size is not read, so the echo holds the defaults there.
+  nmf_options defaults;
+  nmf_options_init(&defaults, sizeof defaults);
+  o.struct_size = uint32_t(offsetof(nmf_options, sparse_w));
+  ASSERT_EQ(nmf_fit_dense_d(A.data(), m, n, m, k, W.data(), d.data(), H.data(), &o, &r), NMF_OK)
+      << nmf_last_error_message();
+  EXPECT_EQ(used.maxit, 7);
+  EXPECT_EQ(used.extrap_eta, 3.0);
+  EXPECT_EQ(used.sparse_h, defaults.sparse_h);
+  EXPECT_EQ(used.ns_theta, defaults.ns_theta);
+  // An options_used without a usable struct_size is refused.
+  used.struct_size = 4;
+  EXPECT_EQ(nmf_fit_dense_d(A.data(), m, n, m, k, W.data(), d.data(), H.data(), &o, &r),
+            NMF_ERR_STRUCT_SIZE);
+  EXPECT_NE(std::string(nmf_last_error_message()).find("options_used"), std::string::npos);
+}

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "nmf/kernels.hpp"
+#include "nmf/threads.hpp"
 
 namespace nmf {
 
@@ -85,6 +86,7 @@ void hals_update(T* x, const T* b, const double* g, int64_t k, int64_t len,
   const double work = 2.0 * double(k) * double(k) * double(len) * std::max(max_sweeps, 1);
 #pragma omp parallel num_threads(threads) if (panels > 1 && kernels::worth_threads(work))
   {
+    note_team();
     std::vector<double> xt(static_cast<size_t>(k * P)), bt(static_cast<size_t>(k * P));
     double active[P];
 #pragma omp for schedule(dynamic, 2)

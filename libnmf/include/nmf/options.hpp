@@ -81,6 +81,7 @@ struct Result {
   int64_t restarts = 0;                       // extrapolation restarts
   int64_t sketch_rank = 0;        // the sketch's rank l; 0: no sketch was used
   int64_t sketch_iterations = 0;  // iterations on the sketch before those on A
+  int32_t threads_used = 1;  // the widest team of the fit's regions (TeamCount)
   std::vector<double> history;  // loss after each iteration
 };
 

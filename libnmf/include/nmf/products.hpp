@@ -14,6 +14,7 @@
 
 #include "nmf/blas.hpp"
 #include "nmf/kernels.hpp"
+#include "nmf/threads.hpp"
 #include "nmf/views.hpp"
 
 namespace nmf {
@@ -38,24 +39,32 @@ class DenseOps {
   void left(const T* wt, int64_t k, T* out, int threads,
             double alpha = 1.0) const {
     const int64_t nb = (a_.n + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+#pragma omp parallel num_threads(threads) \
     if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
-    for (int64_t b = 0; b < nb; ++b) {
-      const int64_t c0 = b * kBlock, cn = std::min(kBlock, a_.n - c0);
-      blas::gemm('N', 'N', k, cn, a_.m, T(alpha), wt, k, a_.data + c0 * a_.ld,
-                 a_.ld, T(0), out + c0 * k, k);
+    {
+      note_team();
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t c0 = b * kBlock, cn = std::min(kBlock, a_.n - c0);
+        blas::gemm('N', 'N', k, cn, a_.m, T(alpha), wt, k, a_.data + c0 * a_.ld,
+                   a_.ld, T(0), out + c0 * k, k);
+      }
     }
   }
   // out (k x m) = H (k x n) * A^T, in fixed blocks of rows of A.
   void right(const T* h, int64_t k, T* out, int threads,
              double alpha = 1.0) const {
     const int64_t nb = (a_.m + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) \
+#pragma omp parallel num_threads(threads) \
     if (nb > 1 && kernels::worth_threads(2.0 * double(a_.m) * double(a_.n) * double(k)))
-    for (int64_t b = 0; b < nb; ++b) {
-      const int64_t r0 = b * kBlock, rn = std::min(kBlock, a_.m - r0);
-      blas::gemm('N', 'T', k, rn, a_.n, T(alpha), h, k, a_.data + r0, a_.ld,
-                 T(0), out + r0 * k, k);
+    {
+      note_team();
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t r0 = b * kBlock, rn = std::min(kBlock, a_.m - r0);
+        blas::gemm('N', 'T', k, rn, a_.n, T(alpha), h, k, a_.data + r0, a_.ld,
+                   T(0), out + r0 * k, k);
+      }
     }
   }
   // max|A|; then ||scale*A||_F^2 and sum(scale*A) in double, summed column by
@@ -200,6 +209,7 @@ class CscOps {
 #pragma omp parallel num_threads(threads) \
     if (nr > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
+      note_team();
       std::vector<double> acc(static_cast<size_t>(k));
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < nr; ++b)
@@ -219,6 +229,7 @@ class CscOps {
 #pragma omp parallel num_threads(threads) \
     if (nb > 1 && kernels::worth_threads(2.0 * double(a_.nnz()) * double(k)))
     {
+      note_team();
       std::vector<double> acc;
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < nb; ++b) {
