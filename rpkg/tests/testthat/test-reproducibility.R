@@ -31,9 +31,16 @@ test_that("an explicit seed does not touch R's RNG", {
 })
 
 test_that("the result does not depend on the number of threads", {
-  x <- noisy_data()
-  a <- nmf(x, 4, init = "random", seed = 7, threads = 1)
-  b <- nmf(x, 4, init = "random", seed = 7, threads = 2)
+  # 1200 x 600 at k = 4: large enough for the library to share its products
+  # among threads, which threads_used confirms (a smaller matrix runs on the
+  # calling thread whatever `threads` says, and would prove nothing).
+  set.seed(11)
+  x <- matrix(runif(1200 * 4), 1200) %*% matrix(runif(4 * 600), 4) +
+    matrix(runif(1200 * 600, 0, 0.1), 1200)
+  a <- nmf(x, 4, init = "random", seed = 7, threads = 1, maxit = 30)
+  b <- nmf(x, 4, init = "random", seed = 7, threads = 2, maxit = 30)
+  expect_identical(a@options$threads_used, 1L)
+  expect_identical(b@options$threads_used, 2L)
   expect_identical(basis(a), basis(b))
   expect_identical(coef(a), coef(b))
   expect_identical(a@loss_history, b@loss_history)
