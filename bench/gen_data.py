@@ -52,14 +52,20 @@ def write_meta(folder, **kv):
             f.write("%s %s\n" % (key, value))
 
 
-def gen_dense(folder, m, n, k, seed=20240601):
+def dense_planted(m, n, seed=20240601):
+    """The dense benchmark matrix: PROGRAMS gamma programs plus clipped
+    Gaussian noise, column-major."""
     rng = np.random.default_rng(seed)
     w0 = rng.gamma(0.5, 1.0, size=(m, PROGRAMS))
     h0 = rng.gamma(0.5, 1.0, size=(PROGRAMS, n))
     a = w0 @ h0
     a += rng.normal(0.0, 0.2 * a.mean(), size=a.shape)
     np.maximum(a, 0.0, out=a)
-    np.asfortranarray(a).ravel(order="F").tofile(
+    return np.asfortranarray(a)
+
+
+def gen_dense(folder, m, n, k, seed=20240601):
+    dense_planted(m, n, seed).ravel(order="F").tofile(
         os.path.join(folder, "dense.f64"))
     write_meta(folder, kind="dense", m=m, n=n, nnz=m * n, k=k)
 

@@ -19,17 +19,9 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nmfkit  # noqa: E402
-
-
-def planted(m, n, seed=20240601, programs=20):
-    rng = np.random.default_rng(seed)
-    w0 = rng.gamma(0.5, 1.0, size=(m, programs))
-    h0 = rng.gamma(0.5, 1.0, size=(programs, n))
-    a = w0 @ h0
-    a += rng.normal(0.0, 0.2 * a.mean(), size=a.shape)
-    np.maximum(a, 0.0, out=a)
-    return np.asfortranarray(a)
+from gen_data import dense_planted  # noqa: E402
 
 
 def per_iteration(a, k, threads, lo, hi, reps, **opt):
@@ -57,7 +49,7 @@ def main():
                     help="comma-separated names of the configurations to run")
     args = ap.parse_args()
     m, n = (int(x) for x in args.size.split("x"))
-    a = planted(m, n)
+    a = dense_planted(m, n)
     configs = [
         ("frobenius hals", dict(loss="frobenius", solver="hals", sketch="off")),
         ("frobenius mu", dict(loss="frobenius", solver="mu")),

@@ -30,21 +30,17 @@ int main(int argc, char **argv) {
       std::printf("nmf %s\n", nmf_version());
       return kExitOk;
     }
-    if (command == "fit") {
-      help_hint = "nmf fit --help";
-      return fit_command(std::vector<std::string>(args.begin() + 1, args.end()));
-    }
-    if (command == "rank") {
-      help_hint = "nmf rank --help";
-      return rank_command(std::vector<std::string>(args.begin() + 1, args.end()));
-    }
-    if (command == "consensus") {
-      help_hint = "nmf consensus --help";
-      return consensus_command(std::vector<std::string>(args.begin() + 1, args.end()));
-    }
-    if (command == "symfit") {
-      help_hint = "nmf symfit --help";
-      return symfit_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    static const struct {
+      const char *name;
+      int (*run)(const std::vector<std::string> &);
+    } commands[] = {{"fit", fit_command},
+                    {"rank", rank_command},
+                    {"consensus", consensus_command},
+                    {"symfit", symfit_command}};
+    for (const auto &c : commands) {
+      if (command != c.name) continue;
+      help_hint = std::string("nmf ") + c.name + " --help";
+      return c.run(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     throw usage_error("unknown command '" + command + "'");
   } catch (const CliError &e) {

@@ -347,17 +347,10 @@ Status bicv(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
   return bicv_impl<T>(a, ranks, bo, opt, out);
 }
 
-#define NMF_BICV(V)                                                         \
-  template Status bicv(const V&, const std::vector<int64_t>&, const BicvOptions&, \
-                       const Options&, Bicv&);
-#define NMF_COMMA ,
-NMF_BICV(DenseView<double>)
-NMF_BICV(DenseView<float>)
-NMF_BICV(CscView<double NMF_COMMA int32_t>)
-NMF_BICV(CscView<double NMF_COMMA int64_t>)
-NMF_BICV(CscView<float NMF_COMMA int32_t>)
-NMF_BICV(CscView<float NMF_COMMA int64_t>)
-#undef NMF_COMMA
+#define NMF_BICV(...)                                                       \
+  template Status bicv(const __VA_ARGS__&, const std::vector<int64_t>&,          \
+                       const BicvOptions&, const Options&, Bicv&);
+NMF_FOR_EACH_VIEW(NMF_BICV)
 #undef NMF_BICV
 
 }  // namespace nmf

@@ -430,23 +430,11 @@ Status consensus_fit(const CscView<T, I>& a, int64_t k, int64_t nrun,
   return run_all<CscView<T, I>, T>(a, a.m, a.n, k, nrun, opt, out, count, comm);
 }
 
-template Status consensus_fit(const DenseView<double>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
-template Status consensus_fit(const DenseView<float>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
-template Status consensus_fit(const CscView<double, int32_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
-template Status consensus_fit(const CscView<double, int64_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
-template Status consensus_fit(const CscView<float, int32_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
-template Status consensus_fit(const CscView<float, int64_t>&, int64_t, int64_t,
-                              const Options&, Consensus&, RunCount,
-                              const Collective*);
+#define NMF_CONSENSUS(...)                                                   \
+  template Status consensus_fit(const __VA_ARGS__&, int64_t, int64_t,          \
+                                const Options&, Consensus&, RunCount,          \
+                                const Collective*);
+NMF_FOR_EACH_VIEW(NMF_CONSENSUS)
+#undef NMF_CONSENSUS
 
 }  // namespace nmf

@@ -421,23 +421,11 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
   return run_plain(ops, k, w, d, h, opt, res, comm, false);
 }
 
-template Status fit(const DenseView<double>&, int64_t, double*, double*,
-                    double*, const Options&, Result&,
-                    const Collective*);
-template Status fit(const DenseView<float>&, int64_t, float*, float*, float*,
-                    const Options&, Result&,
-                    const Collective*);
-template Status fit(const CscView<double, int32_t>&, int64_t, double*, double*,
-                    double*, const Options&, Result&,
-                    const Collective*);
-template Status fit(const CscView<double, int64_t>&, int64_t, double*, double*,
-                    double*, const Options&, Result&,
-                    const Collective*);
-template Status fit(const CscView<float, int32_t>&, int64_t, float*, float*,
-                    float*, const Options&, Result&,
-                    const Collective*);
-template Status fit(const CscView<float, int64_t>&, int64_t, float*, float*,
-                    float*, const Options&, Result&,
-                    const Collective*);
+#define NMF_FIT(...)                                                            \
+  template Status fit(const __VA_ARGS__&, int64_t, __VA_ARGS__::Scalar*,          \
+                      __VA_ARGS__::Scalar*, __VA_ARGS__::Scalar*, const Options&, \
+                      Result&, const Collective*);
+NMF_FOR_EACH_VIEW(NMF_FIT)
+#undef NMF_FIT
 
 }  // namespace nmf

@@ -356,12 +356,10 @@ Status validate_factor(const T* x, int64_t rows, int64_t cols, char name) {
 
 template Status validate_dense(const DenseView<double>&, int, bool, DenseSummary*);
 template Status validate_dense(const DenseView<float>&, int, bool, DenseSummary*);
-template Status validate_weights(const DenseView<double>&, const Options&, int);
-template Status validate_weights(const DenseView<float>&, const Options&, int);
-template Status validate_weights(const CscView<double, int32_t>&, const Options&, int);
-template Status validate_weights(const CscView<double, int64_t>&, const Options&, int);
-template Status validate_weights(const CscView<float, int32_t>&, const Options&, int);
-template Status validate_weights(const CscView<float, int64_t>&, const Options&, int);
+#define NMF_WEIGHTS(...) \
+  template Status validate_weights(const __VA_ARGS__&, const Options&, int);
+NMF_FOR_EACH_VIEW(NMF_WEIGHTS)
+#undef NMF_WEIGHTS
 template Status validate_csc(const CscView<double, int32_t>&,
                              std::vector<int64_t>&, int);
 template Status validate_csc(const CscView<double, int64_t>&,

@@ -145,32 +145,43 @@ CscCopy<T, I> permute_rows(const CscView<T, I>& a, uint64_t seed) {
   return out;
 }
 
+namespace {
+
+// The view of a row-permuted copy (permute_rows).
+template <class T>
+DenseView<T> view_of(const std::vector<T>& copy, const DenseView<T>& a) {
+  return DenseView<T>{copy.data(), a.m, a.n, a.m};
+}
+template <class T, class I>
+CscView<T, I> view_of(const CscCopy<T, I>& copy, const CscView<T, I>&) {
+  return copy.view();
+}
+
+template <class View>
+Status survey_any(const View& a, const std::vector<int64_t>& ranks, const SurveyOptions& so,
+                  const Options& opt, Survey& out, const Collective* comm) {
+  out = Survey();
+  Status st = check_survey(ranks, so, a.m, a.n, comm);
+  if (!st.ok()) return st;
+  if (!so.randomized) return survey_impl(a, ranks, so, opt, out, (const View*)nullptr, comm);
+  const auto copy = permute_rows(a, so.random_seed);
+  const View nv = view_of(copy, a);
+  return survey_impl(a, ranks, so, opt, out, &nv, comm);
+}
+
+}  // namespace
+
 template <class T>
 Status rank_survey(const DenseView<T>& a, const std::vector<int64_t>& ranks,
                    const SurveyOptions& so, const Options& opt, Survey& out,
                    const Collective* comm) {
-  out = Survey();
-  Status st = check_survey(ranks, so, a.m, a.n, comm);
-  if (!st.ok()) return st;
-  if (!so.randomized)
-    return survey_impl(a, ranks, so, opt, out, (const DenseView<T>*)nullptr, comm);
-  const std::vector<T> copy = permute_rows(a, so.random_seed);
-  const DenseView<T> nv{copy.data(), a.m, a.n, a.m};
-  return survey_impl(a, ranks, so, opt, out, &nv, comm);
+  return survey_any(a, ranks, so, opt, out, comm);
 }
-
 template <class T, class I>
 Status rank_survey(const CscView<T, I>& a, const std::vector<int64_t>& ranks,
                    const SurveyOptions& so, const Options& opt, Survey& out,
                    const Collective* comm) {
-  out = Survey();
-  Status st = check_survey(ranks, so, a.m, a.n, comm);
-  if (!st.ok()) return st;
-  if (!so.randomized)
-    return survey_impl(a, ranks, so, opt, out, (const CscView<T, I>*)nullptr, comm);
-  const CscCopy<T, I> copy = permute_rows(a, so.random_seed);
-  const CscView<T, I> nv = copy.view();
-  return survey_impl(a, ranks, so, opt, out, &nv, comm);
+  return survey_any(a, ranks, so, opt, out, comm);
 }
 
 template std::vector<double> permute_rows(const DenseView<double>&, uint64_t);
@@ -180,18 +191,11 @@ template CscCopy<double, int64_t> permute_rows(const CscView<double, int64_t>&, 
 template CscCopy<float, int32_t> permute_rows(const CscView<float, int32_t>&, uint64_t);
 template CscCopy<float, int64_t> permute_rows(const CscView<float, int64_t>&, uint64_t);
 
-#define NMF_SURVEY(V)                                                      \
-  template Status rank_survey(const V&, const std::vector<int64_t>&,       \
+#define NMF_SURVEY(...)                                                    \
+  template Status rank_survey(const __VA_ARGS__&, const std::vector<int64_t>&, \
                               const SurveyOptions&, const Options&, Survey&, \
                               const Collective*);
-NMF_SURVEY(DenseView<double>)
-NMF_SURVEY(DenseView<float>)
-#define NMF_COMMA ,
-NMF_SURVEY(CscView<double NMF_COMMA int32_t>)
-NMF_SURVEY(CscView<double NMF_COMMA int64_t>)
-NMF_SURVEY(CscView<float NMF_COMMA int32_t>)
-NMF_SURVEY(CscView<float NMF_COMMA int64_t>)
-#undef NMF_COMMA
+NMF_FOR_EACH_VIEW(NMF_SURVEY)
 #undef NMF_SURVEY
 
 }  // namespace nmf

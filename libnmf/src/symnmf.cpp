@@ -417,9 +417,15 @@ Status run(const Src& src, const SymSummary& sum, int64_t k, T* h_out,
 
 }  // namespace
 
+namespace {
+
 template <class T>
-Status symfit(const DenseView<T>& a, int64_t k, T* h, const Options& opt,
-              SymResult& res) {
+DenseSymSource<T> sym_source(const DenseView<T>& a) { return DenseSymSource<T>{a}; }
+template <class T, class I>
+CscSymSource<T, I> sym_source(const CscView<T, I>& a) { return CscSymSource<T, I>{a}; }
+
+template <class View, class T>
+Status symfit_any(const View& a, int64_t k, T* h, const Options& opt, SymResult& res) {
   res = SymResult();
   if (a.m != a.n)
     return Status::error(kErrDimension, "A is " + std::to_string(a.m) + " x " +
@@ -433,34 +439,27 @@ Status symfit(const DenseView<T>& a, int64_t k, T* h, const Options& opt,
   SymSummary sum;
   st = summarise(a, threads, sum);
   if (!st.ok()) return st;
-  return run(DenseSymSource<T>{a}, sum, k, h, opt, res);
+  return run(sym_source(a), sum, k, h, opt, res);
+}
+
+}  // namespace
+
+template <class T>
+Status symfit(const DenseView<T>& a, int64_t k, T* h, const Options& opt,
+              SymResult& res) {
+  return symfit_any(a, k, h, opt, res);
 }
 
 template <class T, class I>
 Status symfit(const CscView<T, I>& a, int64_t k, T* h, const Options& opt,
               SymResult& res) {
-  res = SymResult();
-  if (a.m != a.n)
-    return Status::error(kErrDimension, "A is " + std::to_string(a.m) + " x " +
-                                            std::to_string(a.n) +
-                                            ": symmetric NMF needs a square matrix");
-  if (a.n < 1)
-    return Status::error(kErrDimension, "A is empty (n = 0)");
-  if (!h) return Status::error(kErrNullPointer, "H is NULL (an n x k output buffer is required)");
-  const int threads = opt.n_threads > 0 ? opt.n_threads : omp_get_max_threads();
-  Status st = check_options(a.n, k, opt);
-  if (!st.ok()) return st;
-  SymSummary sum;
-  st = summarise(a, threads, sum);
-  if (!st.ok()) return st;
-  return run(CscSymSource<T, I>{a}, sum, k, h, opt, res);
+  return symfit_any(a, k, h, opt, res);
 }
 
-template Status symfit(const DenseView<double>&, int64_t, double*, const Options&, SymResult&);
-template Status symfit(const DenseView<float>&, int64_t, float*, const Options&, SymResult&);
-template Status symfit(const CscView<double, int32_t>&, int64_t, double*, const Options&, SymResult&);
-template Status symfit(const CscView<double, int64_t>&, int64_t, double*, const Options&, SymResult&);
-template Status symfit(const CscView<float, int32_t>&, int64_t, float*, const Options&, SymResult&);
-template Status symfit(const CscView<float, int64_t>&, int64_t, float*, const Options&, SymResult&);
+#define NMF_SYMFIT(...)                                                       \
+  template Status symfit(const __VA_ARGS__&, int64_t, __VA_ARGS__::Scalar*,     \
+                         const Options&, SymResult&);
+NMF_FOR_EACH_VIEW(NMF_SYMFIT)
+#undef NMF_SYMFIT
 
 }  // namespace nmf

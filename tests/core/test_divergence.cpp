@@ -486,10 +486,10 @@ TEST(Inputs, DenseAndCscGiveTheSameFactors) {
     }
 }
 
-TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
-  // Large enough for several row blocks and column chunks per thread.
-  const Dense A = counts(200, 120, 71);
-  const Dense M = rand_weights(200, 120, 72);
+// Each input kind x {KL with MU, KL with CD, beta 1.5 with MU} x
+// {unweighted, weighted}: f(input, weighted, options for that loss, tol 0).
+template <class F>
+void for_each_divergence_case(F f) {
   for (Input in : {Input::dense, Input::csc, Input::csc_unstored})
     for (auto [loss, solver, beta] : {std::tuple<int32_t, int32_t, double>{NMF_LOSS_KL, NMF_SOLVER_MU, 0},
                                       {NMF_LOSS_KL, NMF_SOLVER_CD, 0},
@@ -501,19 +501,31 @@ TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
         o.loss = loss;
         o.solver = solver;
         o.beta = beta;
-        o.maxit = 4;
         o.tol = 0;
-        o.n_threads = 1;
-        Fit<double> a = run<double>(A, M, 5, o, Call{in, weighted});
-        o.n_threads = 2;
-        Fit<double> b = run<double>(A, M, 5, o, Call{in, weighted});
-        ASSERT_EQ(a.status, NMF_OK) << a.msg;
-        ASSERT_EQ(b.status, NMF_OK) << b.msg;
-        EXPECT_TRUE(bitwise_equal(a.W, b.W));
-        EXPECT_TRUE(bitwise_equal(a.H, b.H));
-        EXPECT_TRUE(bitwise_equal(a.d, b.d));
-        EXPECT_EQ(a.res.loss, b.res.loss);
+        f(in, weighted, o);
       }
+}
+
+void expect_same_bits(const Fit<double> &a, const Fit<double> &b, int threads) {
+  ASSERT_EQ(b.status, NMF_OK) << b.msg;
+  EXPECT_TRUE(bitwise_equal(a.W, b.W)) << threads << " threads";
+  EXPECT_TRUE(bitwise_equal(a.H, b.H)) << threads << " threads";
+  EXPECT_TRUE(bitwise_equal(a.d, b.d)) << threads << " threads";
+  EXPECT_EQ(a.res.loss, b.res.loss) << threads << " threads";
+}
+
+TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
+  // Large enough for several row blocks and column chunks per thread.
+  const Dense A = counts(200, 120, 71);
+  const Dense M = rand_weights(200, 120, 72);
+  for_each_divergence_case([&](Input in, bool weighted, nmf_options o) {
+    o.maxit = 4;
+    o.n_threads = 1;
+    Fit<double> a = run<double>(A, M, 5, o, Call{in, weighted});
+    ASSERT_EQ(a.status, NMF_OK) << a.msg;
+    o.n_threads = 2;
+    expect_same_bits(a, run<double>(A, M, 5, o, Call{in, weighted}), 2);
+  });
 }
 
 // 1, 2 and 4 threads on a problem where every threaded path runs (several
@@ -522,36 +534,21 @@ TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
 TEST(Determinism, OneTwoAndFourThreadsOnLargeProblems) {
   const Dense A = counts(700, 500, 73);
   const Dense M = rand_weights(700, 500, 74);
-  for (Input in : {Input::dense, Input::csc, Input::csc_unstored})
-    for (auto [loss, solver, beta] : {std::tuple<int32_t, int32_t, double>{NMF_LOSS_KL, NMF_SOLVER_MU, 0},
-                                      {NMF_LOSS_KL, NMF_SOLVER_CD, 0},
-                                      {NMF_LOSS_BETA, NMF_SOLVER_MU, 1.5}})
-      for (bool weighted : {false, true}) {
-        SCOPED_TRACE(std::string(input_name(in)) + " loss " + std::to_string(loss) +
-                     " solver " + std::to_string(solver) + (weighted ? " weighted" : ""));
-        nmf_options o = test_options();
-        o.loss = loss;
-        o.solver = solver;
-        o.beta = beta;
-        o.maxit = 3;
-        o.tol = 0;
-        FitIn<double> fi;
-        fi.hist_capacity = 3;
-        o.n_threads = 1;
-        Fit<double> a = run<double>(A, M, 6, o, Call{in, weighted}, fi);
-        ASSERT_EQ(a.status, NMF_OK) << a.msg;
-        if (loss == NMF_LOSS_KL) expect_monotone<double>(a.hist, "1 thread");
-        for (int threads : {2, 4}) {
-          o.n_threads = threads;
-          Fit<double> b = run<double>(A, M, 6, o, Call{in, weighted}, fi);
-          ASSERT_EQ(b.status, NMF_OK) << b.msg;
-          EXPECT_TRUE(bitwise_equal(a.W, b.W)) << threads << " threads";
-          EXPECT_TRUE(bitwise_equal(a.H, b.H)) << threads << " threads";
-          EXPECT_TRUE(bitwise_equal(a.d, b.d)) << threads << " threads";
-          EXPECT_EQ(a.res.loss, b.res.loss) << threads << " threads";
-          EXPECT_TRUE(bitwise_equal(a.hist, b.hist)) << threads << " threads";
-        }
-      }
+  for_each_divergence_case([&](Input in, bool weighted, nmf_options o) {
+    o.maxit = 3;
+    FitIn<double> fi;
+    fi.hist_capacity = 3;
+    o.n_threads = 1;
+    Fit<double> a = run<double>(A, M, 6, o, Call{in, weighted}, fi);
+    ASSERT_EQ(a.status, NMF_OK) << a.msg;
+    if (o.loss == NMF_LOSS_KL) expect_monotone<double>(a.hist, "1 thread");
+    for (int threads : {2, 4}) {
+      o.n_threads = threads;
+      Fit<double> b = run<double>(A, M, 6, o, Call{in, weighted}, fi);
+      expect_same_bits(a, b, threads);
+      EXPECT_TRUE(bitwise_equal(a.hist, b.hist)) << threads << " threads";
+    }
+  });
 }
 
 // ------------------------------------------------ masks and weights

@@ -19,6 +19,19 @@
 
 namespace nmf {
 
+// *frob2 and *sum from per-column squares f and sums s, added in column order
+// (the same totals for any thread count that computed the columns).
+inline void add_in_column_order(const std::vector<double>& f, const std::vector<double>& s,
+                                double* frob2, double* sum) {
+  double ft = 0, st = 0;
+  for (size_t j = 0; j < f.size(); ++j) {
+    ft += f[j];
+    st += s[j];
+  }
+  *frob2 = ft;
+  *sum = st;
+}
+
 // ---------------------------------------------------------------- dense
 template <class T>
 class DenseOps {
@@ -133,13 +146,7 @@ class DenseOps {
       f[size_t(j)] = fj;
       s[size_t(j)] = sj;
     }
-    double ft = 0, st = 0;
-    for (int64_t j = 0; j < a_.n; ++j) {
-      ft += f[size_t(j)];
-      st += s[size_t(j)];
-    }
-    *frob2 = ft;
-    *sum = st;
+    add_in_column_order(f, s, frob2, sum);
   }
   // out (m x n, leading dimension m) = scale * A.
   void densify(double scale, T* out) const {
@@ -290,13 +297,7 @@ class CscOps {
       f[size_t(j)] = fj;
       s[size_t(j)] = sj;
     }
-    double ft = 0, st = 0;
-    for (int64_t j = 0; j < a_.n; ++j) {
-      ft += f[size_t(j)];
-      st += s[size_t(j)];
-    }
-    *frob2 = ft;
-    *sum = st;
+    add_in_column_order(f, s, frob2, sum);
   }
   // out (m x n, leading dimension m) = scale * A.
   void densify(double scale, T* out) const {

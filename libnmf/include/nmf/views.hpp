@@ -7,6 +7,7 @@ namespace nmf {
 // Dense, column-major: element (i, j) is data[i + j * ld], ld >= m.
 template <class T>
 struct DenseView {
+  using Scalar = T;
   const T* data;
   int64_t m, n, ld;
 };
@@ -26,6 +27,7 @@ struct DenseSummary {
 // col_ptr[j+1]), strictly increasing; values alongside.
 template <class T, class I>
 struct CscView {
+  using Scalar = T;
   int64_t m, n;
   const int64_t* col_ptr;
   const I* row_ind;
@@ -51,5 +53,12 @@ double frob2_of(const CscView<T, I>& a) {
   for (int64_t t = 0; t < a.nnz(); ++t) s += double(a.values[t]) * double(a.values[t]);
   return s;
 }
+
+// X(View) once for each input view the library is built for, for the
+// explicit instantiations; X takes the view as __VA_ARGS__ (a CSC view's
+// name holds a comma), its scalar as __VA_ARGS__::Scalar.
+#define NMF_FOR_EACH_VIEW(X)                                                 \
+  X(DenseView<double>) X(DenseView<float>) X(CscView<double, int32_t>)       \
+  X(CscView<double, int64_t>) X(CscView<float, int32_t>) X(CscView<float, int64_t>)
 
 }  // namespace nmf
