@@ -40,30 +40,25 @@ void expect_same_fit(const Fit<T> &a, const Fit<T> &b, double tol) {
   EXPECT_LE(rel_diff(a.res.loss, b.res.loss), tol);
 }
 
-// A dense and a CSC copy of the same sparse matrix give the same factors
-// (only the summation order may differ).
-TEST(DenseVsCsc, DoubleSameFactors) {
-  Dense A = sparse_random(60, 40, 0.3, 401);
-  auto d = fit_dense<double>(A, 4, fixed_run());
-  auto s32 = fit_csc<double>(to_csc<int32_t>(A), 4, fixed_run());
-  auto s64 = fit_csc<double>(to_csc<int64_t>(A), 4, fixed_run());
-  expect_same_fit(d, s32, 1e-9);
-  expect_same_fit(d, s64, 1e-9);
-  // The two index widths run the same code on the same numbers.
+// A dense and two CSC copies (32- and 64-bit indices) of the same sparse
+// matrix give the same factors (only the summation order may differ, by tol);
+// the two index widths run the same code on the same numbers.
+template <class T>
+void expect_dense_and_csc_agree(uint64_t seed, double tol) {
+  Dense A = sparse_random(60, 40, 0.3, seed);
+  auto d = fit_dense<T>(A, 4, fixed_run());
+  auto s32 = fit_csc<T>(to_csc<int32_t>(A), 4, fixed_run());
+  auto s64 = fit_csc<T>(to_csc<int64_t>(A), 4, fixed_run());
+  expect_same_fit(d, s32, tol);
+  expect_same_fit(d, s64, tol);
   EXPECT_TRUE(bitwise_equal(s32.W, s64.W) && bitwise_equal(s32.H, s64.H));
 }
 
-TEST(DenseVsCsc, FloatSameFactors) {
-  Dense A = sparse_random(60, 40, 0.3, 411);
-  auto d = fit_dense<float>(A, 4, fixed_run());
-  auto s32 = fit_csc<float>(to_csc<int32_t>(A), 4, fixed_run());
-  auto s64 = fit_csc<float>(to_csc<int64_t>(A), 4, fixed_run());
-  // float: a different summation order changes the last bit of a float
-  // iterate (6e-8), which 100 iterations may amplify somewhat.
-  expect_same_fit(d, s32, 1e-3);
-  expect_same_fit(d, s64, 1e-3);
-  EXPECT_TRUE(bitwise_equal(s32.W, s64.W) && bitwise_equal(s32.H, s64.H));
-}
+TEST(DenseVsCsc, DoubleSameFactors) { expect_dense_and_csc_agree<double>(401, 1e-9); }
+
+// float: a different summation order changes the last bit of a float
+// iterate (6e-8), which 100 iterations may amplify somewhat.
+TEST(DenseVsCsc, FloatSameFactors) { expect_dense_and_csc_agree<float>(411, 1e-3); }
 
 // With extrapolation (the default) a dense and a CSC copy reach the same
 // loss; the factors agree to the flatness of the optimum.
