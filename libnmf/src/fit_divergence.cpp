@@ -218,7 +218,7 @@ class DivergenceStepper final : public Stepper<T> {
     if (!fix_h_) step_h(wk, rule);
     return objective(wk, wk.wt.data(), wk.h.data(), rel);
   }
-  void h_changed(Work<T>&) override {}
+  void h_changed(Work<T>&) override { w_num_ready_ = false; }
   double evaluate(Work<T>& wk, const T* wt, const T* h, double* rel) override {
     prod_state_ = kNoProduct;  // the cross term from A itself
     return objective(wk, wt, h, rel);
@@ -254,6 +254,7 @@ class DivergenceStepper final : public Stepper<T> {
     else
       mu_update_w(ent_, dv_, wt, hh, k, rowsum_h_.data(), gh_.data(), wk.l1_w,
                   wk.l2_w, eps_, blocks_, wk.threads);
+    w_num_ready_ = false;
   }
 
   void step_h(Work<T>& wk, UpdateRule<T>& rule) {
@@ -277,18 +278,35 @@ class DivergenceStepper final : public Stepper<T> {
     else
       mu_update_h(ent_, dv_, wt, hh, k, colsum_w_.data(), gw_.data(), wk.l1_h,
                   wk.l2_h, eps_, wk.threads);
+    w_num_ready_ = false;
   }
 
-  // The blocked updates of a dense A (mu_dense.hpp).
+  // The blocked updates of a dense A (mu_dense.hpp).  KL without weights
+  // takes W's numerator from the objective's pass at the same (W, H) when
+  // there was one (w_num_ready_: the iterate has not changed since).
   void blocked_w(Work<T>& wk) {
-    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
+      if (blocked_->kl_plain()) {
+        if (!w_num_ready_)
+          blocked_->kl_pass(wk.wt.data(), wk.h.data(), wk.k, false, true, nullptr,
+                            nullptr);
+        blocked_->kl_apply_w(wk.wt.data(), wk.k, rowsum_h_.data(), wk.l1_w, wk.l2_w,
+                             eps_);
+        return;
+      }
       blocked_->update_w(wk.wt.data(), wk.h.data(), wk.k, rowsum_h_.data(), wk.l1_w,
                          wk.l2_w, eps_);
+    }
   }
   void blocked_h(Work<T>& wk) {
-    if constexpr (std::is_same<Entries, DenseEntries<T>>::value)
-      blocked_->update_h(wk.wt.data(), wk.h.data(), wk.k, colsum_w_.data(), wk.l1_h,
-                         wk.l2_h, eps_);
+    if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
+      if (blocked_->kl_plain())
+        blocked_->kl_update_h(wk.wt.data(), wk.h.data(), wk.k, colsum_w_.data(),
+                              wk.l1_h, wk.l2_h, eps_);
+      else
+        blocked_->update_h(wk.wt.data(), wk.h.data(), wk.k, colsum_w_.data(), wk.l1_h,
+                           wk.l2_h, eps_);
+    }
   }
 
   // Distributed W update: num and den over this process's columns for every
@@ -365,7 +383,7 @@ class DivergenceStepper final : public Stepper<T> {
         over_columns.add(rowsum_h_.data(), k);
         over_columns.add(gh_.data(), k * k);
       }
-      if (blocked_loss(wt, hh, k, &f, &resid2)) {
+      if (blocked_loss(wk, wt, hh, &f, &resid2)) {
       } else {
         entry_loss(ent_, dv_, wt, hh, k, wk.threads, &f, &resid2);
       }
@@ -377,10 +395,18 @@ class DivergenceStepper final : public Stepper<T> {
     *rel = stats_.weighted2 > 0 ? std::sqrt(resid2 / stats_.weighted2) : 0.0;
     return f + penalty(wt, k * m, wk.l1_w, wk.l2_w) + pen_h;
   }
-  bool blocked_loss(const T* wt, const T* hh, int64_t k, double* f, double* resid2) {
+  // The loss of a dense A by blocks; for KL without weights at the
+  // current iterate, W's next numerator from the same pass.
+  bool blocked_loss(Work<T>& wk, const T* wt, const T* hh, double* f, double* resid2) {
     if constexpr (std::is_same<Entries, DenseEntries<T>>::value) {
+      if (blocked_ && blocked_->kl_plain()) {
+        const bool num = !fix_w_ && wt == wk.wt.data() && hh == wk.h.data();
+        blocked_->kl_pass(wt, hh, wk.k, true, num, f, resid2);
+        w_num_ready_ = num;
+        return true;
+      }
       if (blocked_) {
-        blocked_->loss(wt, hh, k, f, resid2);
+        blocked_->loss(wt, hh, wk.k, f, resid2);
         return true;
       }
     }
@@ -399,6 +425,7 @@ class DivergenceStepper final : public Stepper<T> {
   decltype(dense_mu(std::declval<const Entries&>(), Divergence(), 1)) blocked_;
   std::vector<T> prod_;
   ProductState prod_state_ = kNoProduct;
+  bool w_num_ready_ = false;  // blocked_ holds W's KL numerator at (W, H)
   std::vector<double> colsum_w_, rowsum_h_, gw_, gh_, w_sums_, w_den_scratch_;
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #if defined(__GNUC__) && !defined(__clang__)
 // The vector helpers below are always inlined: no vector crosses a call, so
@@ -273,13 +274,19 @@ NMF_INLINE vd load_scaled(const T* a, double scale) {
 NMF_INLINE vd log_fixed(vd x) {
   vi bits;
   __builtin_memcpy(&bits, &x, sizeof bits);
-  vi e = ((bits >> 52) & 0x7ff) - 1023;
+  // The biased exponent as a double without an integer conversion (AVX-512F
+  // and AVX2 have none for 64-bit integers): 2^52 + b has b in its low
+  // mantissa bits, so (2^52 + b) - (2^52 + 1023) = b - 1023 exactly.
+  const vi eb = ((bits >> 52) & 0x7ff) | 0x4330000000000000LL;
+  vd ed;
+  __builtin_memcpy(&ed, &eb, sizeof ed);
+  ed = ed - (4503599627370496.0 + 1023.0);
   const vi mb = (bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL;
   vd u;
   __builtin_memcpy(&u, &mb, sizeof u);
   const vi big = u > 1.4142135623730951;
   u = big ? u * 0.5 : u;
-  e = big ? e + 1 : e;
+  ed = big ? ed + 1.0 : ed;
   const vd f = u - 1.0;
   const vd s = f / (2.0 + f);
   const vd z = s * s;
@@ -293,10 +300,25 @@ NMF_INLINE vd log_fixed(vd x) {
   p = p * z + 1.0 / 7;
   p = p * z + 1.0 / 5;
   p = p * z + 1.0 / 3;
-  const vd ed = __builtin_convertvector(e, vd);
   // log 2 split: the high part has trailing zeros, so e * hi is exact.
   const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
   return ed * ln2_hi + (ed * ln2_lo + (2.0 * s + 2.0 * s * (z * p)));
+}
+
+// log_fixed over the whole range of doubles: subnormals scaled by 2^54
+// first; log 0 = -inf, log inf = inf, NaN for NaN and negatives (the
+// values of std::log).  Only selects on single comparisons, which every
+// variant keeps in vector registers.
+NMF_INLINE vd log_any(vd x) {
+  const double tiny = 2.2250738585072014e-308, two54 = 18014398509481984.0;
+  const vd scaled = x < tiny ? x * two54 : x;
+  vd lg = log_fixed(scaled);
+  lg = x < tiny ? lg - 54.0 * 6.93147180559945286227e-01 : lg;
+  const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
+  const vd inf = zero + std::numeric_limits<double>::infinity();
+  const vd nan = zero + std::numeric_limits<double>::quiet_NaN();
+  lg = x > 0 ? lg : (x == 0 ? -inf : nan);
+  return x == inf ? inf : lg;
 }
 
 template <class T>
@@ -314,8 +336,10 @@ NMF_INLINE void kl_ratio_impl(const T* a, double scale, int64_t len, double* y) 
   }
 }
 
-template <class T>
-NMF_INLINE void kl_loss_impl(const T* a, double scale, const double* y,
+// kStore: y also receives the ratio of kl_ratio (a_i > 0 ? a_i / y_i : 0),
+// from the same division the logarithm takes.
+template <bool kStore, class T>
+NMF_INLINE void kl_loss_impl(const T* a, double scale, double* y,
                              int64_t len, double* loss, double* resid2) {
   const vd zero = {0, 0, 0, 0, 0, 0, 0, 0};
   const vd one = zero + 1.0;
@@ -338,19 +362,18 @@ NMF_INLINE void kl_loss_impl(const T* a, double scale, const double* y,
     const vi pos = av > 0;
     const vd ratio = pos ? av / yv : one;
     vd lg;
-    const vi normal = ratio >= 2.2250738585072014e-308 && ratio <= 1.7976931348623157e308;
-    bool all_normal = true;
-    for (int64_t c = 0; c < kLanes; ++c) all_normal = all_normal && normal[c] != 0;
-    if (all_normal) {
-      lg = log_fixed(ratio);
-    } else {
-      // Subnormal, infinite or NaN ratios (a zero or overflowing model
-      // value): the library's logarithm, lane by lane.
-      for (int64_t c = 0; c < kLanes; ++c) lg[c] = std::log(ratio[c]);
-    }
+    lg = log_any(ratio);
     l += pos ? av * lg - av + yv : yv;
     const vd dv = av - yv;
     q += dv * dv;
+    if (kStore) {
+      const vd stored = pos ? ratio : zero;
+      if (i + kLanes <= len) {
+        store(y + i, stored);
+      } else {
+        for (int64_t c = 0; i + c < len; ++c) y[i + c] = stored[c];
+      }
+    }
   }
   double ls = 0, qs = 0;
   for (int64_t c = 0; c < kLanes; ++c) {
@@ -374,12 +397,22 @@ void kl_ratio(const float* a, double scale, int64_t len, double* y) {
 NMF_MULTIVERSION
 void kl_loss(const double* a, double scale, const double* y, int64_t len,
              double* loss, double* resid2) {
-  kl_loss_impl(a, scale, y, len, loss, resid2);
+  kl_loss_impl<false>(a, scale, const_cast<double*>(y), len, loss, resid2);
 }
 NMF_MULTIVERSION
 void kl_loss(const float* a, double scale, const double* y, int64_t len,
              double* loss, double* resid2) {
-  kl_loss_impl(a, scale, y, len, loss, resid2);
+  kl_loss_impl<false>(a, scale, const_cast<double*>(y), len, loss, resid2);
+}
+NMF_MULTIVERSION
+void kl_ratio_loss(const double* a, double scale, double* y, int64_t len,
+                   double* loss, double* resid2) {
+  kl_loss_impl<true>(a, scale, y, len, loss, resid2);
+}
+NMF_MULTIVERSION
+void kl_ratio_loss(const float* a, double scale, double* y, int64_t len,
+                   double* loss, double* resid2) {
+  kl_loss_impl<true>(a, scale, y, len, loss, resid2);
 }
 
 NMF_MULTIVERSION

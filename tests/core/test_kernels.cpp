@@ -402,9 +402,49 @@ void check_kl_kernels() {
       nmf::kernels::kl_ratio(a.data(), scale, len, r.data());
       EXPECT_EQ(0, std::memcmp(r.data(), ratio.data(), sizeof(double) * size_t(len)))
           << "len " << len;
+      // Both in one pass: kl_loss's bits and kl_ratio's ratios.
+      double fl, fq;
+      std::vector<double> f = y;
+      nmf::kernels::kl_ratio_loss(a.data(), scale, f.data(), len, &fl, &fq);
+      EXPECT_EQ(0, std::memcmp(f.data(), ratio.data(), sizeof(double) * size_t(len)))
+          << "len " << len;
+      EXPECT_EQ(0, std::memcmp(&fl, &l, sizeof l)) << "len " << len;
+      EXPECT_EQ(0, std::memcmp(&fq, &q, sizeof q)) << "len " << len;
     }
   }
 }
+
+// One entry's loss term at the edges of the range of doubles: a ratio a / y
+// that is subnormal, zero (a model value overflowing to infinity), infinite
+// (a zero model value) or normal in a lane next to those.
+void check_kl_term(double a, double y) {
+  std::vector<double> av(9, 0.5), yv(9, 0.25);
+  av[3] = a;
+  yv[3] = y;
+  double ref = 0;
+  for (size_t i = 0; i < av.size(); ++i)
+    ref += av[i] > 0 ? av[i] * std::log(av[i] / yv[i]) - av[i] + yv[i] : yv[i];
+  double l, q;
+  nmf::kernels::kl_loss(av.data(), 1.0, yv.data(), 9, &l, &q);
+  if (std::isfinite(ref))
+    EXPECT_LE(std::fabs(l - ref), 1e-14 * std::fabs(ref) + 1e-300) << "a " << a << " y " << y;
+  else
+    EXPECT_TRUE(std::isnan(ref) ? std::isnan(l) : l == ref) << "a " << a << " y " << y << ": " << l;
+}
+
+}  // namespace
+
+TEST(KlKernels, LogarithmCoversTheWholeRange) {
+  check_kl_term(1e-300, 1e+20);   // ratio 1e-320, subnormal
+  check_kl_term(4e-310, 1.0);     // subnormal a
+  check_kl_term(1e-200, 1e+200);  // ratio 0 after underflow: a log 0 = -inf
+  check_kl_term(1.0, 0.0);        // ratio inf
+  check_kl_term(1.0, 1e-300);     // ratio 1e300, normal
+  check_kl_term(1e+300, 1e-300);  // ratio overflows to inf
+  check_kl_term(0.0, 3.0);        // a zero: y alone
+}
+
+namespace {
 
 }  // namespace
 

@@ -92,5 +92,13 @@ void kl_loss(const double* a, double scale, const double* y, int64_t len,
 void kl_loss(const float* a, double scale, const double* y, int64_t len,
              double* loss, double* resid2);
 
+// kl_loss and kl_ratio in one pass over y (the same loss bits as kl_loss,
+// the same ratios as kl_ratio, which then replace y): the loss at (W, H)
+// and the ratio of W's next update come from one product W H.
+void kl_ratio_loss(const double* a, double scale, double* y, int64_t len,
+                   double* loss, double* resid2);
+void kl_ratio_loss(const float* a, double scale, double* y, int64_t len,
+                   double* loss, double* resid2);
+
 }  // namespace kernels
 }  // namespace nmf

@@ -35,6 +35,12 @@ namespace nmf {
 
 // Values in one block buffer (2 MiB of doubles).
 constexpr int64_t kMuBlockEntries = int64_t(1) << 18;
+// KL without weights works on tiles of at most kKlTileRows rows and
+// kKlTileEntries values (512 KiB of doubles), so that a tile's model
+// values stay in the core's cache from the GEMM that makes them through
+// the ratio to the GEMM that reads them back.
+constexpr int64_t kKlTileRows = 1024;
+constexpr int64_t kKlTileEntries = int64_t(1) << 16;
 
 template <class T>
 class DenseMu {
@@ -49,8 +55,114 @@ class DenseMu {
     rows_ = std::max<int64_t>(1, std::min(m, kMuBlockEntries / n));
     ybuf_.resize(size_t(threads));
     dbuf_.resize(size_t(threads));
+    tile_rows_ = std::min(m, kKlTileRows);
+    tile_cols_ = std::max<int64_t>(1, std::min(n, kKlTileEntries / tile_rows_));
   }
   void set_scale(double s) { scale_ = s; }
+
+  // KL without weights (the case below takes): tiles, the loss fused with
+  // W's numerator, kl_* below.
+  bool kl_plain() const { return !weighted() && dv_.kind == Divergence::kKl; }
+
+  // KL, H given W: for each block J of columns, num = sum over the row
+  // blocks I in order of W_I^T (A_IJ ./ (W_I H_J)), each tile's product,
+  // ratio and product while it is in cache; den = colsum(W).
+  void kl_update_h(const T* wt, T* h, int64_t k, const double* colsum_w, double l1,
+                   double l2, double eps) {
+    const int64_t m = a_.m, n = a_.n;
+    const double* w = as_double(wt, k * m, wd_);
+    const double* hd = as_double(h, k * n, hd_);
+    const int64_t nbc = (n + tile_cols_ - 1) / tile_cols_;
+    const int64_t nbr = (m + tile_rows_ - 1) / tile_rows_;
+#pragma omp parallel num_threads(threads_) if (nbc > 1 && worth(k))
+    {
+      const int t = omp_get_thread_num();
+      std::vector<double> num;
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t b = 0; b < nbc; ++b) {
+        const int64_t c0 = b * tile_cols_, cn = std::min(tile_cols_, n - c0);
+        num.assign(size_t(k * cn), 0.0);
+        double* y = buffer(ybuf_, t, tile_rows_ * cn);
+        for (int64_t rb = 0; rb < nbr; ++rb) {
+          const int64_t r0 = rb * tile_rows_, rn = std::min(tile_rows_, m - r0);
+          blas::gemm('T', 'N', rn, cn, k, 1.0, w + r0 * k, k, hd + c0 * k, k, 0.0, y, rn);
+          for (int64_t c = 0; c < cn; ++c)
+            kernels::kl_ratio(a_.data + (c0 + c) * a_.ld + r0, scale_, rn, y + c * rn);
+          blas::gemm('N', 'N', k, cn, rn, 1.0, w + r0 * k, k, y, rn, 1.0, num.data(), k);
+        }
+        for (int64_t c = 0; c < cn; ++c)
+          mu_apply(h + (c0 + c) * k, num.data() + c * k, colsum_w, k, l1, l2, dv_.gamma,
+                   eps);
+      }
+    }
+  }
+
+  // KL at (W, H), one pass over the tiles by blocks of rows: with
+  // want_loss, the loss and squared residual sums (as loss() gives them);
+  // with want_num, W's numerator H R^T (R = A ./ (W H), k x m in W's
+  // layout, each row block summed over the column blocks in order), kept
+  // for kl_apply_w.  The loss of an iterate and the next W update read the
+  // same W H: one product, one pass over A.
+  void kl_pass(const T* wt, const T* h, int64_t k, bool want_loss, bool want_num,
+               double* loss, double* resid2) {
+    const int64_t m = a_.m, n = a_.n;
+    const double* w = as_double(wt, k * m, wd_);
+    const double* hd = as_double(h, k * n, hd_);
+    const int64_t nbc = (n + tile_cols_ - 1) / tile_cols_;
+    const int64_t nbr = (m + tile_rows_ - 1) / tile_rows_;
+    if (want_num) wnum_.resize(size_t(k * m));
+    if (want_loss) {
+      lp_.assign(size_t(nbr * n), 0.0);
+      rp_.assign(size_t(nbr * n), 0.0);
+    }
+#pragma omp parallel num_threads(threads_) if (nbr > 1 && worth(k))
+    {
+      const int t = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t rb = 0; rb < nbr; ++rb) {
+        const int64_t r0 = rb * tile_rows_, rn = std::min(tile_rows_, m - r0);
+        double* nw = want_num ? wnum_.data() + r0 * k : nullptr;
+        if (want_num) std::fill(nw, nw + rn * k, 0.0);
+        double* y = buffer(ybuf_, t, rn * tile_cols_);
+        for (int64_t cb = 0; cb < nbc; ++cb) {
+          const int64_t c0 = cb * tile_cols_, cn = std::min(tile_cols_, n - c0);
+          blas::gemm('T', 'N', rn, cn, k, 1.0, w + r0 * k, k, hd + c0 * k, k, 0.0, y, rn);
+          for (int64_t c = 0; c < cn; ++c) {
+            const T* col = a_.data + (c0 + c) * a_.ld + r0;
+            const size_t at = size_t(rb * n + c0 + c);
+            if (want_loss && want_num)
+              kernels::kl_ratio_loss(col, scale_, y + c * rn, rn, &lp_[at], &rp_[at]);
+            else if (want_loss)
+              kernels::kl_loss(col, scale_, y + c * rn, rn, &lp_[at], &rp_[at]);
+            else
+              kernels::kl_ratio(col, scale_, rn, y + c * rn);
+          }
+          // num^T_I += H_J R_IJ^T (k x rn).
+          if (want_num)
+            blas::gemm('N', 'T', k, rn, cn, 1.0, hd + c0 * k, k, y, rn, 1.0, nw, k);
+        }
+      }
+    }
+    if (!want_loss) return;
+    double l = 0, q = 0;
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t rb = 0; rb < nbr; ++rb) {
+        l += lp_[size_t(rb * n + j)];
+        q += rp_[size_t(rb * n + j)];
+      }
+    *loss = l;
+    *resid2 = q;
+  }
+
+  // W's update from the numerator of the last kl_pass with want_num (taken
+  // at this W and H); den = rowsum(H).
+  void kl_apply_w(T* wt, int64_t k, const double* rowsum_h, double l1, double l2,
+                  double eps) {
+    const int64_t m = a_.m;
+#pragma omp parallel for num_threads(threads_) schedule(static) if (worth(k))
+    for (int64_t i = 0; i < m; ++i)
+      mu_apply(wt + i * k, wnum_.data() + i * k, rowsum_h, k, l1, l2, dv_.gamma, eps);
+  }
 
   // H given W (wt = W^T, k x m); colsum_w (k) for KL without weights.
   void update_h(const T* wt, T* h, int64_t k, const double* colsum_w, double l1,
@@ -226,9 +338,9 @@ class DenseMu {
   Divergence dv_;
   int threads_;
   double scale_ = 1;
-  int64_t cols_ = 1, rows_ = 1;
+  int64_t cols_ = 1, rows_ = 1, tile_rows_ = 1, tile_cols_ = 1;
   std::vector<std::vector<double>> ybuf_, dbuf_;
-  std::vector<double> wd_, hd_, lp_, rp_;
+  std::vector<double> wd_, hd_, lp_, rp_, wnum_;
 };
 
 }  // namespace nmf
