@@ -208,6 +208,11 @@ Dense effective_weights(const Dense &A, const Dense &M, const Call &c) {
 
 // ------------------------------------------------ MU against the reference
 
+void expect_monotone_kl(const std::vector<double> &h) {
+  for (size_t t = 1; t < h.size(); ++t)
+    EXPECT_LE(h[t], h[t - 1] * (1 + 1e-12)) << "the loss rose at iteration " << t + 1;
+}
+
 struct MuCase {
   const char *name;
   int32_t loss;
@@ -255,6 +260,41 @@ TEST_P(MuReference, MatchesDenseLoopIterationByIteration) {
   Dense M = rand_weights(m, n, 12);
   Call c{mc.input, mc.weighted, b <= 0 && mc.input == Input::csc};
   expect_matches_reference(A, M, c, mc.loss, mc.beta, 3, 8, mc.mu_eps, 13);
+}
+
+// KL without weights on a dense A of several tiles of rows and of columns
+// (mu_dense.hpp: 1024 rows, 2^16 values): H's numerator summed over the
+// row tiles, W's taken in the loss's pass of the iteration before, the
+// same numbers as the reference loop, with and without penalties.
+TEST(MuBlocked, KlTilesMatchTheReferenceLoop) {
+  const int64_t m = 2100, n = 150, k = 3;
+  const int iters = 4;
+  const Dense A = counts(m, n, 19);
+  const Dense E(m, n, 1.0);
+  for (double l1 : {0.0, 0.2}) {
+    SCOPED_TRACE("l1 " + std::to_string(l1));
+    Dense W0 = rand_factor(m, k, 20), H0 = rand_factor(k, n, 21);
+    nmf_options o = mu_options(NMF_LOSS_KL, 0, iters);
+    o.l1_w = o.l1_h = l1;
+    Fit<double> f = run<double>(A, E, k, o, Call{Input::dense, false},
+                                start<double>(W0, H0, iters));
+    ASSERT_EQ(f.status, NMF_OK) << f.msg;
+    ASSERT_EQ(f.hist.size(), static_cast<size_t>(iters));
+    if (l1 > 0) {
+      // With penalties the reported loss includes them: only the monotone
+      // decrease is checked here (the reference loop has none).
+      expect_monotone_kl(f.hist);
+      continue;
+    }
+    Dense W = W0, H = H0;
+    const double eps = 2.220446049250313e-16 * std::sqrt(max_observed(A, E));
+    std::vector<double> losses = ref_mu(A, E, W, H, 1, iters, eps);
+    for (int t = 0; t < iters; ++t)
+      EXPECT_LT(rel_diff(f.hist[t], losses[t]), 1e-10) << "iteration " << t + 1;
+    Canonical ref = canonicalize(W.a, H.a, m, n, k);
+    EXPECT_LT(max_rel_diff(f.W, ref.W), 1e-10);
+    EXPECT_LT(max_rel_diff(f.H, ref.H), 1e-10);
+  }
 }
 
 // A dense A of more than one block of rows and of columns for the blocked
@@ -529,11 +569,12 @@ TEST(Determinism, OneAndTwoThreadsGiveTheSameBits) {
 }
 
 // 1, 2 and 4 threads on a problem where every threaded path runs (several
-// blocks of rows and columns of the dense blocked updates, several row
-// blocks of the sparse ones): the same bits, and KL's loss never rises.
+// blocks of rows and columns of the dense blocked updates and several tiles
+// of rows of KL's, several row blocks of the sparse ones): the same bits,
+// and KL's loss never rises.
 TEST(Determinism, OneTwoAndFourThreadsOnLargeProblems) {
-  const Dense A = counts(700, 500, 73);
-  const Dense M = rand_weights(700, 500, 74);
+  const Dense A = counts(2100, 300, 73);
+  const Dense M = rand_weights(2100, 300, 74);
   for_each_divergence_case([&](Input in, bool weighted, nmf_options o) {
     o.maxit = 3;
     FitIn<double> fi;
@@ -549,6 +590,32 @@ TEST(Determinism, OneTwoAndFourThreadsOnLargeProblems) {
       EXPECT_TRUE(bitwise_equal(a.hist, b.hist)) << threads << " threads";
     }
   });
+}
+
+// Float on the same problem through KL's tiles: float factors, double
+// products, the same bits for any thread count.
+TEST(Determinism, FloatKlTilesOneTwoAndFourThreads) {
+  const Dense A = counts(2100, 300, 75);
+  const Dense M(2100, 300, 1.0);
+  nmf_options o = test_options();
+  o.loss = NMF_LOSS_KL;
+  o.solver = NMF_SOLVER_MU;
+  o.maxit = 4;
+  o.tol = 0;
+  FitIn<float> fi;
+  fi.hist_capacity = 4;
+  o.n_threads = 1;
+  Fit<float> a = run<float>(A, M, 6, o, Call{Input::dense, false}, fi);
+  ASSERT_EQ(a.status, NMF_OK) << a.msg;
+  expect_monotone<float>(a.hist, "float, 1 thread");
+  for (int threads : {2, 4}) {
+    o.n_threads = threads;
+    Fit<float> b = run<float>(A, M, 6, o, Call{Input::dense, false}, fi);
+    ASSERT_EQ(b.status, NMF_OK) << b.msg;
+    EXPECT_TRUE(bitwise_equal(a.W, b.W)) << threads << " threads";
+    EXPECT_TRUE(bitwise_equal(a.H, b.H)) << threads << " threads";
+    EXPECT_TRUE(bitwise_equal(a.hist, b.hist)) << threads << " threads";
+  }
 }
 
 // ------------------------------------------------ masks and weights
