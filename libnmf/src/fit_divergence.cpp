@@ -35,6 +35,7 @@
 #include "nmf/products.hpp"
 #include "nmf/solver_choice.hpp"
 #include "nmf/iterate.hpp"
+#include "nmf/kernels.hpp"
 #include "nmf/threads.hpp"
 #include "nmf/update_rule.hpp"
 #include "nmf/validate.hpp"
@@ -84,9 +85,57 @@ void factor_sums(const T* x, int64_t k, int64_t len, std::vector<double>& out) {
 // from the entries (divergence.hpp, entries.hpp), per column in parallel
 // and added in column order; for a background, without its closed forms
 // (background_loss).
+// KL over a CSC's stored entries with the zeros as background, no weights:
+// per column, the model values of the stored entries into a buffer and the
+// vectorised kl_loss over them (kernels.hpp); the background's y and y^2
+// taken out again as entry_loss does entry by entry.
+template <class T, class I>
+bool kl_csc_loss(const CscEntries<T, I>& e, const Divergence& dv, const T* wt,
+                 const T* h, int64_t k, int threads, double* loss, double* resid2) {
+  if (dv.kind != Divergence::kKl || !e.background() || e.weighted()) return false;
+  const CscView<T, I>& a = e.view();
+  const int64_t n = a.n;
+  std::vector<double> lp(static_cast<size_t>(n)), rp(static_cast<size_t>(n));
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> y;
+#pragma omp for schedule(static)
+    for (int64_t j = 0; j < n; ++j) {
+      const int64_t q0 = a.col_ptr[j], len = a.col_ptr[j + 1] - q0;
+      const T* hj = h + j * k;
+      y.resize(size_t(len));
+      double sy = 0, sy2 = 0;
+      for (int64_t q = 0; q < len; ++q) {
+        const double v = dot_k(wt + int64_t(a.row_ind[q0 + q]) * k, hj, k);
+        y[size_t(q)] = v;
+        sy += v;
+        sy2 += v * v;
+      }
+      double l, r;
+      kernels::kl_loss(a.values + q0, e.scale(), y.data(), len, &l, &r);
+      lp[size_t(j)] = l - sy;
+      rp[size_t(j)] = r - sy2;
+    }
+  }
+  double l = 0, q = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    l += lp[size_t(j)];
+    q += rp[size_t(j)];
+  }
+  *loss = l;
+  *resid2 = q;
+  return true;
+}
+template <class E, class T>
+bool kl_csc_loss(const E&, const Divergence&, const T*, const T*, int64_t, int,
+                 double*, double*) {
+  return false;
+}
+
 template <class E, class T>
 void entry_loss(const E& e, const Divergence& dv, const T* wt, const T* h,
                 int64_t k, int threads, double* loss, double* resid2) {
+  if (kl_csc_loss(e, dv, wt, h, k, threads, loss, resid2)) return;
   const int64_t m = e.m(), n = e.n();
   const bool bg = e.background();
   std::vector<double> lp(static_cast<size_t>(n)), rp(static_cast<size_t>(n));

@@ -142,6 +142,8 @@ class CscEntries {
   bool weighted() const { return wt_ != nullptr || !bg_; }
 
   void set_scale(double s) { scale_ = s; }
+  double scale() const { return scale_; }
+  const CscView<T, I>& view() const { return a_; }
   const std::vector<int64_t>& row_nnz() const { return *row_nnz_; }
 
   // f(i, a, w) for the stored entries of column j with r0 <= i < r1; with a

@@ -27,11 +27,22 @@
 
 namespace nmf {
 
+// Four running sums (term r in sum r mod 4 while four remain, the rest in
+// the first), added in a fixed order: no chain of k dependent additions, so
+// the compiler can keep the sums in vector registers, and the same bits
+// wherever it is called.  The model value (WH)_ij of every entry visit.
 template <class T>
 inline double dot_k(const T* a, const T* b, int64_t k) {
-  double s = 0;
-  for (int64_t r = 0; r < k; ++r) s += double(a[r]) * double(b[r]);
-  return s;
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t r = 0;
+  for (; r + 4 <= k; r += 4) {
+    s0 += double(a[r]) * double(b[r]);
+    s1 += double(a[r + 1]) * double(b[r + 1]);
+    s2 += double(a[r + 2]) * double(b[r + 2]);
+    s3 += double(a[r + 3]) * double(b[r + 3]);
+  }
+  for (; r < k; ++r) s0 += double(a[r]) * double(b[r]);
+  return (s0 + s1) + (s2 + s3);
 }
 
 // x <- max(eps, x (num / (den + l1 + l2 x))^gamma); an entry whose
@@ -68,6 +79,9 @@ void mu_update_h(const E& e, const Divergence& dv, const T* wt, T* h, int64_t k,
                  double eps, int threads) {
   const int64_t m = e.m(), n = e.n();
   const bool bg = e.background();
+  // KL over unweighted zeros-as-background: every entry's den term is
+  // w - 1 = 0.
+  const bool kl_closed_den = bg && !e.weighted() && dv.kind == Divergence::kKl;
 #pragma omp parallel num_threads(threads)
   {
     std::vector<double> num(static_cast<size_t>(k)), den(static_cast<size_t>(k));
@@ -89,15 +103,24 @@ void mu_update_h(const E& e, const Divergence& dv, const T* wt, T* h, int64_t k,
           }
         }
       }
-      e.visit(j, 0, m, [&](int64_t i, double a, double w) {
-        const T* wi = wt + i * k;
-        double tn, td;
-        dv.mu_terms(a, w, dot_k(wi, hj, k), bg, &tn, &td);
-        for (int64_t r = 0; r < k; ++r) {
-          num[size_t(r)] += tn * double(wi[r]);
-          den[size_t(r)] += td * double(wi[r]);
-        }
-      });
+      if (kl_closed_den) {
+        // den is colsum(W) alone: only num from the entries.
+        e.visit(j, 0, m, [&](int64_t i, double a, double) {
+          const T* wi = wt + i * k;
+          const double tn = a > 0 ? a / dot_k(wi, hj, k) : 0.0;
+          for (int64_t r = 0; r < k; ++r) num[size_t(r)] += tn * double(wi[r]);
+        });
+      } else {
+        e.visit(j, 0, m, [&](int64_t i, double a, double w) {
+          const T* wi = wt + i * k;
+          double tn, td;
+          dv.mu_terms(a, w, dot_k(wi, hj, k), bg, &tn, &td);
+          for (int64_t r = 0; r < k; ++r) {
+            num[size_t(r)] += tn * double(wi[r]);
+            den[size_t(r)] += td * double(wi[r]);
+          }
+        });
+      }
       mu_apply(hj, num.data(), den.data(), k, l1, l2, dv.gamma, eps);
     }
   }
@@ -133,8 +156,18 @@ void mu_w_terms(const E& e, const Divergence& dv, const T* wt, const T* h, int64
       }
     }
   }
+  const bool kl_closed_den = bg && !e.weighted() && dv.kind == Divergence::kKl;
   for (int64_t j = 0; j < n; ++j) {
     const T* hj = h + j * k;
+    if (kl_closed_den) {
+      // den is rowsum(H) alone (set above): only num from the entries.
+      e.visit(j, r0, r1, [&](int64_t i, double a, double) {
+        const double tn = a > 0 ? a / dot_k(wt + i * k, hj, k) : 0.0;
+        double* ni = num + (i - r0) * k;
+        for (int64_t r = 0; r < k; ++r) ni[r] += tn * double(hj[r]);
+      });
+      continue;
+    }
     e.visit(j, r0, r1, [&](int64_t i, double a, double w) {
       double tn, td;
       dv.mu_terms(a, w, dot_k(wt + i * k, hj, k), bg, &tn, &td);
