@@ -14,8 +14,8 @@ products of a Frobenius iteration, A^T W and A H^T, through NumPy's BLAS.
         [--configs 'frobenius auto,kl mu,...']
 
 With --sparse MxN the matrix is gen_data.py's sparse generator at that size
-(5 % stored, seed as there) and the floor is the two products through
-SciPy; with --fit CONFIG the script only runs one fit of that configuration
+(5 % stored, seed as there; --data DIR reads it from a folder gen_data.py
+wrote) and the floor is the two products through SciPy; with --fit CONFIG the script only runs one fit of that configuration
 (for /usr/bin/time -v: peak memory) and prints the CSC's size.
 """
 import argparse
@@ -29,19 +29,39 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nmfkit  # noqa: E402
-import gen_data  # noqa: E402
 
 
-def sparse_planted(m, n, k):
+def planted(m, n, seed=20240601, programs=20):
+    rng = np.random.default_rng(seed)
+    w0 = rng.gamma(0.5, 1.0, size=(m, programs))
+    h0 = rng.gamma(0.5, 1.0, size=(programs, n))
+    a = w0 @ h0
+    a += rng.normal(0.0, 0.2 * a.mean(), size=a.shape)
+    np.maximum(a, 0.0, out=a)
+    return np.asfortranarray(a)
+
+
+def read_sparse(d, m, n):
     import scipy.sparse as sp
+    indptr = np.fromfile(os.path.join(d, "indptr.i64"), dtype=np.int64)
+    indices = np.fromfile(os.path.join(d, "indices.i32"), dtype=np.int32)
+    data = np.fromfile(os.path.join(d, "data.f64"), dtype=np.float64)
+    a = sp.csc_matrix((data, indices, indptr), shape=(m, n))
+    a.sum_duplicates()  # canonical here (sorted, no duplicates), not in the fit
+    return a
+
+
+def sparse_planted(m, n, k, folder=None):
+    """gen_data.py's sparse matrix; read from `folder` when it holds one
+    (written by gen_data.py), else generated in a temporary folder."""
+    if folder and os.path.exists(os.path.join(folder, "meta.txt")):
+        return read_sparse(folder, m, n)
+    sys.path.insert(0, os.path.dirname(__file__))
+    import gen_data
     with tempfile.TemporaryDirectory() as d:
         gen_data.gen_sparse(d, m, n, k)
-        indptr = np.fromfile(os.path.join(d, "indptr.i64"), dtype=np.int64)
-        indices = np.fromfile(os.path.join(d, "indices.i32"), dtype=np.int32)
-        data = np.fromfile(os.path.join(d, "data.f64"), dtype=np.float64)
-    return sp.csc_matrix((data, indices, indptr), shape=(m, n))
+        return read_sparse(d, m, n)
 
 
 def per_iteration(a, k, threads, lo, hi, **opt):
@@ -76,6 +96,8 @@ def main():
     ap.add_argument("--hi", type=int, default=12)
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--sparse", default=None, help="MxN: the sparse problem instead")
+    ap.add_argument("--data", default=None,
+                    help="folder of gen_data.py's sparse matrix of that size")
     ap.add_argument("--fit", default=None, help="run one fit of this configuration only")
     ap.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     ap.add_argument("--configs", default="frobenius auto,frobenius hals,kl mu,kl cd,beta 1.5 mu",
@@ -83,12 +105,13 @@ def main():
     args = ap.parse_args()
     if args.sparse:
         m, n = (int(x) for x in args.sparse.split("x"))
-        a = sparse_planted(m, n, args.k)
-        a.data = a.data.astype(args.dtype)
+        a = sparse_planted(m, n, args.k, args.data)
+        if a.dtype != np.dtype(args.dtype):
+            a.data = a.data.astype(args.dtype)
         kind = f"sparse ({a.nnz} stored, CSC {csc_bytes(a) / 2**20:.0f} MiB)"
     else:
         m, n = (int(x) for x in args.size.split("x"))
-        a = np.asfortranarray(gen_data.dense_planted(m, n).astype(args.dtype))
+        a = np.asfortranarray(planted(m, n).astype(args.dtype))
         kind = "dense"
     configs = [
         ("frobenius auto", dict()),
