@@ -309,7 +309,7 @@ NMF_INLINE vd log_fixed(vd x) {
 // first; log 0 = -inf, log inf = inf, NaN for NaN and negatives (the
 // values of std::log).  Only selects on single comparisons, which every
 // variant keeps in vector registers.
-NMF_INLINE vd log_any(vd x) {
+NMF_INLINE vd log_any(const vd& x) {
   const double tiny = 2.2250738585072014e-308, two54 = 18014398509481984.0;
   const vd scaled = x < tiny ? x * two54 : x;
   vd lg = log_fixed(scaled);

@@ -1,0 +1,25 @@
+# Runs the kl_variants programs (PROGRAMS, a ;-list) and fails unless every
+# one that could run on this CPU printed the same hash, and at least the
+# baseline and the library's dispatched copy ran.
+set(first "")
+set(ran 0)
+foreach(p ${PROGRAMS})
+  execute_process(COMMAND ${p} OUTPUT_VARIABLE out RESULT_VARIABLE rc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${p} failed: ${rc}")
+  endif()
+  message(STATUS "${p}: ${out}")
+  if(out STREQUAL "unsupported")
+    continue()
+  endif()
+  math(EXPR ran "${ran} + 1")
+  if(first STREQUAL "")
+    set(first "${out}")
+  elseif(NOT out STREQUAL first)
+    message(FATAL_ERROR "${p} gave ${out}, the first program ${first}")
+  endif()
+endforeach()
+if(ran LESS 2)
+  message(FATAL_ERROR "only ${ran} variant(s) ran")
+endif()
