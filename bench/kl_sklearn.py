@@ -11,7 +11,7 @@ shortest run that reached it (the runs of each schedule are interleaved
 with the other contender's, so that a change of load hits both).
 
     NMFKIT_LIBRARY=build/capi/libnmf.so python3 bench/kl_sklearn.py \\
-        [--size 5000x500] [--k 10] [--threads 2]
+        [--size 5000x500] [--k 10] [--threads 2] [--solvers mu,cd]
 """
 import argparse
 import os
@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--size", default="5000x500")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--solvers", default="mu", help="nmfkit's KL solvers: mu,cd,auto")
     ap.add_argument("--ours", default="10,20,40,80,160,320,640")
     ap.add_argument("--theirs", default="10,20,40,80,160,320,640,1280")
     args = ap.parse_args()
@@ -64,10 +65,12 @@ def main():
     a = planted(m, n)
     ours = [int(x) for x in args.ours.split(",")]
     theirs = [int(x) for x in args.theirs.split(",")]
-    runs = {"nmfkit mu": [], "nmfkit auto": [], "sklearn mu": []}
+    solvers = args.solvers.split(",")
+    runs = {"nmfkit " + s: [] for s in solvers}
+    runs["sklearn mu"] = []
     for i in range(max(len(ours), len(theirs))):
         if i < len(ours):
-            for solver in ("mu", "auto"):
+            for solver in solvers:
                 t, f = run_nmfkit(a, args.k, ours[i], args.threads, solver)
                 runs["nmfkit " + solver].append((ours[i], t, f))
         if i < len(theirs):
@@ -80,13 +83,13 @@ def main():
     reached = {}
     for name, r in runs.items():
         for it, t, f in r:
-            print(f"  {name:12s} maxit {it:5d}  {t:8.3f} s  KL {f:.6g}")
+            print(f"  {name:12s} maxit {it:5d}  {t:8.3f} s  KL {f:.6g}", flush=True)
         hit = [t for _, t, f in r if f <= target]
         reached[name] = min(hit) if hit else None
     for name, t in reached.items():
         print(f"{name:12s} time to target: " + (f"{t:.3f} s" if t else "not reached"))
     if reached["sklearn mu"]:
-        for name in ("nmfkit mu", "nmfkit auto"):
+        for name in ("nmfkit " + s for s in solvers):
             if reached[name]:
                 print(f"sklearn / {name}: {reached['sklearn mu'] / reached[name]:.1f} x")
 
