@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 sys.path.insert(0, os.path.dirname(__file__))
 import nmfkit  # noqa: E402
-from kl_speed import planted  # noqa: E402
+from gen_data import dense_planted as planted  # noqa: E402
 
 
 def kl(a, y):

@@ -29,17 +29,9 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nmfkit  # noqa: E402
-
-
-def planted(m, n, seed=20240601, programs=20):
-    rng = np.random.default_rng(seed)
-    w0 = rng.gamma(0.5, 1.0, size=(m, programs))
-    h0 = rng.gamma(0.5, 1.0, size=(programs, n))
-    a = w0 @ h0
-    a += rng.normal(0.0, 0.2 * a.mean(), size=a.shape)
-    np.maximum(a, 0.0, out=a)
-    return np.asfortranarray(a)
+import gen_data  # noqa: E402
 
 
 def read_sparse(d, m, n):
@@ -57,8 +49,6 @@ def sparse_planted(m, n, k, folder=None):
     (written by gen_data.py), else generated in a temporary folder."""
     if folder and os.path.exists(os.path.join(folder, "meta.txt")):
         return read_sparse(folder, m, n)
-    sys.path.insert(0, os.path.dirname(__file__))
-    import gen_data
     with tempfile.TemporaryDirectory() as d:
         gen_data.gen_sparse(d, m, n, k)
         return read_sparse(d, m, n)
@@ -111,7 +101,7 @@ def main():
         kind = f"sparse ({a.nnz} stored, CSC {csc_bytes(a) / 2**20:.0f} MiB)"
     else:
         m, n = (int(x) for x in args.size.split("x"))
-        a = np.asfortranarray(planted(m, n).astype(args.dtype))
+        a = np.asfortranarray(gen_data.dense_planted(m, n).astype(args.dtype))
         kind = "dense"
     configs = [
         ("frobenius auto", dict()),
