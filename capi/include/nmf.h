@@ -770,6 +770,16 @@ NMF_API const char *nmf_blas_core(void);
 NMF_API int32_t nmf_blas_is_slow(void);
 NMF_API const char *nmf_blas_advice(void);
 
+/* ----------------------------------------------------------------- SIMD */
+
+/* Which instruction-set variant of the library's own inner loops (HALS
+ * sweeps, sparse products, KL kernels) runs on this CPU: "avx512f", "avx2"
+ * or "default" (the portable copy; also the answer where the build has no
+ * run-time dispatch).  Every variant gives the same bits; only the speed
+ * differs.  Benchmarks record it beside nmf_blas_core().  A static string;
+ * thread-safe. */
+NMF_API const char *nmf_simd_path(void);
+
 /* -------------------------------------------------------------- notices */
 
 /* The library never prints; what a host should show its user comes through

@@ -14,6 +14,7 @@
 
 #include "nmf/blas.hpp"
 #include "nmf/fit.hpp"
+#include "nmf/kernels.hpp"
 #include "nmf/options.hpp"
 #include "nmf/threads.hpp"
 #include "capi_internal.hpp"
@@ -436,6 +437,8 @@ const char* nmf_blas_core(void) {
   }
   return core.c_str();
 }
+
+const char* nmf_simd_path(void) { return nmf::kernels::simd_path(); }
 
 int32_t nmf_blas_is_slow(void) {
   try {

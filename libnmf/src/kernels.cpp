@@ -22,6 +22,7 @@
 // it; elsewhere the portable copy alone.
 #if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && \
     !defined(NMF_NO_MULTIVERSIONING)
+#define NMF_HAVE_MULTIVERSION 1
 #if defined(__clang__)
 #define NMF_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -451,6 +452,18 @@ NMF_RIGHT(double, int64_t)
 NMF_RIGHT(float, int32_t)
 NMF_RIGHT(float, int64_t)
 #undef NMF_RIGHT
+
+// The variant the loader's resolver picks: it takes the first of the
+// target_clones list ("avx512f", "avx2", "default") the CPU supports, which
+// is the test made here.
+const char* simd_path() {
+#if defined(NMF_HAVE_MULTIVERSION)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return "avx512f";
+  if (__builtin_cpu_supports("avx2")) return "avx2";
+#endif
+  return "default";
+}
 
 }  // namespace kernels
 }  // namespace nmf

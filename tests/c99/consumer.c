@@ -226,6 +226,32 @@ static void test_version(void) {
         nmf_version() ? nmf_version() : "(null)");
 }
 
+/* The SIMD variant named is the one the dispatch rule gives on this CPU:
+ * the first of avx512f, avx2 the CPU supports, else the portable copy; a
+ * build without run-time dispatch (other than x86-64 Linux with GCC/Clang)
+ * names only the portable copy. */
+static void test_simd_path(void) {
+  const char *p = nmf_simd_path();
+  const char *want = "default";
+  int dispatch = 0;
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__)
+  dispatch = 1;
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f"))
+    want = "avx512f";
+  else if (__builtin_cpu_supports("avx2"))
+    want = "avx2";
+#endif
+  diag("SIMD path \"%s\"", p ? p : "(null)");
+  check(p != NULL && (strcmp(p, want) == 0 ||
+                      (dispatch && strcmp(p, "default") == 0)),
+        "nmf_simd_path() is \"%s\"%s (got \"%s\")", want,
+        dispatch ? " or \"default\" (a build without dispatch)" : "",
+        p ? p : "(null)");
+  check(p != NULL && nmf_simd_path() == p,
+        "nmf_simd_path() returns the same static string on every call");
+}
+
 #define CONSTANT(name) {#name, name}
 static const struct {
   const char *name;
@@ -1037,6 +1063,7 @@ int main(void) {
   diag("libnmf %s, BLAS core \"%s\"%s%s", nmf_version(), nmf_blas_core(),
        nmf_blas_is_slow() ? ": " : "", nmf_blas_advice());
   test_version();
+  test_simd_path();
   test_constants();
   test_strerror();
   test_layout();

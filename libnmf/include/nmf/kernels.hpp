@@ -12,6 +12,11 @@
 namespace nmf {
 namespace kernels {
 
+// Which variant of the kernels below runs on this CPU: "avx512f", "avx2"
+// or "default" (the portable copy, also the only one where multiversioning
+// is not built in).  A static string.
+const char* simd_path();
+
 // Whether work of about `flops` floating-point operations is worth a
 // parallel region: below about 4 million, starting and joining the threads
 // costs more than it saves (and, on a busy machine, waiting for a descheduled
