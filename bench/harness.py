@@ -30,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import benchdata  # noqa: E402
+import machine  # noqa: E402
 import report  # noqa: E402
 
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -76,14 +77,10 @@ def contenders(dataset, kind, threads, build):
 def blas_settings(build, threads):
     """Environment shared by every contender, and what the library says."""
     lib = os.path.join(build, "capi", "libnmf.so")
-    probe = ("import ctypes,json,sys; l=ctypes.CDLL(sys.argv[1]);"
-             "[setattr(getattr(l,f),'restype',ctypes.c_char_p) for f in"
-             " ('nmf_blas_core','nmf_blas_advice')];"
-             "print(json.dumps({'core': l.nmf_blas_core().decode(),"
-             " 'slow': l.nmf_blas_is_slow(),"
-             " 'advice': l.nmf_blas_advice().decode()}))")
+    probed = machine.library_info(lib, dict(os.environ))
+    info = {"core": probed["blas_core"], "slow": probed["blas_slow"],
+            "advice": probed["blas_advice"]}
     env = dict(os.environ)
-    info = json.loads(subprocess.check_output([PY, "-c", probe, lib], env=env))
     core = os.environ.get("OPENBLAS_CORETYPE")
     if not core:
         core = info["core"]
@@ -205,6 +202,9 @@ def main():
         if args.datasets == "dense,sparse,golub":
             args.datasets = "dense,sparse"
     env, blas = blas_settings(args.build, args.threads)
+    # The machine as the contenders see it (their OPENBLAS_CORETYPE).
+    host = machine.start(args.threads, os.path.join(args.build, "capi",
+                                                    "libnmf.so"), env)
     print("harness: OpenBLAS core %r (slow: %d); OPENBLAS_CORETYPE=%s for all"
           % (blas["core"], blas["slow"], blas["coretype_set"]), file=sys.stderr)
     only = [s for s in args.only.split(",") if s]
@@ -253,7 +253,8 @@ def main():
         del a
     summary = {"blas": blas, "threads": args.threads, "mode": mode,
                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-               "cpu": report.cpu_name(), "datasets": tables}
+               "cpu": host["cpu"], "machine": machine.finish(host),
+               "datasets": tables}
     with open(os.path.join(args.results, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     md = report.markdown(summary)
@@ -262,6 +263,7 @@ def main():
     report.plot(summary, os.path.join(args.results, "results.png"))
     if mode == "full" and os.path.abspath(args.results) == os.path.join(HERE, "results"):
         report.update_readme(os.path.join(HERE, "README.md"), md,
+                             machine.cpu_kind(host),
                              "bash bench/run.sh" + (
                                  " --threads %d" % args.threads
                                  if args.threads != (os.cpu_count() or 1) else ""))

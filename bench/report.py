@@ -3,18 +3,19 @@ harness's summary (see harness.py)."""
 import math
 import os
 
+import machine
+
 TARGET = 1e-3  # "within 0.1 % of the best loss any contender reached"
 
 
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
+def machine_record(summary):
+    """The summary's machine record; summaries written before it existed
+    name only the CPU and the OpenBLAS core."""
+    if "machine" in summary:
+        return summary["machine"]
+    return {"cpu": summary.get("cpu", "unrecorded"), "simd_path": "unrecorded",
+            "blas_core": summary["blas"]["core"], "threads": summary["threads"],
+            "cores": None, "load_start": None, "load_end": None, "idle": None}
 
 
 def _runs(rep):
@@ -75,12 +76,13 @@ def _fmt_time(s):
 def markdown(summary):
     lines = []
     b = summary["blas"]
-    lines.append("Machine: %s, %d threads for every contender; OpenBLAS core "
-                 "reported by `nmf_blas_core()`: **%s** (generic kernels: %s); "
-                 "`OPENBLAS_CORETYPE=%s` set for every contender. %s. "
-                 "Mode: %s." % (summary["cpu"], summary["threads"], b["core"],
-                                "yes" if b["slow"] else "no", b["coretype_set"],
-                                summary["date"], summary["mode"]))
+    lines.append(machine.header(machine_record(summary)))
+    lines.append("")
+    lines.append("%d threads for every contender; OpenBLAS detected **%s** "
+                 "(generic kernels: %s); `OPENBLAS_CORETYPE=%s` set for every "
+                 "contender. %s. Mode: %s." % (
+                     summary["threads"], b["core"], "yes" if b["slow"] else "no",
+                     b["coretype_set"], summary["date"], summary["mode"]))
     lines.append("")
     for name, ds in summary["datasets"].items():
         meta = ds["meta"]
@@ -98,9 +100,9 @@ def markdown(summary):
                          best, math.sqrt(best / ds["a_norm2"]), ds["budget"],
                          ds["limit"]))
         lines.append("")
-        lines.append("| contender | time / iteration | CPU time / iteration "
-                     "| × two-product floor "
-                     "| time to within 0.1 % of best | CPU time to 0.1 % "
+        lines.append("| contender | time to within 0.1 % of best "
+                     "| time / iteration | CPU time to 0.1 % "
+                     "| CPU time / iteration | × two-product floor "
                      "| iterations run "
                      "| rel. error reached | peak RSS (MiB) | load avg |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -117,9 +119,9 @@ def markdown(summary):
             hit = (_fmt_time(mt["to_target"]) if mt["to_target"] is not None
                    else "not reached in %s" % _fmt_time(mt["seconds"]))
             lines.append("| %s | %s | %s | %s | %s | %s | %d | %.5f | %s | %s |" % (
-                mt["name"], _fmt_time(mt["per_iter"]),
-                _fmt_time(mt.get("cpu_per_iter")), floor, hit,
+                mt["name"], hit, _fmt_time(mt["per_iter"]),
                 _fmt_time(mt.get("to_target_cpu")),
+                _fmt_time(mt.get("cpu_per_iter")), floor,
                 mt["iterations"], mt["rel_error"],
                 "%.0f" % mt["peak_mib"] if mt.get("peak_mib") else "–",
                 "%.1f–%.1f" % tuple(mt["loadavg"]) if mt.get("loadavg") else "–"))
@@ -158,11 +160,12 @@ def markdown(summary):
             lines.append("")
             lines.extend("- " + n for n in notes)
         lines.append("")
-    lines.append("Time per iteration: the slope between the shortest and the "
-                 "longest run (initialisation excluded). Time to within 0.1 %: "
-                 "wall time of the first snapshot whose loss, computed by the "
-                 "harness in float64 from the returned W and H, is at most "
-                 "1.001 × the best loss. CPU time: user + system time of the "
+    lines.append("Time to within 0.1 % (the headline): wall time of the "
+                 "first snapshot whose loss, computed by the harness in "
+                 "float64 from the returned W and H, is at most 1.001 × the "
+                 "best loss. Time per iteration: the slope between the "
+                 "shortest and the longest run (initialisation excluded). "
+                 "CPU time: user + system time of the "
                  "contender's process (all its threads), less sensitive than "
                  "wall time to other load on the machine. Peak RSS: the "
                  "contender's process during its fits, input included. Load "
@@ -208,25 +211,43 @@ def plot(summary, path):
         lo = [math.sqrt(best / ds["a_norm2"])]
         axes[0][col].set_ylim(lo[0] * 0.995, lo[0] * 1.25)
         axes[0][col].legend(fontsize=8)
-    fig.suptitle("%d threads, OPENBLAS_CORETYPE=%s, %s" % (
-        summary["threads"], summary["blas"]["coretype_set"], summary["cpu"]))
+    rec = machine_record(summary)
+    fig.suptitle("%s, SIMD %s, OpenBLAS %s, %d threads" % (
+        rec["cpu"], rec["simd_path"], summary["blas"]["coretype_set"],
+        summary["threads"]))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return os.path.abspath(path)
 
 
-MARKER = "<!-- results: replaced by the latest bench/results/results.md -->"
+# bench/README.md keeps the latest table of each CPU kind between
+#   <!-- results: KIND -->  and  <!-- /results: KIND -->
+# under a heading "### KIND"; a CPU kind seen for the first time gets its
+# section just above NEW_CPU.
+NEW_CPU = "<!-- results: a new CPU kind's section goes above this line -->"
 
 
-def update_readme(readme, md, command):
-    """Puts the latest table (and the command that made it) under MARKER."""
+def update_readme(readme, md, kind, command):
+    """Puts the latest table (and the command that made it) in the section
+    of its CPU kind (machine.cpu_kind()), leaving every other CPU's table
+    and the rest of the file as they are.  False when the README has no
+    place for it."""
     with open(readme) as f:
         text = f.read()
-    if MARKER not in text:
+    begin, end = "<!-- results: %s -->" % kind, "<!-- /results: %s -->" % kind
+    # Data set headings sit below "### KIND" and "#### The full run".
+    md = "\n".join("##" + ln if ln.startswith("### ") else ln
+                    for ln in md.split("\n"))
+    block = "%s\n\n`%s`\n\n%s\n%s" % (begin, command, md, end)
+    if begin in text and end in text.split(begin, 1)[1]:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    elif NEW_CPU in text:
+        head, rest = text.split(NEW_CPU, 1)
+        text = head + "### " + kind + "\n\n" + block + "\n\n" + NEW_CPU + rest
+    else:
         return False
-    head = text.split(MARKER)[0]
     with open(readme, "w") as f:
-        f.write(head + MARKER + "\n\n`" + command + "`\n\n" + md +
-                "\n![relative error versus time](results/results.png)\n")
+        f.write(text)
     return True
