@@ -6,7 +6,8 @@ memory), through the Python binding: fresh fits from the same random start
 at maxit = LO and HI with tol = 0, time per iteration = the difference over
 HI - LO (the start and the output excluded).  The configurations are run in
 turn, REPS rounds (so that a change of the machine's load hits them alike),
-and the fastest of each kept.  The product floor is the time of the two
+and the fastest of each kept; the output is headed by the machine it ran on
+(machine.py: CPU, SIMD path, OpenBLAS core, threads, load at start and end).  The product floor is the time of the two
 products of a Frobenius iteration, A^T W and A H^T, through NumPy's BLAS.
 
     NMFKIT_LIBRARY=build/capi/libnmf.so python3 bench/kl_speed.py \
@@ -19,7 +20,6 @@ wrote) and the floor is the two products through SciPy; with --fit CONFIG the sc
 (for /usr/bin/time -v: peak memory) and prints the CSC's size.
 """
 import argparse
-import ctypes
 import os
 import sys
 import time
@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nmfkit  # noqa: E402
 import gen_data  # noqa: E402
+import machine  # noqa: E402
 
 
 def read_sparse(d, m, n):
@@ -111,18 +112,18 @@ def main():
         ("kl cd", dict(loss="kl", solver="cd")),
         ("beta 1.5 mu", dict(loss="beta", beta=1.5, solver="mu")),
     ]
-    lib = nmfkit._load()
-    lib.nmf_blas_core.restype = ctypes.c_char_p
+    nmfkit._load()
     if args.fit:
         opt = dict(configs)[args.fit]
         threads = int(args.threads.split(",")[0])
         nmfkit.fit(a, args.k, maxit=args.hi, tol=0, seed=1, threads=threads, **opt)
         print(f"{kind}; one fit of {args.fit}, {args.hi} iterations")
         return
-    print(f"{kind} {m} x {n} {args.dtype}, k = {args.k}; library {nmfkit.library_path}; "
-          f"OpenBLAS core {lib.nmf_blas_core().decode()}")
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    host = machine.start(max(thread_counts), nmfkit.library_path,
+                         dict(os.environ))
     wanted = args.configs.split(",")
-    runs = [(t, name, opt) for t in (int(x) for x in args.threads.split(","))
+    runs = [(t, name, opt) for t in thread_counts
             for name, opt in configs if name in wanted]
     best = {}
     floor = None
@@ -133,6 +134,9 @@ def main():
             v = per_iteration(a, args.k, threads, args.lo, args.hi, **opt)
             key = (threads, name)
             best[key] = v if key not in best else min(best[key], v)
+    machine.finish(host)
+    print(machine.header(host))
+    print(f"{kind} {m} x {n} {args.dtype}, k = {args.k}; library {nmfkit.library_path}")
     print(f"product floor (A^T W + A H^T, NumPy's BLAS) {floor * 1e3:9.1f} ms")
     for threads, name, _ in runs:
         v = best[(threads, name)]

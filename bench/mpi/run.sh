@@ -18,9 +18,19 @@ args=("$@")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 loss=()
 [ "${NMF_BENCH_LOSS:-frobenius}" = kl ] && loss=(kl)
+# The machine (bench/machine.py) before and after the table: 2 processes of
+# one thread each at most.
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON="$(command -v python3)"
+LOAD0="$(cut -d' ' -f1 /proc/loadavg)"
+"$PYTHON" "$ROOT/bench/machine.py" --threads 2 --lib "$BUILD/capi/libnmf.so" --at-start
+echo
 echo "| processes | loss | matrix | nonzeros | k | precision | s / iteration | MiB reduced / iteration / process |"
 echo "|---|---|---|---|---|---|---|---|"
 for p in 1 2; do
   mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}" double "${loss[@]}"
   mpiexec -np "$p" --bind-to core "$OUT/bench_mpi" "${args[@]}" float "${loss[@]}"
 done
+echo
+"$PYTHON" "$ROOT/bench/machine.py" --threads 2 --lib "$BUILD/capi/libnmf.so" \
+  --load-start "$LOAD0"
