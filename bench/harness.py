@@ -205,6 +205,7 @@ def main():
     # The machine as the contenders see it (their OPENBLAS_CORETYPE).
     host = machine.start(args.threads, os.path.join(args.build, "capi",
                                                     "libnmf.so"), env)
+    print("harness: " + machine.header(host), file=sys.stderr)
     print("harness: OpenBLAS core %r (slow: %d); OPENBLAS_CORETYPE=%s for all"
           % (blas["core"], blas["slow"], blas["coretype_set"]), file=sys.stderr)
     only = [s for s in args.only.split(",") if s]

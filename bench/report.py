@@ -223,7 +223,7 @@ def plot(summary, path):
 
 # bench/README.md keeps the latest table of each CPU kind between
 #   <!-- results: KIND -->  and  <!-- /results: KIND -->
-# under a heading "### KIND"; a CPU kind seen for the first time gets its
+# under the headings "### KIND" and "#### The full run"; a CPU kind seen for the first time gets its
 # section just above NEW_CPU.
 NEW_CPU = "<!-- results: a new CPU kind's section goes above this line -->"
 
@@ -245,7 +245,8 @@ def update_readme(readme, md, kind, command):
         text = head + block + rest.split(end, 1)[1]
     elif NEW_CPU in text:
         head, rest = text.split(NEW_CPU, 1)
-        text = head + "### " + kind + "\n\n" + block + "\n\n" + NEW_CPU + rest
+        text = (head + "### " + kind + "\n\n#### The full run\n\n" + block +
+                "\n\n" + NEW_CPU + rest)
     else:
         return False
     with open(readme, "w") as f:
