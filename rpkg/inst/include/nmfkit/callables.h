@@ -93,6 +93,7 @@ NMFKIT_CALLABLE(int32_t, check_rank, (int64_t m, int64_t n, int64_t k), (m, n,
 NMFKIT_CALLABLE(const char*, blas_core, (void), ())
 NMFKIT_CALLABLE(int32_t, blas_is_slow, (void), ())
 NMFKIT_CALLABLE(const char*, blas_advice, (void), ())
+NMFKIT_CALLABLE(const char*, simd_path, (void), ())
 NMFKIT_CALLABLE(const char*, take_notice, (void), ())
 NMFKIT_CALLABLE(uint64_t, run_seed, (uint64_t seed, int64_t run), (seed, run))
 NMFKIT_CALLABLE(int32_t, consensus_fit, (const nmf_matrix *A, int64_t k,
