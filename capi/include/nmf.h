@@ -241,6 +241,8 @@ NMF_API int32_t nmf_last_error_matrix(void);
 #define NMF_STOP_TOL 2        /* relative loss decrease below tol */
 #define NMF_STOP_CANCELLED 3  /* the progress callback returned non-zero */
 #define NMF_STOP_EXACT 4      /* one factor fixed: the other solved exactly */
+#define NMF_STOP_STABLE 5     /* the samples' assignment was unchanged for
+                                 stable_checks checks (see stable_checks) */
 
 /* The same values as functions, for FFI callers that cannot see macros.
  * name is e.g. "NMF_ERR_RANK" or "NMF_INIT_NNDSVD"; returns INT32_MIN for an
@@ -445,6 +447,16 @@ typedef struct nmf_options {
   int32_t sketch;
   /* The sketch's rank l; 0 (default): k + 10.  Reduced to min(m, n) - 1. */
   int64_t sketch_rank;
+  /* Brunet et al.'s (PNAS 2004) stopping rule for consensus runs, >= 0,
+   * default 0 (off).  Every 10 iterations each sample j is assigned to
+   * argmax_l d_l H_lj (the label a consensus run contributes); the fit
+   * stops with NMF_STOP_STABLE when that assignment has been the same at
+   * stable_checks consecutive checks, so at iteration 10 (stable_checks + 1)
+   * at the earliest.  maxit and tol still apply (whichever comes first).
+   * Any loss and solver; in a distributed fit a change on any process
+   * counts.  The NMF package's default for its "brunet" method is 40 checks
+   * (with maxit 2000).  Ignored by nmf_symfit*. */
+  int32_t stable_checks;
 } nmf_options;
 
 /* Fill *opts with the defaults and set opts->struct_size = size.  size must

@@ -87,8 +87,10 @@ size_t whole_fields(size_t size) {
       NMF_FIELD_END(extrap_eta),  NMF_FIELD_END(extrap_gamma),
       NMF_FIELD_END(extrap_gamma_bar), NMF_FIELD_END(sparse_w),
       NMF_FIELD_END(sparse_h),    NMF_FIELD_END(ns_theta), NMF_FIELD_END(collective),
-      NMF_FIELD_END(sketch),      NMF_FIELD_END(sketch_rank)};
-  static_assert(NMF_FIELD_END(sketch_rank) == sizeof(nmf_options),
+      NMF_FIELD_END(sketch),      NMF_FIELD_END(sketch_rank),
+      NMF_FIELD_END(stable_checks)};
+  static_assert(sizeof(nmf_options) - (NMF_FIELD_END(stable_checks)) <
+                    alignof(nmf_options),
                 "a field appended to nmf_options must be added to whole_fields()");
 #undef NMF_FIELD_END
   size_t n = 0;
@@ -340,7 +342,8 @@ int32_t nmf_constant(const char* name) {
       E(NMF_SKETCH_OFF), E(NMF_SKETCH_ON), E(NMF_INIT_RANDOM),
       E(NMF_INIT_NNDSVD), E(NMF_INIT_NNDSVDA), E(NMF_INIT_NNDSVDAR),
       E(NMF_STOP_NONE), E(NMF_STOP_MAXIT), E(NMF_STOP_TOL),
-      E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_FEATURES_KIM),
+      E(NMF_STOP_CANCELLED), E(NMF_STOP_EXACT), E(NMF_STOP_STABLE),
+      E(NMF_FEATURES_KIM),
       E(NMF_FEATURES_MAX), E(NMF_LAYOUT_DENSE), E(NMF_LAYOUT_CSC),
       E(NMF_SCALAR_DOUBLE), E(NMF_SCALAR_FLOAT), E(NMF_INDEX_I32),
       E(NMF_INDEX_I64), E(NMF_VERSION_MAJOR),

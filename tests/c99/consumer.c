@@ -283,6 +283,7 @@ static const struct {
     CONSTANT(NMF_STOP_TOL),
     CONSTANT(NMF_STOP_CANCELLED),
     CONSTANT(NMF_STOP_EXACT),
+    CONSTANT(NMF_STOP_STABLE),
     CONSTANT(NMF_VERSION_MAJOR),
     CONSTANT(NMF_VERSION_MINOR),
     CONSTANT(NMF_VERSION_PATCH),
@@ -354,7 +355,8 @@ static void test_layout(void) {
             offsetof(nmf_options, collective) == 224 &&
             offsetof(nmf_options, sketch) == 232 &&
             offsetof(nmf_options, sketch_rank) == 240 &&
-            sizeof(nmf_options) >= 248,
+            offsetof(nmf_options, stable_checks) == 248 &&
+            sizeof(nmf_options) >= 256,
         "nmf_options layout pinned (LP64)");
   check(offsetof(nmf_result, iterations) == 8 &&
             offsetof(nmf_result, loss) == 16 &&
@@ -1058,6 +1060,111 @@ static void test_progress_cancel(void) {
         "cancel: rel_error describes the returned factors");
 }
 
+/* Brunet et al.'s stop on a stable assignment (nmf_options.stable_checks).
+ * The reference: the assignment argmax_l d_l H_lj after each check (every
+ * 10 iterations), recorded by stopping the same fit there from its
+ * progress callback; the run with stable_checks = S must stop at the first
+ * check whose assignment equals the previous S checks', not before. */
+typedef struct {
+  int64_t at;
+  int64_t last;
+} stop_state;
+
+static int32_t stop_at_iteration(int64_t it, int64_t maxit, double loss,
+                                 double rel, void *data) {
+  stop_state *s = (stop_state *)data;
+  (void)maxit;
+  (void)loss;
+  (void)rel;
+  s->last = it;
+  return it >= s->at ? 1 : 0;
+}
+
+/* The partition: labels renumbered by first appearance. */
+static void assignment(const double *d, const double *h, int32_t *lab) {
+  int32_t name[K], next = 0;
+  int j, l;
+  for (l = 0; l < K; ++l) name[l] = -1;
+  for (j = 0; j < N; ++j) {
+    int best = 0;
+    double bv = -1.0;
+    for (l = 0; l < K; ++l)
+      if (d[l] * h[l + j * K] > bv) {
+        bv = d[l] * h[l + j * K];
+        best = l;
+      }
+    if (name[best] < 0) name[best] = next++;
+    lab[j] = name[best];
+  }
+}
+
+static void test_stable_checks(void) {
+  enum { S = 2, MAXCHECKS = 100 };
+  static double a[M * N];
+  double w[M * K], h[K * N], d[K];
+  int32_t prev[N], cur[N];
+  nmf_options o;
+  nmf_result r;
+  stop_state st;
+  uint64_t seed = 99;
+  int64_t expect = 0, t;
+  int i, unchanged = 0, changes = 0;
+  int32_t rc;
+
+  for (i = 0; i < M * N; ++i) a[i] = A[i] + 0.5 * lcg_uniform(&seed);
+  o = default_options();
+  o.loss = NMF_LOSS_KL;
+  o.solver = NMF_SOLVER_MU;
+  o.tol = 0.0;
+  o.maxit = 10 * MAXCHECKS;
+  o.seed = 3;
+  o.progress = stop_at_iteration;
+  o.progress_data = &st;
+  for (t = 10; t <= 10 * MAXCHECKS && expect == 0; t += 10) {
+    st.at = t;
+    nmf_result_init(&r, sizeof r);
+    rc = nmf_fit_dense_d(a, M, N, M, K, w, d, h, &o, &r);
+    if (rc != NMF_CANCELLED || r.iterations != t) break;
+    assignment(d, h, cur);
+    if (t > 10 && memcmp(cur, prev, sizeof cur) == 0) {
+      ++unchanged;
+    } else {
+      if (t > 10) ++changes;
+      unchanged = 0;
+    }
+    memcpy(prev, cur, sizeof cur);
+    if (unchanged == S) expect = t;
+  }
+  check(expect > 0 && changes > 0,
+        "stable_checks: the reference assignment changes after the first "
+        "check (%d times) and settles (at %ld)", changes, (long)expect);
+
+  st.at = 10 * MAXCHECKS + 1;
+  st.last = 0;
+  o.stable_checks = S;
+  nmf_result_init(&r, sizeof r);
+  rc = nmf_fit_dense_d(a, M, N, M, K, w, d, h, &o, &r);
+  assignment(d, h, cur);
+  check(rc == NMF_OK && r.stop_reason == NMF_STOP_STABLE &&
+            r.iterations == expect && st.last == expect &&
+            memcmp(cur, prev, sizeof cur) == 0,
+        "stable_checks = %d: stops with NMF_STOP_STABLE at iteration %ld "
+        "(expected %ld, stop %d) with the settled assignment",
+        S, (long)r.iterations, (long)expect, (int)r.stop_reason);
+
+  /* A caller of an older header (struct_size ending before stable_checks)
+   * gets the default, 0: the run goes on to maxit. */
+  o.maxit = (int32_t)(expect + 30);
+  o.progress = NULL;
+  o.struct_size = (uint32_t)offsetof(nmf_options, stable_checks);
+  nmf_result_init(&r, sizeof r);
+  rc = nmf_fit_dense_d(a, M, N, M, K, w, d, h, &o, &r);
+  check(rc == NMF_OK && r.stop_reason == NMF_STOP_MAXIT &&
+            r.iterations == expect + 30,
+        "stable_checks beyond struct_size is ignored (stop %d at %ld)",
+        (int)r.stop_reason, (long)r.iterations);
+}
+
 int main(void) {
   make_planted();
   diag("libnmf %s, BLAS core \"%s\"%s%s", nmf_version(), nmf_blas_core(),
@@ -1074,6 +1181,7 @@ int main(void) {
   test_fit();
   test_sparse_matches_dense();
   test_progress_cancel();
+  test_stable_checks();
   if (n_failed) printf("# %d of %d checks failed\n", n_failed, n_checks);
   return tap_status();
 }

@@ -30,6 +30,7 @@ static const size_t cxx_offsets[] = {
     OFFSET(nmf_options, sparse_w) OFFSET(nmf_options, sparse_h)
     OFFSET(nmf_options, ns_theta) OFFSET(nmf_options, collective)
     OFFSET(nmf_options, sketch) OFFSET(nmf_options, sketch_rank)
+    OFFSET(nmf_options, stable_checks)
     OFFSET(nmf_result, struct_size) OFFSET(nmf_result, stop_reason)
     OFFSET(nmf_result, iterations) OFFSET(nmf_result, loss)
     OFFSET(nmf_result, rel_error) OFFSET(nmf_result, solver)

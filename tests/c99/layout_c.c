@@ -19,7 +19,7 @@
   X(nmf_options, extrap_gamma) X(nmf_options, extrap_gamma_bar)              \
   X(nmf_options, sparse_w) X(nmf_options, sparse_h) X(nmf_options, ns_theta) \
   X(nmf_options, collective) X(nmf_options, sketch)                          \
-  X(nmf_options, sketch_rank)                                                \
+  X(nmf_options, sketch_rank) X(nmf_options, stable_checks)                  \
   X(nmf_result, struct_size)                                                 \
   X(nmf_result, stop_reason) X(nmf_result, iterations) X(nmf_result, loss)   \
   X(nmf_result, rel_error) X(nmf_result, solver) X(nmf_result, init)         \

@@ -3,7 +3,8 @@
 // stepper (stepper.hpp, weighted.hpp, divergence_stepper.hpp) performs the
 // half-iterations; the loop adds extrapolation (extrapolation.hpp),
 // stopping on maxit and tol, cancellation and progress, the history and the
-// finiteness check, once for all of them.
+// finiteness check, and Brunet et al.'s stop on a stable assignment
+// (stable_assignment.hpp), once for all of them.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "nmf/extrapolation.hpp"
 #include "nmf/options.hpp"
+#include "nmf/stable_assignment.hpp"
 #include "nmf/status.hpp"
 #include "nmf/stepper.hpp"
 #include "nmf/update_rule.hpp"
@@ -52,7 +54,8 @@ Status non_finite_loss(const Work<T>& wk, int64_t it) {
 
 // One phase of alternating updates (the main one on A, or a warm start on a
 // sketch of it), with extrapolation (Ang & Gillis 2019) when on, stopping
-// after `maxit` iterations or on `tol`.  The main phase records the history,
+// after `maxit` iterations, on `tol` or (main phase, stable_checks > 0) on
+// a stable assignment of the samples.  The main phase records the history,
 // reports to progress and sets res.iterations and the stop reason;
 // phase.done counts the iterations run.  Leaves the best iterate in wk.
 struct Phase {
@@ -99,6 +102,7 @@ Status iterate(Stepper<T>& stepper, UpdateRule<T>& rule, Work<T>& wk,
   constexpr int64_t kConfirmEvery = 10;
   double confirmed_loss = 0;
   int64_t confirmed_it = 0;
+  StableAssignment assignment(phase.main ? opt.stable_checks : 0);
   Status status;
   if (phase.main) res.stop_reason = kStopMaxit;
   for (int64_t it = 1; it <= phase.maxit; ++it) {
@@ -152,6 +156,14 @@ Status iterate(Stepper<T>& stepper, UpdateRule<T>& rule, Work<T>& wk,
       if (across.any(stop_requested)) {
         res.stop_reason = kStopCancelled;
         status.code = kCancelled;
+        break;
+      }
+    }
+    if (assignment.due(it)) {
+      const T* cw = extrapolating ? w_good.data() : wk.wt.data();
+      const T* ch = extrapolating ? h_good.data() : wk.h.data();
+      if (assignment.stable(cw, ch, k, m, n, wk.theta, across)) {
+        res.stop_reason = kStopStable;
         break;
       }
     }

@@ -125,7 +125,11 @@ inline constexpr Choice kAutoOffOnChoices[] = {
     "(hals, anls); auto = on for dense inputs of at least 4e6 entries whose " \
     "smaller side is at least 4 L")                                 \
   X(sketch_rank, int64_t, kInt64, 0, at_least(0), kNoUpper, nullptr,          \
-    "L, the sketch's rank; 0 = k + 10")
+    "L, the sketch's rank; 0 = k + 10")                                       \
+  X(stable_checks, int32_t, kInt, 0, at_least(0), kNoUpper, nullptr,         \
+    "stop when the samples' assignment (argmax of each column of d H) is "    \
+    "unchanged over this many checks, one every 10 iterations (Brunet et "    \
+    "al. 2004); 0 = off")
 
 // One row of the table, as data.
 struct OptionSpec {

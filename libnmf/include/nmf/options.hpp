@@ -44,6 +44,7 @@ enum StopReason : int32_t {
   kStopTol = 2,
   kStopCancelled = 3,
   kStopExact = 4,
+  kStopStable = 5,  // the assignment was stable for stable_checks checks
 };
 
 // Called between iterations on the calling thread; non-zero return cancels.
