@@ -154,7 +154,7 @@ NMF_API int32_t nmf_last_error_matrix(void);
                                 FROBENIUS for b = 2 and KL for b = 1. */
 
 /* nmf_options.solver.  Which solver works with which loss:
- *   FROBENIUS: ANLS, HALS, MU;  KL: CD, MU;  BETA: MU (and ANLS, HALS when
+ *   FROBENIUS: ANLS, HALS, MU;  KL: MU, CD;  BETA: MU (and ANLS, HALS when
  *   beta = 2, CD when beta = 1).
  * Weights and missing values (nmf_options.missing, .weights) work with
  * every solver.  Extrapolation, sparse_w, sparse_h and ns_theta belong to
@@ -168,11 +168,13 @@ NMF_API int32_t nmf_last_error_matrix(void);
  *     every column then has its own Gram matrix, whose construction
  *     dominates, so an exact solve costs little more than a HALS sweep.
  *     Extrapolation: see NMF_EXTRAPOLATION_AUTO.
- *   KL (or BETA with beta = 1) -> CD (Hsieh & Dhillon report it much
- *     faster than MU for KL); in a distributed fit (nmf_options.collective)
- *     MU instead: its W update needs one sum over the processes per
- *     iteration, where CD's would need one for every coordinate and Newton
- *     step, so a distributed fit has no CD (NMF_ERR_INVALID_ARGUMENT);
+ *   KL (or BETA with beta = 1) -> MU for a dense A, CD for a CSC one: MU
+ *     reached a loss within 0.1 % of the best first on the dense Golub
+ *     data, CD on sparse counts (bench/README.md).  A distributed fit
+ *     (nmf_options.collective) takes MU for any A: its W update needs one
+ *     sum over the processes per iteration, where CD's would need one for
+ *     every coordinate and Newton step, so a distributed fit has no CD
+ *     (NMF_ERR_INVALID_ARGUMENT);
  *   any other beta -> MU, the one solver for it.
  * An unsupported pairing is NMF_ERR_INVALID_ARGUMENT naming both. */
 #define NMF_SOLVER_AUTO 0 /* the library picks (above) */

@@ -932,23 +932,32 @@ TEST(Solver, AutoRule) {
     int32_t loss;
     double beta;
     bool weighted;
+    Input input;
     int32_t expect;
   };
-  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, NMF_SOLVER_HALS},
-                     S{NMF_LOSS_FROBENIUS, 0, true, NMF_SOLVER_ANLS},
-                     S{NMF_LOSS_KL, 0, false, NMF_SOLVER_CD},
-                     S{NMF_LOSS_KL, 0, true, NMF_SOLVER_CD},
-                     S{NMF_LOSS_BETA, 1, false, NMF_SOLVER_CD},
-                     S{NMF_LOSS_BETA, 2, false, NMF_SOLVER_HALS},
-                     S{NMF_LOSS_BETA, 2, true, NMF_SOLVER_ANLS},
-                     S{NMF_LOSS_BETA, 0.5, false, NMF_SOLVER_MU}}) {
+  // KL: MU on a dense input, CD on a CSC one (bench/README.md).
+  for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, Input::dense, NMF_SOLVER_HALS},
+                     S{NMF_LOSS_FROBENIUS, 0, true, Input::dense, NMF_SOLVER_ANLS},
+                     S{NMF_LOSS_FROBENIUS, 0, false, Input::csc, NMF_SOLVER_HALS},
+                     S{NMF_LOSS_KL, 0, false, Input::dense, NMF_SOLVER_MU},
+                     S{NMF_LOSS_KL, 0, true, Input::dense, NMF_SOLVER_MU},
+                     S{NMF_LOSS_KL, 0, false, Input::csc, NMF_SOLVER_CD},
+                     S{NMF_LOSS_KL, 0, true, Input::csc, NMF_SOLVER_CD},
+                     S{NMF_LOSS_KL, 0, false, Input::csc_unstored, NMF_SOLVER_CD},
+                     S{NMF_LOSS_BETA, 1, false, Input::dense, NMF_SOLVER_MU},
+                     S{NMF_LOSS_BETA, 1, false, Input::csc, NMF_SOLVER_CD},
+                     S{NMF_LOSS_BETA, 2, false, Input::dense, NMF_SOLVER_HALS},
+                     S{NMF_LOSS_BETA, 2, true, Input::dense, NMF_SOLVER_ANLS},
+                     S{NMF_LOSS_BETA, 0.5, false, Input::dense, NMF_SOLVER_MU},
+                     S{NMF_LOSS_BETA, 0.5, false, Input::csc, NMF_SOLVER_MU}}) {
     nmf_options o = test_options();
     o.loss = s.loss;
     o.beta = s.beta;
     o.maxit = 3;
-    Fit<double> f = run<double>(A, M, 2, o, Call{Input::dense, s.weighted});
+    Fit<double> f = run<double>(A, M, 2, o, Call{s.input, s.weighted});
     ASSERT_EQ(f.status, NMF_OK) << f.msg;
-    EXPECT_EQ(f.res.solver, s.expect) << "loss " << s.loss << " beta " << s.beta;
+    EXPECT_EQ(f.res.solver, s.expect)
+        << "loss " << s.loss << " beta " << s.beta << " " << input_name(s.input);
   }
 }
 
@@ -984,7 +993,8 @@ TEST(Errors, EveryNewOptionIsValidated) {
       {"anls with kl", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_ANLS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"anls", "kl", "cd"}},
       {"anls with beta", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 0.5; o.solver = NMF_SOLVER_ANLS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"anls", "beta", "0.5"}},
       {"mu with extrapolation", [](nmf_options &o) { o.solver = NMF_SOLVER_MU; o.extrapolation = NMF_EXTRAPOLATION_ON; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"extrapolation", "mu", "hals", "anls"}},
-      {"auto kl with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "cd", "auto"}},
+      {"auto kl with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "mu", "auto"}},
+      {"auto kl on csc with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::csc, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "cd", "auto"}},
       {"cd with ns_theta", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_CD; o.ns_theta = 0.5; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"ns_theta", "cd"}},
       {"mu with sparse_w", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 1.5; o.sparse_w = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_w", "mu"}},
       {"cd with frobenius", [](nmf_options &o) { o.solver = NMF_SOLVER_CD; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"cd", "frobenius"}},

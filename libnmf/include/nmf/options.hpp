@@ -68,6 +68,9 @@ struct Options {
   // (a Collective is given); not a caller's option.  It changes only what
   // kSolverAuto picks for KL (solver_choice.hpp).
   bool distributed = false;
+  // Set by fit() for a CSC input; not a caller's option.  It too changes
+  // only what kSolverAuto picks for KL.
+  bool sparse_input = false;
 };
 
 struct Result {
