@@ -103,6 +103,7 @@ const char *stop_name(int32_t s) {
     case NMF_STOP_TOL: return "tol";
     case NMF_STOP_CANCELLED: return "cancelled";
     case NMF_STOP_EXACT: return "exact";
+    case NMF_STOP_STABLE: return "stable";
     default: return "none";
   }
 }

@@ -120,9 +120,10 @@ const char *kRunsText =
 const char *kFitOptionsText =
     "Every option of 'nmf fit' that shapes a fit applies to each run (--loss,\n"
     "--solver, --init random|nndsvdar, --maxit, --tol, --seed, penalties, --float,\n"
-    "--transpose, --threads, --out, --quiet, --progress, --strict-names); see\n"
-    "'nmf fit --help', which also lists the environment variables bounding input\n"
-    "lines and names.\n"
+    "--transpose, --threads, --out, --quiet, --progress, --strict-names), and\n"
+    "--stable-checks N ends a run once its samples' assignment has not changed at\n"
+    "N checks in a row (Brunet et al.'s stopping rule); see 'nmf fit --help',\n"
+    "which also lists the environment variables bounding input lines and names.\n"
     "\n"
     "  --distributed       spread the runs over the processes of an MPI job\n"
     "                      (mpirun -np P nmf rank INPUT -k 2:6 --distributed):\n"

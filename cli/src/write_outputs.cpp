@@ -27,6 +27,7 @@ const char *stop_reason_name(int32_t reason) {
     case NMF_STOP_TOL: return "tol";
     case NMF_STOP_CANCELLED: return "cancelled";
     case NMF_STOP_EXACT: return "exact";
+    case NMF_STOP_STABLE: return "stable";
     default: return "unknown";
   }
 }
@@ -151,6 +152,7 @@ void write_summary(const OutputPaths &paths, const LabeledMatrix<T> &a,
   num("sparse_w", o.sparse_w);
   num("sparse_h", o.sparse_h);
   num("ns_theta", o.ns_theta);
+  integer("stable_checks", o.stable_checks);
   str("missing", missing_name(o.missing));
   str_or_null("w_init", args.w_init);
   str_or_null("h_init", args.h_init);

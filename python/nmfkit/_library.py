@@ -46,7 +46,8 @@ SCALAR_FLOAT = 2
 INDEX_I32 = 1
 INDEX_I64 = 2
 
-_STOP_REASONS = {0: "none", 1: "maxit", 2: "tol", 3: "cancelled", 4: "exact"}
+_STOP_REASONS = {0: "none", 1: "maxit", 2: "tol", 3: "cancelled", 4: "exact",
+                 5: "stable"}
 
 _INT32_MIN = -(2 ** 31)
 _MAX_HISTORY = 1000000  # loss_history keeps at most the first million losses

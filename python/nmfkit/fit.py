@@ -22,7 +22,8 @@ class FitResult:
     unless a factor was fixed (columns of W and rows of H sum to 1,
     components ordered by d, largest first).  iterations, loss (the penalised
     objective 1/2 ||A - WH||² + penalties), rel_error (||A - WH|| / ||A||),
-    stop_reason ("none", "maxit", "tol", "cancelled" or "exact"),
+    stop_reason ("none", "maxit", "tol", "cancelled", "exact" or "stable":
+    the samples' assignment was stable, option stable_checks),
     loss_history (the loss after each iteration), solver, init and
     extrapolation ("on" or "off": what the library actually used),
     restarts (extrapolation steps undone), sketch_rank and

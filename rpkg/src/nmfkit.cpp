@@ -172,6 +172,7 @@ const char* stop_reason_name(int32_t reason) {
     case NMF_STOP_TOL: return "tol";
     case NMF_STOP_CANCELLED: return "cancelled";
     case NMF_STOP_EXACT: return "exact";
+    case NMF_STOP_STABLE: return "stable";
     default: return "unknown";
   }
 }

@@ -173,7 +173,8 @@ class TestUsage(CliTestCase):
                        "anls", "unstored", "--extrapolation", "--extrap-beta0",
                        "--extrap-eta", "--extrap-gamma", "--extrap-gamma-bar",
                        "--sparse-w", "--sparse-h", "--ns-theta", "--sketch",
-                       "--sketch-rank", "--strict-names", "NMF_MAX_LINE_LENGTH",
+                       "--sketch-rank", "--stable-checks", "--strict-names",
+                       "NMF_MAX_LINE_LENGTH",
                        "NMF_MAX_FIELD_LENGTH"):
             self.assertIn(option, p.stdout)
 
@@ -319,6 +320,21 @@ class TestFit(CliTestCase):
         self.assertEqual((s["l1_w"], s["l1_h"], s["l2_w"], s["l2_h"]),
                          (0.5, 0, 0, 0.25))
         self.assertEqual((s["hals_alpha"], s["hals_delta"]), (0, 0.2))
+        self.assertEqual(s["stable_checks"], 0)
+
+    def test_stable_checks_stops_on_a_stable_assignment(self):
+        # Brunet et al.'s rule: a check every 10 iterations, the first with
+        # nothing to compare to, so a stop after 3 unchanged checks comes at
+        # iteration 40 at the earliest and always at a multiple of 10.
+        s = self.fit(self.input, "-k", 2, "--maxit", 5000, "--tol", 0,
+                     "--stable-checks", 3, "--threads", 1).summary
+        self.assertEqual(s["stable_checks"], 3)
+        self.assertEqual(s["stop_reason"], "stable")
+        self.assertLess(s["iterations"], 5000)
+        self.assertGreaterEqual(s["iterations"], 40)
+        self.assertEqual(s["iterations"] % 10, 0)
+        for cmd in ("rank", "consensus"):
+            self.assertIn("--stable-checks", self.run_nmf(cmd, "--help").stdout)
 
     def test_maxit_zero_runs_no_iteration(self):
         s = self.fit(self.input, "-k", 2, "--maxit", 0).summary
@@ -769,7 +785,7 @@ class TestDivergence(CliTestCase):
     def test_kl_and_beta_losses(self):
         for args, beta, solver in (
                 (["--loss", "kl", "--solver", "mu"], 1, "mu"),
-                (["--loss", "kl"], 1, "cd"),
+                (["--loss", "kl"], 1, "mu"),
                 (["--loss", "beta", "--beta", "0.5"], 0.5, "mu"),
                 (["--loss", "beta", "--beta", "1.5", "--mu-eps", "1e-6"], 1.5, "mu")):
             with self.subTest(args=args):
@@ -818,7 +834,7 @@ class TestDivergence(CliTestCase):
                 ([mtx, "--missing", "na"], "NMF_MISSING_NAN"),
                 ([self.input, "--missing", "unstored"], "NMF_MISSING_UNSTORED"),
                 ([self.input, "--loss", "kl", "--extrapolation", "on"],
-                 "extrapolation is not available with solver cd"),
+                 "extrapolation is not available with solver mu (auto"),
                 ([self.input, "--loss", "beta", "--beta", "1.5", "--sparse-h", "0.1"],
                  "sparse_h (sparse NMF) is not available with solver mu")):
             with self.subTest(args=args):

@@ -115,13 +115,13 @@ test_that("invalid divergence arguments are errors naming the problem", {
                class = "nmfkit_error_invalid_argument")
   # Sparse NMF, nsNMF and extrapolation belong to the Frobenius solvers.
   expect_error(nmf(x, 2, loss = "kl", sparse = c(0, 1)),
-               "sparse_h \\(sparse NMF\\) is not available with solver cd",
+               "sparse_h \\(sparse NMF\\) is not available with solver mu",
                class = "nmfkit_error_invalid_argument")
   expect_error(nmf(x, 2, loss = "beta", beta = 1.5, theta = 0.5),
                "ns_theta \\(nsNMF\\) is not available with solver mu",
                class = "nmfkit_error_invalid_argument")
   expect_error(nmf(x, 2, loss = "kl", control = list(extrapolation = "on")),
-               "extrapolation is not available with solver cd",
+               "extrapolation is not available with solver mu",
                class = "nmfkit_error_invalid_argument")
   expect_error(nmf(x, 2, weights = matrix(1, 3, 3)),
                "'weights' must be a numeric 40 x 25 matrix")
