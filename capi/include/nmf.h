@@ -168,13 +168,13 @@ NMF_API int32_t nmf_last_error_matrix(void);
  *     every column then has its own Gram matrix, whose construction
  *     dominates, so an exact solve costs little more than a HALS sweep.
  *     Extrapolation: see NMF_EXTRAPOLATION_AUTO.
- *   KL (or BETA with beta = 1) -> MU for a dense A, CD for a CSC one: MU
- *     reached a loss within 0.1 % of the best first on the dense Golub
- *     data, CD on sparse counts (bench/README.md).  A distributed fit
- *     (nmf_options.collective) takes MU for any A: its W update needs one
- *     sum over the processes per iteration, where CD's would need one for
- *     every coordinate and Newton step, so a distributed fit has no CD
- *     (NMF_ERR_INVALID_ARGUMENT);
+ *   KL (or BETA with beta = 1) -> MU, dense or sparse A (so that both
+ *     copies of a matrix give the same factors): MU reached a loss within
+ *     0.1 % of the best first on the dense Golub data; CD was first on
+ *     sparse counts (bench/README.md), so for sparse KL fits ask for CD.  A
+ *     distributed fit has no CD (NMF_ERR_INVALID_ARGUMENT): its W update
+ *     would need a sum over the processes for every coordinate and Newton
+ *     step, where MU's needs one per iteration;
  *   any other beta -> MU, the one solver for it.
  * An unsupported pairing is NMF_ERR_INVALID_ARGUMENT naming both. */
 #define NMF_SOLVER_AUTO 0 /* the library picks (above) */

@@ -324,13 +324,10 @@ Status validate_rest(const View& a, int64_t n_global, int64_t k, const T* w,
 }
 
 // The options as the fit reads them: marked distributed when a Collective
-// is given and sparse for a CSC input (what auto picks depends on both,
-// solver_choice.cpp).
-Options with_distribution(const Options& caller_opt, const Across& across,
-                          bool sparse_input) {
+// is given (what auto picks depends on it, solver_choice.cpp).
+Options with_distribution(const Options& caller_opt, const Across& across) {
   Options opt = caller_opt;
   opt.distributed = across.distributed();
-  opt.sparse_input = sparse_input;
   return opt;
 }
 
@@ -356,7 +353,7 @@ Status fit(const DenseView<T>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
   const TeamCount team(&res.threads_used);
   const Across across(comm);
-  const Options opt = with_distribution(caller_opt, across, false);
+  const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt.n_threads);
   DenseSummary summary;
   Status st = validate_start(a, w, h, across, [&] {
@@ -391,7 +388,7 @@ Status fit(const CscView<T, I>& a, int64_t k, T* w, T* d, T* h,
            const Options& caller_opt, Result& res, const Collective* comm) {
   const TeamCount team(&res.threads_used);
   const Across across(comm);
-  const Options opt = with_distribution(caller_opt, across, true);
+  const Options opt = with_distribution(caller_opt, across);
   const int threads = thread_count(opt.n_threads);
   std::vector<int64_t> row_nnz;
   Status st = validate_start(a, w, h, across,

@@ -7,20 +7,18 @@ namespace nmf {
 
 int32_t choose_solver(const Options& opt) {
   if (opt.solver != kSolverAuto) return opt.solver;
-  // Divergences: the multiplicative updates (fit_divergence.cpp), except
-  // for KL on a sparse input, where coordinate descent (Hsieh & Dhillon
-  // 2011) wins.  Time to within 0.1 % of the best KL loss either reached
-  // (bench/kl_solver_race.py, bench/README.md, one thread, three seeds):
-  // on the dense Golub data at k = 3 MU was first from every start (1.05x
-  // to 2.6x), on sparse Poisson counts 5000 x 2000 at 5 %, k = 10, CD was
-  // first from every start (1.05x to 2.8x).  A
-  // distributed fit takes the multiplicative updates for KL in any case:
-  // their W update needs one sum over the processes per iteration, where
-  // the coordinate descent's would need one for every coordinate and
-  // Newton step (W's rows sum over all columns).
+  // Divergences, KL included: the multiplicative updates
+  // (fit_divergence.cpp).  Time to within 0.1 % of the best KL loss either
+  // reached (bench/kl_solver_race.py, bench/README.md, one thread, three
+  // starts): on the dense Golub data at k = 3 MU was first from every start
+  // (1.05x to 2.6x); on sparse Poisson counts 5000 x 2000 at 5 %, k = 10,
+  // coordinate descent (Hsieh & Dhillon 2011, solver cd) was first from
+  // every start (1.05x to 2.8x).  The choice does not depend on the input's
+  // layout, so that a dense and a sparse copy of a matrix give the same
+  // factors (DESIGN.md); MU also serves a distributed fit, where CD's W
+  // update would need a sum over the processes for every coordinate and
+  // Newton step.
   const double beta = loss_beta(opt);
-  if (beta == 1.0)
-    return opt.sparse_input && !opt.distributed ? kSolverCd : kSolverMu;
   if (beta != 2.0) return kSolverMu;
   // Unweighted: HALS with extrapolation, which came within 0.1 % of the
   // best loss before ANLS with extrapolation on the dense, sparse and Golub

@@ -16,10 +16,8 @@
  * (m k + k values per iteration; other betas sum numerator and
  * denominator, 2 m k).  KL coordinate descent (NMF_SOLVER_CD) is not
  * available distributed (its W update would need a reduction for every
- * coordinate and Newton step): NMF_SOLVER_AUTO picks MU for KL here, so a
- * distributed KL fit with the default solver equals the serial fit with
- * NMF_SOLVER_MU (the serial default for a dense A; for a CSC A the serial
- * default is CD).  Weights, missing values and
+ * coordinate and Newton step); NMF_SOLVER_AUTO picks MU for KL, here as
+ * in a serial fit.  Weights, missing values and
  * the NNDSVD starts are serial only.
  *
  * The communicator is passed as its Fortran handle (MPI_Comm_c2f(comm)), so

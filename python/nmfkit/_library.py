@@ -101,6 +101,7 @@ class _Options(ctypes.Structure):
         ("collective", ctypes.c_void_p),
         ("sketch", ctypes.c_int32),
         ("sketch_rank", ctypes.c_int64),
+        ("stable_checks", ctypes.c_int32),
     ]
 
 

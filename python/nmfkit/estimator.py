@@ -119,8 +119,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
       library's default is "random"), "random", "nndsvd", "nndsvda", "nndsvdar"
       (libnmf's implementations of these methods) or "custom" (W and H
       passed to fit / fit_transform).
-    solver: "auto" (libnmf picks: HALS for frobenius; for KL, CD on a
-      scipy.sparse X and MU on a dense one; MU for other betas), "cd"
+    solver: "auto" (libnmf picks: HALS for frobenius, MU for KL and other
+      betas), "cd"
       (coordinate descent: HALS for frobenius, CD for KL), "mu" (multiplicative updates), or libnmf's "hals", "anls".
     beta_loss: "frobenius", "kullback-leibler", "itakura-saito" or a
       number (the beta of the beta-divergence).

@@ -935,17 +935,17 @@ TEST(Solver, AutoRule) {
     Input input;
     int32_t expect;
   };
-  // KL: MU on a dense input, CD on a CSC one (bench/README.md).
+  // KL: MU on dense and CSC inputs alike (bench/README.md).
   for (const S &s : {S{NMF_LOSS_FROBENIUS, 0, false, Input::dense, NMF_SOLVER_HALS},
                      S{NMF_LOSS_FROBENIUS, 0, true, Input::dense, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_FROBENIUS, 0, false, Input::csc, NMF_SOLVER_HALS},
                      S{NMF_LOSS_KL, 0, false, Input::dense, NMF_SOLVER_MU},
                      S{NMF_LOSS_KL, 0, true, Input::dense, NMF_SOLVER_MU},
-                     S{NMF_LOSS_KL, 0, false, Input::csc, NMF_SOLVER_CD},
-                     S{NMF_LOSS_KL, 0, true, Input::csc, NMF_SOLVER_CD},
-                     S{NMF_LOSS_KL, 0, false, Input::csc_unstored, NMF_SOLVER_CD},
+                     S{NMF_LOSS_KL, 0, false, Input::csc, NMF_SOLVER_MU},
+                     S{NMF_LOSS_KL, 0, true, Input::csc, NMF_SOLVER_MU},
+                     S{NMF_LOSS_KL, 0, false, Input::csc_unstored, NMF_SOLVER_MU},
                      S{NMF_LOSS_BETA, 1, false, Input::dense, NMF_SOLVER_MU},
-                     S{NMF_LOSS_BETA, 1, false, Input::csc, NMF_SOLVER_CD},
+                     S{NMF_LOSS_BETA, 1, false, Input::csc, NMF_SOLVER_MU},
                      S{NMF_LOSS_BETA, 2, false, Input::dense, NMF_SOLVER_HALS},
                      S{NMF_LOSS_BETA, 2, true, Input::dense, NMF_SOLVER_ANLS},
                      S{NMF_LOSS_BETA, 0.5, false, Input::dense, NMF_SOLVER_MU},
@@ -994,7 +994,6 @@ TEST(Errors, EveryNewOptionIsValidated) {
       {"anls with beta", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 0.5; o.solver = NMF_SOLVER_ANLS; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"anls", "beta", "0.5"}},
       {"mu with extrapolation", [](nmf_options &o) { o.solver = NMF_SOLVER_MU; o.extrapolation = NMF_EXTRAPOLATION_ON; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"extrapolation", "mu", "hals", "anls"}},
       {"auto kl with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "mu", "auto"}},
-      {"auto kl on csc with sparse_h", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.sparse_h = 0.1; }, Input::csc, NMF_ERR_INVALID_ARGUMENT, {"sparse_h", "cd", "auto"}},
       {"cd with ns_theta", [](nmf_options &o) { o.loss = NMF_LOSS_KL; o.solver = NMF_SOLVER_CD; o.ns_theta = 0.5; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"ns_theta", "cd"}},
       {"mu with sparse_w", [](nmf_options &o) { o.loss = NMF_LOSS_BETA; o.beta = 1.5; o.sparse_w = 0.1; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"sparse_w", "mu"}},
       {"cd with frobenius", [](nmf_options &o) { o.solver = NMF_SOLVER_CD; }, Input::dense, NMF_ERR_INVALID_ARGUMENT, {"cd", "frobenius"}},

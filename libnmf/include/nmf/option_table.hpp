@@ -64,7 +64,7 @@ inline constexpr Choice kAutoOffOnChoices[] = {
     "the update rule: hals (accelerated HALS) or anls (exact alternating "   \
     "NNLS) for frobenius, mu (multiplicative updates) for any loss, cd "      \
     "(coordinate descent) for kl; auto picks hals for frobenius (anls with "  \
-    "missing values or weights), cd for kl on a sparse input, mu otherwise")                               \
+    "missing values or weights), mu otherwise")                               \
   X(init, int32_t, kChoice, 0, kNoLower, kNoUpper, kInitChoices,              \
     "the starting factors: seeded uniform random, or NNDSVD (nndsvda fills "  \
     "its zeros with the mean of A, nndsvdar with small random values)")           \

@@ -65,12 +65,9 @@ struct Options {
   const double* weights = nullptr;  // dense: m x n, ld weights_ld; CSC: nnz
   int64_t weights_ld = 0;
   // Set by fit() when the call is one process's part of a distributed fit
-  // (a Collective is given); not a caller's option.  It changes only what
-  // kSolverAuto picks for KL (solver_choice.hpp).
+  // (a Collective is given); not a caller's option.  It turns the automatic
+  // sketch off (solver_choice.hpp).
   bool distributed = false;
-  // Set by fit() for a CSC input; not a caller's option.  It too changes
-  // only what kSolverAuto picks for KL.
-  bool sparse_input = false;
 };
 
 struct Result {

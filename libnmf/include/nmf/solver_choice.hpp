@@ -18,9 +18,8 @@ inline double loss_beta(const Options& opt) {
 
 // The solver a fit with these options uses: opt.solver, or for
 // NMF_SOLVER_AUTO: HALS for the Frobenius loss (beta = 2), ANLS when it has
-// weights or missing entries, coordinate descent for KL (beta = 1) on a
-// sparse input (opt.sparse_input) unless distributed (opt.distributed),
-// multiplicative updates otherwise.
+// weights or missing entries, multiplicative updates for every other beta
+// (KL included).
 int32_t choose_solver(const Options& opt);
 
 // True when the solver is one of the divergence path's (fit_divergence):

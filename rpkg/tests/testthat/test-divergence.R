@@ -24,12 +24,12 @@ test_that("the reported loss is the divergence of the fit, which never rises", {
   expect_identical(fit@options$solver_used, "mu")
   expect_equal(fit@loss, beta_div(x, fitted(fit), 1.5), tolerance = 1e-9)
   expect_true(all(diff(fit@loss_history) <= 1e-12 * fit@loss_history[-1]))
-  # auto for KL: MU on a dense matrix, CD on a sparse one.
+  # auto for KL: MU, on a dense and on a sparse matrix alike.
   expect_identical(nmf(x, 2, loss = "kl", maxit = 2)@options$solver_used, "mu")
   expect_output(show(fit), "loss: beta \\(beta = 1.5\\), solver: mu")
   skip_if_not_installed("Matrix")
   expect_identical(nmf(Matrix::Matrix(x, sparse = TRUE), 2, loss = "kl",
-                       maxit = 2)@options$solver_used, "cd")
+                       maxit = 2)@options$solver_used, "mu")
 })
 
 test_that("beta = 2 and beta = 1 reproduce frobenius and kl", {
