@@ -119,8 +119,8 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
       library's default is "random"), "random", "nndsvd", "nndsvda", "nndsvdar"
       (libnmf's implementations of these methods) or "custom" (W and H
       passed to fit / fit_transform).
-    solver: "auto" (libnmf picks: HALS for frobenius, MU for KL and other
-      betas), "cd"
+    solver: "auto" (HALS for frobenius, CD for KL so that transform agrees
+      with fit_transform, MU for other betas), "cd"
       (coordinate descent: HALS for frobenius, CD for KL), "mu" (multiplicative updates), or libnmf's "hals", "anls".
     beta_loss: "frobenius", "kullback-leibler", "itakura-saito" or a
       number (the beta of the beta-divergence).
@@ -255,7 +255,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         else:
             loss = {"loss": "beta", "beta": beta}
         solver = self.solver
-        if solver == "cd":
+        # CD for KL under "auto" too: transform must agree with
+        # fit_transform (scikit-learn's estimator checks), which needs each
+        # fit's last W subproblem solved to precision, as CD's Newton steps
+        # do and MU's fixed-point steps (libnmf's auto for KL) do not.
+        if solver == "cd" or (solver == "auto" and beta == 1.0):
             solver = "hals" if beta == 2.0 else "cd"
         return dict(
             loss, solver=solver, tol=float(self.tol),

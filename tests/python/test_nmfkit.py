@@ -146,9 +146,9 @@ class TestLibrary(unittest.TestCase):
              O.extrap_eta.offset, O.extrap_gamma.offset,
              O.extrap_gamma_bar.offset, O.sparse_w.offset, O.sparse_h.offset,
              O.ns_theta.offset, O.collective.offset, O.sketch.offset,
-             O.sketch_rank.offset, ctypes.sizeof(O)],
+             O.sketch_rank.offset, O.stable_checks.offset, ctypes.sizeof(O)],
             [24, 32, 40, 72, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160,
-             168, 176, 184, 192, 200, 208, 216, 224, 232, 240, 248])
+             168, 176, 184, 192, 200, 208, 216, 224, 232, 240, 248, 256])
         self.assertEqual(
             [R.iterations.offset, R.loss.offset, R.rel_error.offset,
              R.solver.offset, R.seconds.offset, R.loss_history.offset,
@@ -161,7 +161,7 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(nmfkit._load().nmf_options_init(ctypes.byref(o),
                                                          ctypes.sizeof(o)), 0)
         self.assertEqual((o.struct_size, o.maxit, o.tol, o.seed),
-                         (248, 200, 1e-5, 42))
+                         (256, 200, 1e-5, 42))
         self.assertEqual((o.missing, o.beta, o.mu_eps, bool(o.weights)),
                          (0, 1.0, 2.220446049250313e-16, False))
         self.assertEqual((o.extrapolation, o.extrap_beta0, o.extrap_eta,
@@ -195,7 +195,7 @@ class TestLibrary(unittest.TestCase):
             mu_eps=2.220446049250313e-16, extrapolation=-1, extrap_beta0=0.5,
             extrap_eta=1.5, extrap_gamma=1.05, extrap_gamma_bar=1.01,
             sparse_w=0.0, sparse_h=0.0, ns_theta=0.0, collective=None,
-            sketch=-1, sketch_rank=0)
+            sketch=-1, sketch_rank=0, stable_checks=0)
         self.assertEqual(
             sorted(list(expected) + ["progress", "struct_size", "weights"]),
             sorted(f[0] for f in nmfkit._Options._fields_))

@@ -111,9 +111,7 @@ class TestAgainstScikitLearn(unittest.TestCase):
                       max_iter=100, **pen)
             sk = SkNMF(solver=sk_solver, **kw)
             W_sk = sk.fit_transform(X, W=W0.copy(), H=H0.copy())
-            # solver "cd": HALS for Frobenius, CD for KL (auto would take
-            # MU for KL on this dense X).
-            ours = nmfkit.NMF(solver="cd", **kw)
+            ours = nmfkit.NMF(**kw)
             W_us = ours.fit_transform(X, W=W0, H=H0)
             pen_args = dict(alpha_W=pen.get("alpha_W", 0.0),
                             alpha_H=pen.get("alpha_H",
