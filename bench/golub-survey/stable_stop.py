@@ -4,9 +4,8 @@ tol-based stop, on the Golub rank survey with the KL loss.
 
 For each setting and each master seed, `nmf rank` surveys k = 2..5 with
 NRUN runs per rank (KL loss, solver auto, the CLI's defaults otherwise);
-the script reports the wall time, the mean iterations per run are not
-reported by the CLI so the time is the measure, the cophenetic correlation
-at every rank, and the samples the consensus clusters misplace against the
+the script reports the wall time (the CLI does not report the runs'
+iterations), the cophenetic correlation at every rank, and the samples the consensus clusters misplace against the
 ALL/AML labels at k = 2 and the ALL-B/ALL-T/AML labels at k = 3.  The
 spread over master seeds of the tol-based survey is the run-to-run noise
 the stable-assignment surveys are compared with.
