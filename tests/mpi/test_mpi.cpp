@@ -352,7 +352,7 @@ void projection(int32_t loss) {
   nmf_options o = base_options();
   o.fix_w = 1;
   o.loss = loss;
-  if (loss == NMF_LOSS_KL) o.solver = NMF_SOLVER_MU;  // the serial auto is CD
+  if (loss == NMF_LOSS_KL) o.solver = NMF_SOLVER_MU;  // as auto picks
   std::vector<double> W0(W), d0(static_cast<size_t>(k)), H0(static_cast<size_t>(k * n));
   const int32_t rc0 = nmf_fit_dense_d(a.data(), m, n, m, k, W0.data(), d0.data(), H0.data(), &o, nullptr);
   check(rc0 == NMF_OK, name + "serial: " + nmf_last_error_message());
@@ -387,7 +387,7 @@ void divergence_fits(const std::vector<double>& dense, const std::vector<double>
   kl_threads.n_threads = 2;  // the row blocks of W's sums spread over threads
   compare_fit<double>("KL MU CSC double, 2 threads", sparse, m, n, k, true, false, kl_threads,
                       1e-9, &kl, true);
-  // auto: MU for KL in a distributed fit (the serial auto is CD).
+  // auto: MU for KL in a distributed fit, as in a serial one.
   nmf_options kl_auto = base_options();
   kl_auto.loss = NMF_LOSS_KL;
   compare_fit<double>("KL auto CSC double", sparse, m, n, k, true, false, kl_auto, 1e-9, &kl,
