@@ -102,7 +102,7 @@ test_that("bad arguments give clear errors", {
   d <- blocks_data()
   expect_error(consensus(d$x, 3, nrun = 0), "'nrun' must be a whole number >= 1")
   expect_error(consensus(d$x, integer(0)), "'k' must be one or more")
-  expect_error(consensus(d$x, 25), "between 1 and min\\(nrow\\(x\\), ncol\\(x\\)\\) = 24")
+  expect_error(consensus(d$x, 25), "k = 25 exceeds min\\(m, n\\) = 24 \\(x has")
   expect_error(consensus(d$x, c(2, 2)), "repeated")
   expect_error(consensus(d$x, 2, init = "nndsvd"), "deterministic")
   expect_error(nmf(d$x, 2:3, nrun = -1), "'nrun'")
