@@ -378,46 +378,10 @@ int32_t nmf_fit(const nmf_matrix* A, int64_t k, void* W, void* d, void* H,
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_fit_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
-                        int64_t k, double* W, double* d, double* H,
-                        const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
-int32_t nmf_fit_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
-                        int64_t k, float* W, float* d, float* H,
-                        const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
-int32_t nmf_fit_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                          const int32_t* row_ind, const double* values,
-                          int64_t k, double* W, double* d, double* H,
-                          const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
-int32_t nmf_fit_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                          const int64_t* row_ind, const double* values,
-                          int64_t k, double* W, double* d, double* H,
-                          const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
-int32_t nmf_fit_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                          const int32_t* row_ind, const float* values,
-                          int64_t k, float* W, float* d, float* H,
-                          const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
-int32_t nmf_fit_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                          const int64_t* row_ind, const float* values,
-                          int64_t k, float* W, float* d, float* H,
-                          const nmf_options* opts, nmf_result* result) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_fit(&a, k, W, d, H, opts, result);
-}
+#define NMF_FIT_PARAMS(T) \
+  int64_t k, T* W, T* d, T* H, const nmf_options* opts, nmf_result* result
+NMF_CAPI_TYPED_ENTRY_POINTS(fit, nmf_fit, NMF_FIT_PARAMS, (k, W, d, H, opts, result))
+#undef NMF_FIT_PARAMS
 
 int64_t nmf_available_memory(void) {
   try {

@@ -94,51 +94,12 @@ int32_t nmf_bicv(const nmf_matrix* A, const int64_t* ranks, int64_t n_ranks,
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_bicv_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
-                         const int64_t* ranks, int64_t n_ranks,
-                         const nmf_bicv_options* bopts, const nmf_options* opts,
-                         double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
-int32_t nmf_bicv_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
-                         const int64_t* ranks, int64_t n_ranks,
-                         const nmf_bicv_options* bopts, const nmf_options* opts,
-                         double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
-int32_t nmf_bicv_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                           const int32_t* row_ind, const double* values,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_bicv_options* bopts, const nmf_options* opts,
-                           double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
-int32_t nmf_bicv_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                           const int64_t* row_ind, const double* values,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_bicv_options* bopts, const nmf_options* opts,
-                           double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
-int32_t nmf_bicv_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                           const int32_t* row_ind, const float* values,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_bicv_options* bopts, const nmf_options* opts,
-                           double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
-int32_t nmf_bicv_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                           const int64_t* row_ind, const float* values,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_bicv_options* bopts, const nmf_options* opts,
-                           double* error, double* fold_error, int64_t* suggested_k) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_bicv(&a, ranks, n_ranks, bopts, opts, error, fold_error, suggested_k);
-}
+#define NMF_BICV_PARAMS(T)                                                   \
+  const int64_t* ranks, int64_t n_ranks, const nmf_bicv_options* bopts,      \
+      const nmf_options* opts, double* error, double* fold_error,            \
+      int64_t* suggested_k
+NMF_CAPI_TYPED_ENTRY_POINTS(bicv, nmf_bicv, NMF_BICV_PARAMS,
+                            (ranks, n_ranks, bopts, opts, error, fold_error, suggested_k))
+#undef NMF_BICV_PARAMS
 
 }  // extern "C"

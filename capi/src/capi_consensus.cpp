@@ -54,46 +54,11 @@ int32_t nmf_consensus_fit(const nmf_matrix* A, int64_t k, int64_t nrun,
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_consensus_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
-                              int64_t k, int64_t nrun, const nmf_options* opts,
-                              nmf_consensus** out) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
-int32_t nmf_consensus_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
-                              int64_t k, int64_t nrun, const nmf_options* opts,
-                              nmf_consensus** out) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
-int32_t nmf_consensus_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                                const int32_t* row_ind, const double* values,
-                                int64_t k, int64_t nrun, const nmf_options* opts,
-                                nmf_consensus** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
-int32_t nmf_consensus_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                                const int64_t* row_ind, const double* values,
-                                int64_t k, int64_t nrun, const nmf_options* opts,
-                                nmf_consensus** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
-int32_t nmf_consensus_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                                const int32_t* row_ind, const float* values,
-                                int64_t k, int64_t nrun, const nmf_options* opts,
-                                nmf_consensus** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
-int32_t nmf_consensus_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                                const int64_t* row_ind, const float* values,
-                                int64_t k, int64_t nrun, const nmf_options* opts,
-                                nmf_consensus** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_consensus_fit(&a, k, nrun, opts, out);
-}
+#define NMF_CONSENSUS_PARAMS(T) \
+  int64_t k, int64_t nrun, const nmf_options* opts, nmf_consensus** out
+NMF_CAPI_TYPED_ENTRY_POINTS(consensus, nmf_consensus_fit, NMF_CONSENSUS_PARAMS,
+                            (k, nrun, opts, out))
+#undef NMF_CONSENSUS_PARAMS
 
 uint64_t nmf_run_seed(uint64_t seed, int64_t run) { return nmf::run_seed(seed, run); }
 

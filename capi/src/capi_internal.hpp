@@ -16,6 +16,7 @@
 #include "nmf/options.hpp"
 #include "nmf/status.hpp"
 #include "nmf/views.hpp"
+#include "typed_entry_points.hpp"
 
 // The outcome of one consensus run (nmf.h's opaque handle); a survey holds
 // one per rank.
@@ -90,17 +91,11 @@ int32_t dims_error(int64_t m, int64_t n);
 // and returns its code, or NMF_OK.
 int32_t check_matrix(const nmf_matrix* a);
 
-// The scalar type of a core view, and the descriptor codes of C++ types.
+// The scalar type of a core view.
 template <class View> struct ScalarOf;
 template <class T> struct ScalarOf<nmf::DenseView<T>> { using type = T; };
 template <class T, class I> struct ScalarOf<nmf::CscView<T, I>> { using type = T; };
 template <class View> using scalar_of = typename ScalarOf<View>::type;
-template <class T> constexpr int32_t scalar_code() {
-  return sizeof(T) == sizeof(double) ? NMF_SCALAR_DOUBLE : NMF_SCALAR_FLOAT;
-}
-template <class I> constexpr int32_t index_code() {
-  return sizeof(I) == sizeof(int64_t) ? NMF_INDEX_I64 : NMF_INDEX_I32;
-}
 
 // Calls f with the core's view of a descriptor that check_matrix accepted:
 // nmf::DenseView<T> or nmf::CscView<T, I> for its scalar and index types.
@@ -121,22 +116,6 @@ int32_t visit_matrix(const nmf_matrix& a, F&& f) {
   if (a.scalar_type == NMF_SCALAR_DOUBLE)
     return i64 ? csc(double(), int64_t()) : csc(double(), int32_t());
   return i64 ? csc(float(), int64_t()) : csc(float(), int32_t());
-}
-
-// The descriptors the deprecated typed entry points pass on.
-template <class T>
-nmf_matrix dense_matrix(const T* A, int64_t m, int64_t n, int64_t lda) {
-  nmf_matrix a;
-  nmf_matrix_dense(&a, sizeof a, scalar_code<T>(), A, m, n, lda);
-  return a;
-}
-template <class T, class I>
-nmf_matrix csc_matrix(int64_t m, int64_t n, const int64_t* col_ptr,
-                      const I* row_ind, const T* values) {
-  nmf_matrix a;
-  nmf_matrix_csc(&a, sizeof a, scalar_code<T>(), index_code<I>(), m, n, col_ptr,
-                 row_ind, values);
-  return a;
 }
 
 }  // namespace nmf_capi

@@ -99,52 +99,12 @@ int32_t nmf_survey_fit(const nmf_matrix* A, const int64_t* ranks, int64_t n_rank
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_survey_dense_d(const double* A, int64_t m, int64_t n, int64_t lda,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_survey_options* sopts,
-                           const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
-int32_t nmf_survey_dense_f(const float* A, int64_t m, int64_t n, int64_t lda,
-                           const int64_t* ranks, int64_t n_ranks,
-                           const nmf_survey_options* sopts,
-                           const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = dense_matrix(A, m, n, lda);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
-int32_t nmf_survey_csc_d_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                             const int32_t* row_ind, const double* values,
-                             const int64_t* ranks, int64_t n_ranks,
-                             const nmf_survey_options* sopts,
-                             const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
-int32_t nmf_survey_csc_d_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                             const int64_t* row_ind, const double* values,
-                             const int64_t* ranks, int64_t n_ranks,
-                             const nmf_survey_options* sopts,
-                             const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
-int32_t nmf_survey_csc_f_i32(int64_t m, int64_t n, const int64_t* col_ptr,
-                             const int32_t* row_ind, const float* values,
-                             const int64_t* ranks, int64_t n_ranks,
-                             const nmf_survey_options* sopts,
-                             const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
-int32_t nmf_survey_csc_f_i64(int64_t m, int64_t n, const int64_t* col_ptr,
-                             const int64_t* row_ind, const float* values,
-                             const int64_t* ranks, int64_t n_ranks,
-                             const nmf_survey_options* sopts,
-                             const nmf_options* opts, nmf_survey** out) {
-  const nmf_matrix a = csc_matrix(m, n, col_ptr, row_ind, values);
-  return nmf_survey_fit(&a, ranks, n_ranks, sopts, opts, out);
-}
+#define NMF_SURVEY_PARAMS(T)                                     \
+  const int64_t* ranks, int64_t n_ranks, const nmf_survey_options* sopts, \
+      const nmf_options* opts, nmf_survey** out
+NMF_CAPI_TYPED_ENTRY_POINTS(survey, nmf_survey_fit, NMF_SURVEY_PARAMS,
+                            (ranks, n_ranks, sopts, opts, out))
+#undef NMF_SURVEY_PARAMS
 
 void nmf_survey_free(nmf_survey* s) { delete s; }
 

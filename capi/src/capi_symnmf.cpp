@@ -122,45 +122,10 @@ int32_t nmf_symfit(const nmf_matrix* A, int64_t k, void* H,
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_symfit_dense_d(const double* A, int64_t n, int64_t lda, int64_t k,
-                           double* H, const nmf_options* opts,
-                           nmf_symfit_result* result) {
-  const nmf_matrix a = dense_matrix(A, n, n, lda);
-  return nmf_symfit(&a, k, H, opts, result);
-}
-int32_t nmf_symfit_dense_f(const float* A, int64_t n, int64_t lda, int64_t k,
-                           float* H, const nmf_options* opts,
-                           nmf_symfit_result* result) {
-  const nmf_matrix a = dense_matrix(A, n, n, lda);
-  return nmf_symfit(&a, k, H, opts, result);
-}
-int32_t nmf_symfit_csc_d_i32(int64_t n, const int64_t* col_ptr,
-                             const int32_t* row_ind, const double* values,
-                             int64_t k, double* H, const nmf_options* opts,
-                             nmf_symfit_result* result) {
-  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
-  return nmf_symfit(&a, k, H, opts, result);
-}
-int32_t nmf_symfit_csc_d_i64(int64_t n, const int64_t* col_ptr,
-                             const int64_t* row_ind, const double* values,
-                             int64_t k, double* H, const nmf_options* opts,
-                             nmf_symfit_result* result) {
-  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
-  return nmf_symfit(&a, k, H, opts, result);
-}
-int32_t nmf_symfit_csc_f_i32(int64_t n, const int64_t* col_ptr,
-                             const int32_t* row_ind, const float* values,
-                             int64_t k, float* H, const nmf_options* opts,
-                             nmf_symfit_result* result) {
-  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
-  return nmf_symfit(&a, k, H, opts, result);
-}
-int32_t nmf_symfit_csc_f_i64(int64_t n, const int64_t* col_ptr,
-                             const int64_t* row_ind, const float* values,
-                             int64_t k, float* H, const nmf_options* opts,
-                             nmf_symfit_result* result) {
-  const nmf_matrix a = csc_matrix(n, n, col_ptr, row_ind, values);
-  return nmf_symfit(&a, k, H, opts, result);
-}
+#define NMF_SYMFIT_PARAMS(T) \
+  int64_t k, T* H, const nmf_options* opts, nmf_symfit_result* result
+NMF_CAPI_SQUARE_TYPED_ENTRY_POINTS(symfit, nmf_symfit, NMF_SYMFIT_PARAMS,
+                                   (k, H, opts, result))
+#undef NMF_SYMFIT_PARAMS
 
 }  // extern "C"

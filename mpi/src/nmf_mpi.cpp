@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "typed_entry_points.hpp"
+
 namespace {
 
 MPI_Comm comm_of(void* ctx) {
@@ -152,55 +154,12 @@ int32_t nmf_mpi_fit(int64_t comm_f, const nmf_matrix* A, int64_t k, void* W, voi
 }
 
 // The typed entry points of earlier releases (deprecated).
-int32_t nmf_mpi_fit_dense_d(int64_t comm_f, const double* A, int64_t m, int64_t n_local,
-                            int64_t lda, int64_t k, double* W, double* d, double* H,
-                            const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_DOUBLE, A, m, n_local, lda);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
-int32_t nmf_mpi_fit_dense_f(int64_t comm_f, const float* A, int64_t m, int64_t n_local,
-                            int64_t lda, int64_t k, float* W, float* d, float* H,
-                            const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_dense(&a, sizeof a, NMF_SCALAR_FLOAT, A, m, n_local, lda);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
-int32_t nmf_mpi_fit_csc_d_i32(int64_t comm_f, int64_t m, int64_t n_local,
-                              const int64_t* col_ptr, const int32_t* row_ind,
-                              const double* values, int64_t k, double* W, double* d,
-                              double* H, const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_DOUBLE, NMF_INDEX_I32, m, n_local, col_ptr,
-                 row_ind, values);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
-int32_t nmf_mpi_fit_csc_d_i64(int64_t comm_f, int64_t m, int64_t n_local,
-                              const int64_t* col_ptr, const int64_t* row_ind,
-                              const double* values, int64_t k, double* W, double* d,
-                              double* H, const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_DOUBLE, NMF_INDEX_I64, m, n_local, col_ptr,
-                 row_ind, values);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
-int32_t nmf_mpi_fit_csc_f_i32(int64_t comm_f, int64_t m, int64_t n_local,
-                              const int64_t* col_ptr, const int32_t* row_ind,
-                              const float* values, int64_t k, float* W, float* d,
-                              float* H, const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_FLOAT, NMF_INDEX_I32, m, n_local, col_ptr,
-                 row_ind, values);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
-int32_t nmf_mpi_fit_csc_f_i64(int64_t comm_f, int64_t m, int64_t n_local,
-                              const int64_t* col_ptr, const int64_t* row_ind,
-                              const float* values, int64_t k, float* W, float* d,
-                              float* H, const nmf_options* opts, nmf_result* result) {
-  nmf_matrix a;
-  nmf_matrix_csc(&a, sizeof a, NMF_SCALAR_FLOAT, NMF_INDEX_I64, m, n_local, col_ptr,
-                 row_ind, values);
-  return nmf_mpi_fit(comm_f, &a, k, W, d, H, opts, result);
-}
+#define NMF_MPI_FIT_PARAMS(T) \
+  int64_t k, T* W, T* d, T* H, const nmf_options* opts, nmf_result* result
+NMF_CAPI_TYPED_ENTRIES(nmf_mpi_fit, nmf_mpi_fit, (int64_t comm_f,), (comm_f,),
+                       (int64_t m, int64_t n_local, int64_t lda), (m, n_local, lda),
+                       (int64_t m, int64_t n_local), (m, n_local), NMF_MPI_FIT_PARAMS,
+                       (k, W, d, H, opts, result))
+#undef NMF_MPI_FIT_PARAMS
 
 }  // extern "C"
