@@ -29,6 +29,22 @@ int32_t bad_code(const char* field, int32_t value, const char* expected) {
                        " is not " + expected);
 }
 
+// What nmf_matrix_dense and nmf_matrix_csc both do first: check the
+// caller's struct, clear it and set the fields every layout has.
+int32_t start_matrix(nmf_matrix* a, size_t size, int32_t layout, int32_t scalar_type) {
+  if (!a) return null_error("a");
+  if (size < sizeof(nmf_matrix))
+    return set_error(NMF_ERR_STRUCT_SIZE,
+                     "size = " + std::to_string(size) +
+                         " is too small for nmf_matrix (at least " +
+                         std::to_string(sizeof(nmf_matrix)) + ")");
+  std::memset(a, 0, sizeof *a);
+  a->struct_size = sizeof *a;
+  a->layout = layout;
+  a->scalar_type = scalar_type;
+  return NMF_OK;
+}
+
 }  // namespace
 
 int32_t check_matrix(const nmf_matrix* a) {
@@ -68,16 +84,8 @@ extern "C" {
 int32_t nmf_matrix_dense(nmf_matrix* a, size_t size, int32_t scalar_type,
                          const void* data, int64_t m, int64_t n, int64_t lda) {
   return guarded([&]() -> int32_t {
-    if (!a) return null_error("a");
-    if (size < sizeof(nmf_matrix))
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) +
-                           " is too small for nmf_matrix (at least " +
-                           std::to_string(sizeof(nmf_matrix)) + ")");
-    std::memset(a, 0, sizeof *a);
-    a->struct_size = sizeof *a;
-    a->layout = NMF_LAYOUT_DENSE;
-    a->scalar_type = scalar_type;
+    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_DENSE, scalar_type);
+    if (rc != NMF_OK) return rc;
     a->m = m;
     a->n = n;
     a->lda = lda;
@@ -91,16 +99,8 @@ int32_t nmf_matrix_csc(nmf_matrix* a, size_t size, int32_t scalar_type,
                        const int64_t* col_ptr, const void* row_ind,
                        const void* values) {
   return guarded([&]() -> int32_t {
-    if (!a) return null_error("a");
-    if (size < sizeof(nmf_matrix))
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) +
-                           " is too small for nmf_matrix (at least " +
-                           std::to_string(sizeof(nmf_matrix)) + ")");
-    std::memset(a, 0, sizeof *a);
-    a->struct_size = sizeof *a;
-    a->layout = NMF_LAYOUT_CSC;
-    a->scalar_type = scalar_type;
+    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_CSC, scalar_type);
+    if (rc != NMF_OK) return rc;
     a->index_type = index_type;
     a->m = m;
     a->n = n;
