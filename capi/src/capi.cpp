@@ -150,15 +150,7 @@ int32_t check_result(const nmf_result* r) {
 // those that fit in its struct_size.
 void write_result(const nmf::Result& in, nmf_result* out) {
   if (!out) return;
-  nmf_result r;
-  std::memcpy(&r, out, out->struct_size < sizeof r ? out->struct_size : sizeof r);
-  if (out->struct_size < sizeof r) {
-    // Fields the caller does not have: no history buffer.
-    if (out->struct_size < offsetof(nmf_result, loss_history_capacity) + sizeof(int64_t)) {
-      r.loss_history = nullptr;
-      r.loss_history_capacity = 0;
-    }
-  }
+  nmf_result r = caller_result(out);
   r.stop_reason = in.stop_reason;
   r.iterations = in.iterations;
   r.loss = in.loss;
@@ -397,12 +389,7 @@ int32_t nmf_check_rank(int64_t m, int64_t n, int64_t k) {
 
 const char* nmf_blas_core(void) {
   static thread_local std::string core;
-  try {
-    core = nmf::blas::core_name();
-  } catch (...) {
-    core.clear();
-  }
-  return core.c_str();
+  return kept_text(core, [] { return nmf::blas::core_name(); });
 }
 
 const char* nmf_simd_path(void) { return nmf::kernels::simd_path(); }
@@ -417,12 +404,7 @@ int32_t nmf_blas_is_slow(void) {
 
 const char* nmf_blas_advice(void) {
   static thread_local std::string advice;
-  try {
-    advice = nmf::blas::slow_kernel_advice();
-  } catch (...) {
-    advice.clear();
-  }
-  return advice.c_str();
+  return kept_text(advice, [] { return nmf::blas::slow_kernel_advice(); });
 }
 
 const char* nmf_take_notice(void) { return nmf::take_notice(); }

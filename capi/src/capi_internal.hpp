@@ -91,6 +91,33 @@ int32_t dims_error(int64_t m, int64_t n);
 // and returns its code, or NMF_OK.
 int32_t check_matrix(const nmf_matrix* a);
 
+// A whole copy of the caller's result struct (nmf_result, nmf_symfit_result):
+// the bytes its struct_size covers, zeros after.  A caller whose struct ends
+// before the history buffer's fields gets no history written.
+template <class R>
+R caller_result(const R* out) {
+  R r;
+  std::memset(&r, 0, sizeof r);
+  std::memcpy(&r, out, out->struct_size < sizeof r ? out->struct_size : sizeof r);
+  if (out->struct_size < offsetof(R, loss_history_capacity) + sizeof(int64_t)) {
+    r.loss_history = nullptr;
+    r.loss_history_capacity = 0;
+  }
+  return r;
+}
+
+// Runs f and keeps the text it returns in `slot` (a thread_local string of
+// the caller), empty if f throws; returns the kept text.
+template <class F>
+const char* kept_text(std::string& slot, F&& f) {
+  try {
+    slot = f();
+  } catch (...) {
+    slot.clear();
+  }
+  return slot.c_str();
+}
+
 // The scalar type of a core view.
 template <class View> struct ScalarOf;
 template <class T> struct ScalarOf<nmf::DenseView<T>> { using type = T; };

@@ -28,15 +28,7 @@ int32_t check_sym_result(const nmf_symfit_result* r) {
 // Copies the core's result into the caller's struct, only the bytes it has.
 void write_sym_result(const nmf::SymResult& in, nmf_symfit_result* out) {
   if (!out) return;
-  const size_t size = out->struct_size < sizeof(nmf_symfit_result)
-                          ? out->struct_size : sizeof(nmf_symfit_result);
-  nmf_symfit_result r;
-  std::memset(&r, 0, sizeof r);
-  std::memcpy(&r, out, size);
-  if (size < offsetof(nmf_symfit_result, loss_history_capacity) + sizeof(int64_t)) {
-    r.loss_history = nullptr;
-    r.loss_history_capacity = 0;
-  }
+  nmf_symfit_result r = caller_result(out);
   r.stop_reason = in.stop_reason;
   r.iterations = in.iterations;
   r.loss = in.loss;
@@ -48,7 +40,7 @@ void write_sym_result(const nmf::SymResult& in, nmf_symfit_result* out) {
   r.alpha = in.alpha;
   r.seconds = in.seconds;
   r.history_length = copy_history(in.history, r.loss_history, r.loss_history_capacity);
-  std::memcpy(out, &r, size);
+  std::memcpy(out, &r, out->struct_size < sizeof r ? out->struct_size : sizeof r);
 }
 
 template <class View, class T>
