@@ -131,18 +131,13 @@ int32_t read_options(const nmf_options* in, nmf::Options& out) {
 
 int32_t check_result(const nmf_result* r) {
   if (r && r->struct_size < kMinResultSize)
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_result.struct_size = " + std::to_string(r->struct_size) +
-                         " is too small (at least " +
-                         std::to_string(kMinResultSize) +
-                         "); initialise the result with nmf_result_init");
+    return struct_size_error("nmf_result.struct_size", r->struct_size, kMinResultSize,
+                             "initialise the result with nmf_result_init");
   if (r && r->struct_size >= offsetof(nmf_result, options_used) + sizeof(void*) &&
       r->options_used && r->options_used->struct_size < kMinOptionsSize)
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_result.options_used->struct_size = " +
-                         std::to_string(r->options_used->struct_size) +
-                         " is too small (at least " + std::to_string(kMinOptionsSize) +
-                         "); initialise it with nmf_options_init");
+    return struct_size_error("nmf_result.options_used->struct_size",
+                             r->options_used->struct_size, kMinOptionsSize,
+                             "initialise it with nmf_options_init");
   return NMF_OK;
 }
 

@@ -69,11 +69,8 @@ int32_t nmf_consensus_get_info(const nmf_consensus* c, nmf_consensus_info* info)
     if (!c) return null_error("the consensus handle");
     if (!info) return null_error("info");
     if (info->struct_size < kMinInfoSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "nmf_consensus_info.struct_size = " +
-                           std::to_string(info->struct_size) +
-                           " is too small (at least " + std::to_string(kMinInfoSize) +
-                           "); set it to sizeof(nmf_consensus_info)");
+      return struct_size_error("nmf_consensus_info.struct_size", info->struct_size,
+                               kMinInfoSize, "set it to sizeof(nmf_consensus_info)");
     const nmf::Consensus& x = c->c;
     nmf_consensus_info r;
     std::memset(&r, 0, sizeof r);

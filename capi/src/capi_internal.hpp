@@ -29,6 +29,14 @@ namespace nmf_capi {
 // Record the error for nmf_last_error_message() etc.; return its code.
 int32_t set_error(const nmf::Status& st);
 int32_t set_error(int32_t code, const std::string& msg);
+// NMF_ERR_STRUCT_SIZE for a caller's struct whose struct_size is below what
+// the library reads: "<field> = <have> is too small (at least <need>)",
+// then "; <advice>" unless advice is empty.
+int32_t struct_size_error(const std::string& field, size_t have, size_t need,
+                          const std::string& advice);
+// NMF_ERR_STRUCT_SIZE for a size argument of an init function or
+// constructor: "size = <size> is too small for <type> (at least <need>)".
+int32_t size_error(size_t size, const std::string& type, size_t need);
 void clear_error();
 
 // Reads the caller's options (only the struct_size bytes it declares).
@@ -67,10 +75,7 @@ int32_t init_struct(T* out, size_t size, size_t min_size, const char* arg,
                     const char* type, T value) noexcept {
   return guarded([&]() -> int32_t {
     if (!out) return set_error(NMF_ERR_NULL_POINTER, std::string(arg) + " is NULL");
-    if (size < min_size)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "size = " + std::to_string(size) + " is too small for " + type +
-                           " (at least " + std::to_string(min_size) + ")");
+    if (size < min_size) return size_error(size, type, min_size);
     const size_t n = size < sizeof value ? size : sizeof value;
     value.struct_size = uint32_t(n);
     std::memcpy(out, &value, n);

@@ -13,6 +13,19 @@ int32_t null_error(const std::string& what) {
   return set_error(NMF_ERR_NULL_POINTER, what + " is NULL");
 }
 
+int32_t struct_size_error(const std::string& field, size_t have, size_t need,
+                          const std::string& advice) {
+  return set_error(NMF_ERR_STRUCT_SIZE,
+                   field + " = " + std::to_string(have) + " is too small (at least " +
+                       std::to_string(need) + ")" + (advice.empty() ? "" : "; " + advice));
+}
+
+int32_t size_error(size_t size, const std::string& type, size_t need) {
+  return set_error(NMF_ERR_STRUCT_SIZE, "size = " + std::to_string(size) +
+                                            " is too small for " + type + " (at least " +
+                                            std::to_string(need) + ")");
+}
+
 int32_t dims_error(int64_t m, int64_t n) {
   return set_error(NMF_ERR_DIMENSION,
                    "A is empty (m = " + std::to_string(m) + ", n = " +
@@ -31,17 +44,16 @@ int32_t bad_code(const char* field, int32_t value, const char* expected) {
 
 // What nmf_matrix_dense and nmf_matrix_csc both do first: check the
 // caller's struct, clear it and set the fields every layout has.
-int32_t start_matrix(nmf_matrix* a, size_t size, int32_t layout, int32_t scalar_type) {
+int32_t start_matrix(nmf_matrix* a, size_t size, int32_t layout, int32_t scalar_type,
+                     int64_t m, int64_t n) {
   if (!a) return null_error("a");
-  if (size < sizeof(nmf_matrix))
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "size = " + std::to_string(size) +
-                         " is too small for nmf_matrix (at least " +
-                         std::to_string(sizeof(nmf_matrix)) + ")");
+  if (size < sizeof(nmf_matrix)) return size_error(size, "nmf_matrix", sizeof(nmf_matrix));
   std::memset(a, 0, sizeof *a);
   a->struct_size = sizeof *a;
   a->layout = layout;
   a->scalar_type = scalar_type;
+  a->m = m;
+  a->n = n;
   return NMF_OK;
 }
 
@@ -50,10 +62,8 @@ int32_t start_matrix(nmf_matrix* a, size_t size, int32_t layout, int32_t scalar_
 int32_t check_matrix(const nmf_matrix* a) {
   if (!a) return null_error("A (the nmf_matrix)");
   if (a->struct_size < kMinMatrixSize)
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_matrix.struct_size = " + std::to_string(a->struct_size) +
-                         " is too small (at least " + std::to_string(kMinMatrixSize) +
-                         "); fill the descriptor with nmf_matrix_dense or nmf_matrix_csc");
+    return struct_size_error("nmf_matrix.struct_size", a->struct_size, kMinMatrixSize,
+                             "fill the descriptor with nmf_matrix_dense or nmf_matrix_csc");
   if (a->layout != NMF_LAYOUT_DENSE && a->layout != NMF_LAYOUT_CSC)
     return bad_code("layout", a->layout, "NMF_LAYOUT_DENSE (1) or NMF_LAYOUT_CSC (2)");
   if (a->scalar_type != NMF_SCALAR_DOUBLE && a->scalar_type != NMF_SCALAR_FLOAT)
@@ -84,10 +94,8 @@ extern "C" {
 int32_t nmf_matrix_dense(nmf_matrix* a, size_t size, int32_t scalar_type,
                          const void* data, int64_t m, int64_t n, int64_t lda) {
   return guarded([&]() -> int32_t {
-    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_DENSE, scalar_type);
+    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_DENSE, scalar_type, m, n);
     if (rc != NMF_OK) return rc;
-    a->m = m;
-    a->n = n;
     a->lda = lda;
     a->data = data;
     return NMF_OK;
@@ -99,11 +107,9 @@ int32_t nmf_matrix_csc(nmf_matrix* a, size_t size, int32_t scalar_type,
                        const int64_t* col_ptr, const void* row_ind,
                        const void* values) {
   return guarded([&]() -> int32_t {
-    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_CSC, scalar_type);
+    const int32_t rc = start_matrix(a, size, NMF_LAYOUT_CSC, scalar_type, m, n);
     if (rc != NMF_OK) return rc;
     a->index_type = index_type;
-    a->m = m;
-    a->n = n;
     a->col_ptr = col_ptr;
     a->row_ind = row_ind;
     a->values = values;

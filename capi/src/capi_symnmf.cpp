@@ -18,10 +18,9 @@ constexpr size_t kMinSymResultSize =
 
 int32_t check_sym_result(const nmf_symfit_result* r) {
   if (r && r->struct_size < kMinSymResultSize)
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_symfit_result.struct_size = " + std::to_string(r->struct_size) +
-                         " is too small (at least " + std::to_string(kMinSymResultSize) +
-                         "); initialise the result with nmf_symfit_result_init");
+    return struct_size_error("nmf_symfit_result.struct_size", r->struct_size,
+                             kMinSymResultSize,
+                             "initialise the result with nmf_symfit_result_init");
   return NMF_OK;
 }
 

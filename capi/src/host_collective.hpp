@@ -82,10 +82,8 @@ inline int32_t check_callbacks(const nmf_collective& c) {
 inline int32_t check_collective(const nmf_collective* c) {
   if (!c) return NMF_OK;
   if (c->struct_size < kFitCollectiveSize)
-    return set_error(NMF_ERR_STRUCT_SIZE,
-                     "nmf_collective.struct_size = " + std::to_string(c->struct_size) +
-                         " is too small (at least " + std::to_string(kFitCollectiveSize) +
-                         ")");
+    return struct_size_error("nmf_collective.struct_size", c->struct_size,
+                             kFitCollectiveSize, "");
   const int32_t rc = check_callbacks(*c);
   if (rc != NMF_OK) return rc;
   if (c->n_global < 0)
