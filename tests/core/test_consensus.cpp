@@ -67,6 +67,20 @@ Dense blocks(int64_t genes_per_group, int64_t n, int64_t groups, double noise,
   return A;
 }
 
+// The planted labels of blocks(): sample j is in group j % groups.
+std::vector<int32_t> planted_labels(int64_t n, int64_t groups) {
+  std::vector<int32_t> planted(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j) planted[size_t(j)] = int32_t(j % groups);
+  return planted;
+}
+
+// The consensus at rank k of nrun random starts on A (the test options).
+int32_t random_start_consensus(const Dense& A, int64_t k, int64_t nrun, nmf_consensus** out) {
+  nmf_options o = nt::test_options();
+  o.init = NMF_INIT_RANDOM;
+  return nmf_consensus_dense_d(A.a.data(), A.m, A.n, A.m, k, nrun, &o, out);
+}
+
 // True when two labelings are the same partition.
 bool same_partition(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
   std::map<int32_t, int32_t> ab, ba;
@@ -262,18 +276,16 @@ TEST(Consensus, AverageLinkageMatchesBruteForce) {
 TEST(Consensus, PerfectConsensusRecoversPlantedGroups) {
   const int64_t groups = 3, n = 18;
   const Dense A = blocks(10, n, groups, 0.0, 5);
-  nmf_options o = nt::test_options();
-  o.init = NMF_INIT_RANDOM;
   ConsensusPtr c;
-  ASSERT_EQ(nmf_consensus_dense_d(A.a.data(), A.m, n, A.m, groups, 12, &o, &c.p), NMF_OK);
+  ASSERT_EQ(random_start_consensus(A, groups, 12, &c.p), NMF_OK);
   const std::vector<double> C = matrix_of(c.p, n);
   for (double v : C) EXPECT_TRUE(v == 0.0 || v == 1.0) << v;
   const nmf_consensus_info info = info_of(c.p);
   EXPECT_DOUBLE_EQ(info.dispersion, 1.0);
   EXPECT_NEAR(info.cophenetic, 1.0, 1e-12);
   EXPECT_NEAR(info.silhouette, 1.0, 1e-12);
-  std::vector<int32_t> cl(static_cast<size_t>(n)), best(static_cast<size_t>(n)), planted(static_cast<size_t>(n));
-  for (int64_t j = 0; j < n; ++j) planted[size_t(j)] = int32_t(j % groups);
+  std::vector<int32_t> cl(static_cast<size_t>(n)), best(static_cast<size_t>(n));
+  const std::vector<int32_t> planted = planted_labels(n, groups);
   ASSERT_EQ(nmf_consensus_labels(c.p, cl.data(), best.data()), NMF_OK);
   EXPECT_TRUE(same_partition(cl, planted));
   EXPECT_TRUE(same_partition(best, planted));
@@ -288,12 +300,10 @@ TEST(Consensus, PerfectConsensusRecoversPlantedGroups) {
 TEST(Consensus, NoisyGroupsRecoveredAndSilhouetteMatchesDefinition) {
   const int64_t groups = 4, n = 24;
   const Dense A = blocks(8, n, groups, 0.4, 17);
-  nmf_options o = nt::test_options();
-  o.init = NMF_INIT_RANDOM;
   ConsensusPtr c;
-  ASSERT_EQ(nmf_consensus_dense_d(A.a.data(), A.m, n, A.m, groups, 15, &o, &c.p), NMF_OK);
-  std::vector<int32_t> cl(static_cast<size_t>(n)), planted(static_cast<size_t>(n));
-  for (int64_t j = 0; j < n; ++j) planted[size_t(j)] = int32_t(j % groups);
+  ASSERT_EQ(random_start_consensus(A, groups, 15, &c.p), NMF_OK);
+  std::vector<int32_t> cl(static_cast<size_t>(n));
+  const std::vector<int32_t> planted = planted_labels(n, groups);
   ASSERT_EQ(nmf_consensus_labels(c.p, cl.data(), nullptr), NMF_OK);
   EXPECT_TRUE(same_partition(cl, planted));
   const std::vector<double> C = matrix_of(c.p, n);
