@@ -209,6 +209,15 @@ inline nmf_options test_options() {
   return o;
 }
 
+// test_options() that run exactly `maxit` iterations: tol = 0 never stops
+// a fit early, so a test sees the iterate (or the loss history) it expects.
+inline nmf_options fixed_iterations(int32_t maxit) {
+  nmf_options o = test_options();
+  o.maxit = maxit;
+  o.tol = 0;
+  return o;
+}
+
 // The outputs of one fit, plus what came back with it.
 template <class T>
 struct Fit {

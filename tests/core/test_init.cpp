@@ -386,9 +386,7 @@ TEST_P(Fixed, FixHGivesExactNnlsW) {
 TEST_P(Fixed, ProjectionOntoFittedWReproducesH) {
   const int64_t m = 60, n = 40, k = 4;
   Planted p = planted(m, n, k, 301, 0.3, 0.2, true);
-  nmf_options o = test_options();
-  o.tol = 0;
-  o.maxit = 2000;
+  nmf_options o = fixed_iterations(2000);
   o.init = NMF_INIT_NNDSVD;
   auto fit = fit_any<double>(GetParam(), p.A, k, o);
   ASSERT_EQ(fit.status, NMF_OK) << fit.msg;

@@ -69,10 +69,7 @@ TYPED_TEST(FitProperties, CanonicalOutputAndReportedErrorMatchOutputs) {
 TYPED_TEST(FitProperties, LossHistoryNonIncreasing) {
   using T = typename TypeParam::Scalar;
   Planted p = planted(60, 40, 5, 21, 0.3, 0.3, false);
-  nmf_options o = test_options();
-  o.maxit = 300;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(300);
   FitIn<T> in;
   in.hist_capacity = 400;
   auto f = fit_any<T>(TypeParam::path, p.A, 5, o, in);
@@ -126,10 +123,7 @@ TYPED_TEST(FitProperties, LossHistoryNonIncreasing) {
 TYPED_TEST(FitProperties, KktAtConvergence) {
   using T = typename TypeParam::Scalar;
   Planted p = planted(30, 20, 3, 31, 0.3, 0.2, false);
-  nmf_options o = test_options();
-  o.maxit = 2000;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(2000);
   auto f = fit_any<T>(TypeParam::path, p.A, 3, o);
   ASSERT_EQ(f.status, NMF_OK) << f.msg;
   Kkt r = kkt(p.A, scaled_w(f), to_double(f.H), 3);
@@ -194,10 +188,7 @@ TYPED_TEST(FitProperties, RankOneIsLeadingSingularTriplet) {
   using T = typename TypeParam::Scalar;
   Dense A = uniform(40, 30, 51);
   for (auto &v : A.a) v += 0.05;
-  nmf_options o = test_options();
-  o.maxit = 500;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(500);
   auto f = fit_any<T>(TypeParam::path, A, 1, o);
   ASSERT_EQ(f.status, NMF_OK) << f.msg;
   Svd s = svd(A);
@@ -229,10 +220,7 @@ int64_t count_zeros(const std::vector<double> &x) {
 // alone, rescaling W up and H down lowers the objective forever).
 TEST_P(Penalties, L1OnHMakesHSparser) {
   Planted p = planted(60, 40, 4, 61, 0.2, 0.3, false);
-  nmf_options o = test_options();
-  o.maxit = 300;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(300);
   o.init = NMF_INIT_NNDSVD;
   o.l2_w = 1.0;
   auto plain = fit_any<double>(GetParam(), p.A, 4, o);
@@ -257,10 +245,7 @@ TEST_P(Penalties, L1OnHMakesHSparser) {
 TEST_P(Penalties, L2ShrinksAndSatisfiesPenalisedKkt) {
   const int64_t m = 30, n = 20, k = 3;
   Planted p = planted(m, n, k, 71, 0.3, 0.2, false);
-  nmf_options o = test_options();
-  o.maxit = 3000;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(3000);
   auto plain = fit_any<double>(GetParam(), p.A, k, o);
   ASSERT_EQ(plain.status, NMF_OK) << plain.msg;
   const double mu = 2.0;
@@ -295,10 +280,7 @@ TEST_P(Penalties, L2ShrinksAndSatisfiesPenalisedKkt) {
 TEST_P(Penalties, L1SatisfiesPenalisedKkt) {
   const int64_t m = 30, n = 20, k = 3;
   Planted p = planted(m, n, k, 81, 0.3, 0.2, false);
-  nmf_options o = test_options();
-  o.maxit = 3000;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(3000);
   o.l1_w = 0.5;
   o.l1_h = 0.2;
   auto f = fit_any<double>(GetParam(), p.A, k, o);
@@ -325,10 +307,7 @@ TEST_P(Penalties, L1SatisfiesPenalisedKkt) {
 TEST_P(Penalties, PenalisedObjectiveNonIncreasing) {
   const int64_t m = 60, n = 40, k = 4;
   Planted p = planted(m, n, k, 91, 0.3, 0.3, false);
-  nmf_options o = test_options();
-  o.maxit = 200;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(200);
   o.l1_w = 0.3;
   o.l1_h = 0.1;
   o.l2_w = 0.5;
@@ -361,10 +340,7 @@ TEST_P(Penalties, PenaltiesAreInCallerUnits) {
   const double c = 4;
   Dense B = p.A;
   for (auto &x : B.a) x *= c;
-  nmf_options o = test_options();
-  o.maxit = 50;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(50);
   o.init = NMF_INIT_NNDSVD;
   o.l1_w = 0.1, o.l1_h = 0.05, o.l2_w = 0.2, o.l2_h = 0.1;
   auto a = fit_any<double>(GetParam(), p.A, k, o);
@@ -418,10 +394,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, Progress, ::testing::Values(Path::dense, Path::c
 // loss_history and the maxit of the options.
 TEST_P(Progress, CalledOncePerIterationWithHistoryLoss) {
   Planted p = planted(60, 40, 4, 101, 0.3, 0.3, false);
-  nmf_options o = test_options();
-  o.maxit = 40;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(40);
   Recorder rec;
   o.progress = record;
   o.progress_data = &rec;
@@ -445,10 +418,7 @@ TEST_P(Progress, CalledOncePerIterationWithHistoryLoss) {
 // the same as a run with maxit = j.
 TEST_P(Progress, CancelReturnsLastCompleteIterate) {
   Planted p = planted(60, 40, 4, 111, 0.3, 0.3, false);
-  nmf_options o = test_options();
-  o.maxit = 100;
-  o.tol = 0;
-  o.n_threads = 1;
+  nmf_options o = fixed_iterations(100);
   Recorder rec;
   rec.cancel_at = 7;
   o.progress = record;
@@ -463,10 +433,7 @@ TEST_P(Progress, CancelReturnsLastCompleteIterate) {
   EXPECT_LE(rel_diff(f.res.rel_error, ref_rel_error(p.A, f)), 1e-8);
   EXPECT_EQ(f.res.loss, rec.loss.back());
 
-  nmf_options o7 = test_options();
-  o7.maxit = 7;
-  o7.tol = 0;
-  o7.n_threads = 1;
+  nmf_options o7 = fixed_iterations(7);
   auto g = fit_any<double>(GetParam(), p.A, 4, o7);
   ASSERT_EQ(g.status, NMF_OK) << g.msg;
   EXPECT_TRUE(bitwise_equal(f.W, g.W));
@@ -547,9 +514,7 @@ TEST(Plumbing, NullDOptsResult) {
 // capacity, the first values, and nothing past its end.
 TEST(Plumbing, HistoryCapacityRespected) {
   Dense A = uniform(40, 30, 141);
-  nmf_options o = test_options();
-  o.maxit = 30;
-  o.tol = 0;
+  nmf_options o = fixed_iterations(30);
   auto full = fit_dense<double>(A, 3, o, FitIn<double>{{}, {}, 30});
   ASSERT_EQ(full.status, NMF_OK) << full.msg;
   ASSERT_EQ(full.hist.size(), 30u);
@@ -596,9 +561,7 @@ TEST(Plumbing, AutoSolverIsExtrapolatedHals) {
 // between the two solvers here with losses equal to 1e-8.)
 TEST(Plumbing, PlainAndAcceleratedHalsReachSameOptimum) {
   Planted p = planted(30, 20, 3, 161, 0.3, 0.1, true);
-  nmf_options o = test_options();
-  o.maxit = 3000;
-  o.tol = 0;
+  nmf_options o = fixed_iterations(3000);
   o.init = NMF_INIT_NNDSVD;
   auto acc = fit_dense<double>(p.A, 3, o);
   o.hals_alpha = 0;
