@@ -36,6 +36,23 @@ void init_random(int64_t m, int64_t n, int64_t k, double mean_a, uint64_t seed,
     for (int64_t j = 0; j < k; ++j) h[j + c * k] = T(f * rng.uniform());
 }
 
+// Splits x[0..len) into its positive part p and negative part q (both
+// non-negative: x = p - q) and gives their Euclidean norms np and nq.
+template <class T>
+void split_signs(const T* x, int64_t len, std::vector<double>& p, std::vector<double>& q,
+                 double& np, double& nq) {
+  double sp = 0, sq = 0;
+  for (int64_t i = 0; i < len; ++i) {
+    const double xi = double(x[i]);
+    p[size_t(i)] = xi > 0 ? xi : 0;
+    q[size_t(i)] = xi < 0 ? -xi : 0;
+    sp += p[size_t(i)] * p[size_t(i)];
+    sq += q[size_t(i)] * q[size_t(i)];
+  }
+  np = std::sqrt(sp);
+  nq = std::sqrt(sq);
+}
+
 // NNDSVD: the first component from |u_1|, |v_1|; each later singular pair
 // split into positive and negative parts, keeping the pair of parts with the
 // larger product of norms.  The result does not depend on the sign of the
@@ -53,23 +70,9 @@ Status init_nndsvd(const Ops& ops, int64_t k, int variant, double scale,
     const T* u = svd.u.data() + j * m;
     const T* v = svd.v.data() + j * n;
     const double s = std::max(0.0, double(svd.s[size_t(j)]));
-    double nup = 0, nun = 0, nvp = 0, nvn = 0;
-    for (int64_t i = 0; i < m; ++i) {
-      const double x = double(u[i]);
-      up[size_t(i)] = x > 0 ? x : 0;
-      un[size_t(i)] = x < 0 ? -x : 0;
-      nup += up[size_t(i)] * up[size_t(i)];
-      nun += un[size_t(i)] * un[size_t(i)];
-    }
-    for (int64_t c = 0; c < n; ++c) {
-      const double x = double(v[c]);
-      vp[size_t(c)] = x > 0 ? x : 0;
-      vn[size_t(c)] = x < 0 ? -x : 0;
-      nvp += vp[size_t(c)] * vp[size_t(c)];
-      nvn += vn[size_t(c)] * vn[size_t(c)];
-    }
-    nup = std::sqrt(nup), nun = std::sqrt(nun), nvp = std::sqrt(nvp),
-    nvn = std::sqrt(nvn);
+    double nup, nun, nvp, nvn;
+    split_signs(u, m, up, un, nup, nun);
+    split_signs(v, n, vp, vn, nvp, nvn);
     const std::vector<double>*x, *y;
     double nx, ny, sigma;
     if (j == 0) {
