@@ -29,6 +29,24 @@ void transpose(const T* in, int64_t rows, int64_t cols, T* out) {
   for (int64_t j = 0; j < cols; ++j)
     for (int64_t i = 0; i < rows; ++i) out[j + i * cols] = in[i + j * rows];
 }
+
+// The status of LAPACK gesdd's `info`, for both SVDs of NNDSVD.
+inline Status gesdd_status(int info) {
+  if (info == 0) return Status();
+  return Status::error(kErrNumerical, "the SVD for NNDSVD failed (LAPACK gesdd info = " +
+                                          std::to_string(info) + ")");
+}
+
+// out.s and out.v (n x k, column-major) from the leading k singular values s
+// and the first k rows of vt (ldvt x n, column-major).
+template <class T>
+void keep_top(const std::vector<T>& s, const std::vector<T>& vt, int64_t ldvt, int64_t n,
+              int64_t k, TopSvd<T>& out) {
+  out.s.assign(s.begin(), s.begin() + k);
+  out.v.assign(size_t(n * k), T(0));
+  for (int64_t j = 0; j < k; ++j)
+    for (int64_t c = 0; c < n; ++c) out.v[size_t(c + j * n)] = vt[size_t(j + c * ldvt)];
+}
 }  // namespace detail
 
 // Exact thin SVD from a dense copy of A (only for small inputs).
@@ -38,17 +56,11 @@ Status svd_exact(const Ops& ops, int64_t k, double scale, TopSvd<T>& out) {
   std::vector<T> copy(static_cast<size_t>(m * n));
   ops.densify(scale, copy.data());
   std::vector<T> s(static_cast<size_t>(r)), u(static_cast<size_t>(m * r)), vt(static_cast<size_t>(r * n));
-  const int info =
-      blas::gesdd(m, n, copy.data(), m, s.data(), u.data(), m, vt.data(), r);
-  if (info != 0)
-    return Status::error(kErrNumerical,
-                         "the SVD for NNDSVD failed (LAPACK gesdd info = " +
-                             std::to_string(info) + ")");
+  const Status st = detail::gesdd_status(
+      blas::gesdd(m, n, copy.data(), m, s.data(), u.data(), m, vt.data(), r));
+  if (!st.ok()) return st;
   out.u.assign(u.begin(), u.begin() + m * k);
-  out.s.assign(s.begin(), s.begin() + k);
-  out.v.assign(size_t(n * k), T(0));
-  for (int64_t j = 0; j < k; ++j)
-    for (int64_t c = 0; c < n; ++c) out.v[size_t(c + j * n)] = vt[size_t(j + c * r)];
+  detail::keep_top(s, vt, r, n, k, out);
   return Status();
 }
 
@@ -108,18 +120,13 @@ Status svd_randomized(const Ops& ops, int64_t k, double scale, uint64_t seed,
   Status st = range_sketch(ops, l, 3, scale, seed, threads, y, b);
   if (!st.ok()) return st;
   std::vector<T> s(static_cast<size_t>(l)), ub(static_cast<size_t>(l * l)), vt(static_cast<size_t>(l * n));
-  const int info = blas::gesdd(l, n, b.data(), l, s.data(), ub.data(), l, vt.data(), l);
-  if (info != 0)
-    return Status::error(kErrNumerical,
-                         "the SVD for NNDSVD failed (LAPACK gesdd info = " +
-                             std::to_string(info) + ")");
+  st = detail::gesdd_status(
+      blas::gesdd(l, n, b.data(), l, s.data(), ub.data(), l, vt.data(), l));
+  if (!st.ok()) return st;
   out.u.assign(size_t(m * k), T(0));
   blas::gemm('N', 'N', m, k, l, T(1), y.data(), m, ub.data(), l, T(0),
              out.u.data(), m);
-  out.s.assign(s.begin(), s.begin() + k);
-  out.v.assign(size_t(n * k), T(0));
-  for (int64_t j = 0; j < k; ++j)
-    for (int64_t c = 0; c < n; ++c) out.v[size_t(c + j * n)] = vt[size_t(j + c * l)];
+  detail::keep_top(s, vt, l, n, k, out);
   return Status();
 }
 
