@@ -486,27 +486,23 @@ TEST(Bicv, CscMatchesDense) {
       EXPECT_LE(std::fabs(f[t] - fd[t]), tol * fd[t] + 1e-300) << what << t;
     EXPECT_EQ(s, sd) << what;
   };
-  {
-    const auto c = nt::to_csc<int32_t>(A);
-    double e[4], f[4 * folds];
+  // A double CSC entry point (bicv_csc) on the copy c.
+  auto expect_csc_same = [&](auto bicv_csc, const auto& c, const char* what) {
+    double e[4];
+    std::vector<double> f(4 * folds);
     int64_t sg = 0;
-    ASSERT_EQ(nmf_bicv_csc_d_i32(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
-                                 ranks, 4, &bo, &o, e, f, &sg),
+    ASSERT_EQ(bicv_csc(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(), ranks, 4,
+                       &bo, &o, e, f.data(), &sg),
               NMF_OK)
         << nmf_last_error_message();
-    expect_same(e, f, sg, 1e-10, "d_i32 ");
-  }
+    expect_same(e, f.data(), sg, 1e-10, what);
+  };
+  expect_csc_same(nmf_bicv_csc_d_i32, nt::to_csc<int32_t>(A), "d_i32 ");
   {
     const auto c = nt::to_csc<int64_t>(A, 5);  // with explicit zeros
     ASSERT_GT(c.val.size(), size_t(std::count_if(A.a.begin(), A.a.end(),
                                                  [](double v) { return v != 0; })));
-    double e[4], f[4 * folds];
-    int64_t sg = 0;
-    ASSERT_EQ(nmf_bicv_csc_d_i64(A.m, A.n, c.col_ptr.data(), c.row_ind.data(), c.val.data(),
-                                 ranks, 4, &bo, &o, e, f, &sg),
-              NMF_OK)
-        << nmf_last_error_message();
-    expect_same(e, f, sg, 1e-10, "d_i64 ");
+    expect_csc_same(nmf_bicv_csc_d_i64, c, "d_i64 ");
   }
   // float: against the float dense path, to float rounding.
   {
