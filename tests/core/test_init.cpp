@@ -86,6 +86,19 @@ void expect_init_result(const Dense &A, const Fit<T> &f, double tol) {
   EXPECT_LE(rel_diff(f.res.loss, ref_loss(A, f)), tol);
 }
 
+// f's canonical factors against the reference NNDSVD of A (nndsvda's mean
+// fill when fill_mean), to a relative tol; returns the reference.
+template <class T>
+Canonical expect_reference_nndsvd(const Dense &A, int64_t k, bool fill_mean, const Fit<T> &f,
+                                  double tol) {
+  Pair r = nndsvd_reference(A, k, fill_mean);
+  Canonical c = canonicalize(r.W, r.H, A.m, A.n, k);
+  EXPECT_LE(max_rel_diff(f.d, c.d), tol);
+  EXPECT_LE(max_rel_diff(f.W, c.W), tol);
+  EXPECT_LE(max_rel_diff(f.H, c.H), tol);
+  return c;
+}
+
 TEST(Nndsvd, MatchesReference) {
   const int64_t m = 30, n = 20, k = 4;
   Dense A = uniform(m, n, 201);
@@ -94,11 +107,7 @@ TEST(Nndsvd, MatchesReference) {
   EXPECT_EQ(f.res.init, NMF_INIT_NNDSVD);
   expect_canonical(f);
   expect_init_result(A, f, 1e-8);
-  Pair r = nndsvd_reference(A, k, false);
-  Canonical c = canonicalize(r.W, r.H, m, n, k);
-  EXPECT_LE(max_rel_diff(f.d, c.d), 1e-8);
-  EXPECT_LE(max_rel_diff(f.W, c.W), 1e-8);
-  EXPECT_LE(max_rel_diff(f.H, c.H), 1e-8);
+  const Canonical c = expect_reference_nndsvd(A, k, false, f, 1e-8);
   // The same zero pattern: NNDSVD's zeros are exact zeros.
   int mismatched = 0, zeros = 0;
   for (size_t i = 0; i < c.W.size(); ++i) mismatched += (c.W[i] == 0) != (f.W[i] == 0), zeros += c.W[i] == 0;
@@ -113,11 +122,7 @@ TEST(Nndsvd, FloatMatchesReference) {
   auto f = fit_dense<float>(A, k, init_only(NMF_INIT_NNDSVD));
   ASSERT_EQ(f.status, NMF_OK) << f.msg;
   expect_canonical(f);
-  Pair r = nndsvd_reference(A, k, false);
-  Canonical c = canonicalize(r.W, r.H, m, n, k);
-  EXPECT_LE(max_rel_diff(f.d, c.d), 1e-4);
-  EXPECT_LE(max_rel_diff(f.W, c.W), 1e-4);
-  EXPECT_LE(max_rel_diff(f.H, c.H), 1e-4);
+  expect_reference_nndsvd(A, k, false, f, 1e-4);
 }
 
 // Data with max(A) close to 3, not 1: the fill value is mean(A) in the caller's units.
@@ -130,11 +135,7 @@ TEST(Nndsvd, NndsvdaFillsZerosWithMean) {
   EXPECT_EQ(f.res.init, NMF_INIT_NNDSVDA);
   expect_canonical(f);
   expect_init_result(A, f, 1e-8);
-  Pair r = nndsvd_reference(A, k, true);
-  Canonical c = canonicalize(r.W, r.H, m, n, k);
-  EXPECT_LE(max_rel_diff(f.d, c.d), 1e-8);
-  EXPECT_LE(max_rel_diff(f.W, c.W), 1e-8);
-  EXPECT_LE(max_rel_diff(f.H, c.H), 1e-8);
+  expect_reference_nndsvd(A, k, true, f, 1e-8);
   for (double x : f.W) EXPECT_GT(x, 0);
   for (double x : f.H) EXPECT_GT(x, 0);
 }
