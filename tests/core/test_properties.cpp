@@ -235,6 +235,17 @@ TEST_P(Penalties, L1OnHMakesHSparser) {
   expect_canonical(sparse);
 }
 
+// The balanced factors (Ws, Hs) of fit f satisfy the KKT conditions of o's
+// penalties, and f reports the penalised objective: its loss plus pen.
+void expect_penalised_optimum(const Dense &A, const std::vector<double> &Ws,
+                              const std::vector<double> &Hs, const nmf_options &o,
+                              const Fit<double> &f, double pen) {
+  Kkt r = kkt(A, Ws, Hs, f.k, o.l1_w, o.l1_h, o.l2_w, o.l2_h);
+  EXPECT_LE(r.worst(), 1e-6) << r.sign_w << " " << r.comp_w << " " << r.sign_h << " " << r.comp_h;
+  const double loss = ref_loss(A, f) + pen;
+  EXPECT_LE(rel_diff(f.res.loss, loss), 1e-6) << "reported " << f.res.loss << " balanced " << loss;
+}
+
 // L2 penalties on both factors: at a stationary point the components are
 // balanced, ||W_l|| = ||H_l|| (the objective is stationary under
 // W_l -> c W_l, H_l -> H_l / c), which fixes the scale the canonical form
@@ -265,10 +276,7 @@ TEST_P(Penalties, L2ShrinksAndSatisfiesPenalisedKkt) {
     for (int64_t j = 0; j < n; ++j) Hs[l + j * k] = b * h[j];
     pen += mu * f.d[l] * nw * nh;
   }
-  Kkt r = kkt(p.A, Ws, Hs, k, 0, 0, mu, mu);
-  EXPECT_LE(r.worst(), 1e-6) << r.sign_w << " " << r.comp_w << " " << r.sign_h << " " << r.comp_h;
-  const double loss = ref_loss(p.A, f) + pen;
-  EXPECT_LE(rel_diff(f.res.loss, loss), 1e-6) << "reported " << f.res.loss << " balanced " << loss;
+  expect_penalised_optimum(p.A, Ws, Hs, o, f, pen);
   Dense Rp = reconstruct(plain.W, plain.d, plain.H, m, n, k);
   Dense Rf = reconstruct(f.W, f.d, f.H, m, n, k);
   EXPECT_LT(frob(Rf.a), frob(Rp.a) * (1 - 1e-3));
@@ -295,10 +303,7 @@ TEST_P(Penalties, L1SatisfiesPenalisedKkt) {
     for (int64_t j = 0; j < n; ++j) Hs[l + j * k] = b * f.H[l + j * k];
     pen += 2 * std::sqrt(o.l1_w * o.l1_h * f.d[l]);
   }
-  Kkt r = kkt(p.A, Ws, Hs, k, o.l1_w, o.l1_h, 0, 0);
-  EXPECT_LE(r.worst(), 1e-6) << r.sign_w << " " << r.comp_w << " " << r.sign_h << " " << r.comp_h;
-  const double loss = ref_loss(p.A, f) + pen;
-  EXPECT_LE(rel_diff(f.res.loss, loss), 1e-6) << "reported " << f.res.loss << " balanced " << loss;
+  expect_penalised_optimum(p.A, Ws, Hs, o, f, pen);
 }
 
 // With all four penalties the penalised objective (what loss_history holds)
