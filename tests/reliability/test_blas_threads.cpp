@@ -81,6 +81,18 @@ struct Problem {
   std::function<int32_t(int32_t threads, Watch* watch, std::vector<double>& out)> fit;
 };
 
+// A problem's name ("dense float 40x30 k=3") and size; its fit is set by the caller.
+template <class T>
+Problem named_problem(const char* layout, int64_t m, int64_t n, int64_t k) {
+  Problem p;
+  p.name = std::string(layout) + (sizeof(T) == 4 ? " float " : " double ") +
+           std::to_string(m) + "x" + std::to_string(n) + " k=" + std::to_string(k);
+  p.m = m;
+  p.n = n;
+  p.k = k;
+  return p;
+}
+
 template <class T>
 void flatten(const std::vector<T>& W, const std::vector<T>& d, const std::vector<T>& H,
              std::vector<double>& out) {
@@ -109,12 +121,7 @@ nmf_options stress_options(int32_t threads, Watch* watch) {
 template <class T>
 Problem dense_problem(int64_t m, int64_t n, int64_t k, uint64_t seed) {
   auto A = std::make_shared<std::vector<T>>(cast<T>(uniform(m, n, seed).a));
-  Problem p;
-  p.name = std::string("dense ") + (sizeof(T) == 4 ? "float " : "double ") +
-           std::to_string(m) + "x" + std::to_string(n) + " k=" + std::to_string(k);
-  p.m = m;
-  p.n = n;
-  p.k = k;
+  Problem p = named_problem<T>("dense", m, n, k);
   p.fit = [A, m, n, k](int32_t threads, Watch* watch, std::vector<double>& out) {
     std::vector<T> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * n));
     const nmf_options o = stress_options(threads, watch);
@@ -129,12 +136,7 @@ template <class T>
 Problem csc_problem(int64_t m, int64_t n, int64_t k, uint64_t seed) {
   auto A = std::make_shared<Csc<int32_t>>(to_csc<int32_t>(sparse_random(m, n, 0.3, seed)));
   auto values = std::make_shared<std::vector<T>>(cast<T>(A->val));
-  Problem p;
-  p.name = std::string("csc ") + (sizeof(T) == 4 ? "float " : "double ") +
-           std::to_string(m) + "x" + std::to_string(n) + " k=" + std::to_string(k);
-  p.m = m;
-  p.n = n;
-  p.k = k;
+  Problem p = named_problem<T>("csc", m, n, k);
   p.fit = [A, values, m, n, k](int32_t threads, Watch* watch, std::vector<double>& out) {
     std::vector<T> W(static_cast<size_t>(m * k)), d(static_cast<size_t>(k)), H(static_cast<size_t>(k * n));
     const nmf_options o = stress_options(threads, watch);
