@@ -56,9 +56,9 @@ report <- function(name, label, k2, k3, coph, disp, secs, runs) {
                        cophenetic = paste(sprintf("%.3f", coph), collapse = " "),
                        dispersion = paste(sprintf("%.3f", disp), collapse = " "),
                        misplaced_k2 = misplaced(t2), misplaced_k3 = misplaced(t3))
+    started <- file.exists(out) && file.size(out) > 0
     utils::write.table(line, out, sep = "\t", quote = FALSE, row.names = FALSE,
-                       col.names = !file.exists(out) || file.size(out) == 0,
-                       append = TRUE)
+                       col.names = !started, append = started)
   }
   invisible(c(seconds = secs, purity2 = purity(t2), purity3 = purity(t3)))
 }
