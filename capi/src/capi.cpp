@@ -104,16 +104,10 @@ size_t whole_fields(size_t size) {
 int32_t read_options(const nmf_options* in, nmf::Options& out) {
   nmf_options o;
   fill_default_options(&o);
-  if (in) {
-    if (in->struct_size < kMinOptionsSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "nmf_options.struct_size = " +
-                           std::to_string(in->struct_size) +
-                           " is too small (at least " +
-                           std::to_string(kMinOptionsSize) +
-                           "); initialise the options with nmf_options_init");
-    std::memcpy(&o, in, whole_fields(in->struct_size));
-  }
+  if (int32_t rc = copy_caller_struct(in, o, kMinOptionsSize, "nmf_options",
+                                      "initialise the options with nmf_options_init",
+                                      whole_fields))
+    return rc;
 #define NMF_OPTION_COPY(name, ctype, type, d, lo, hi, choices, help) \
   out.name = o.name;
   NMF_OPTION_TABLE(NMF_OPTION_COPY)

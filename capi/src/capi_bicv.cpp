@@ -19,14 +19,10 @@ namespace {
 int32_t read_bicv_options(const nmf_bicv_options* in, nmf::BicvOptions& bo) {
   nmf_bicv_options o;
   nmf_bicv_options_init(&o, sizeof o);
-  if (in) {
-    if (in->struct_size < offsetof(nmf_bicv_options, reps) + sizeof(int32_t))
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "nmf_bicv_options.struct_size = " +
-                           std::to_string(in->struct_size) +
-                           " is too small; initialise it with nmf_bicv_options_init");
-    std::memcpy(&o, in, in->struct_size < sizeof o ? in->struct_size : sizeof o);
-  }
+  if (int32_t rc = copy_caller_struct(in, o, offsetof(nmf_bicv_options, reps) + sizeof(int32_t),
+                                      "nmf_bicv_options",
+                                      "initialise it with nmf_bicv_options_init"))
+    return rc;
   bo.row_groups = o.row_groups;
   bo.col_groups = o.col_groups;
   bo.reps = o.reps;

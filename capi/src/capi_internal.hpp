@@ -37,6 +37,25 @@ int32_t struct_size_error(const std::string& field, size_t have, size_t need,
 // NMF_ERR_STRUCT_SIZE for a size argument of an init function or
 // constructor: "size = <size> is too small for <type> (at least <need>)".
 int32_t size_error(size_t size, const std::string& type, size_t need);
+// Copies the caller's struct over out (which holds the defaults): the
+// struct_size bytes it declares, at most copy(struct_size) of them; below
+// need, the struct_size_error for "<type>.struct_size" with advice.
+template <class T, class Copy>
+int32_t copy_caller_struct(const T* in, T& out, size_t need, const char* type,
+                           const char* advice, Copy copy) {
+  if (!in) return NMF_OK;
+  if (in->struct_size < need)
+    return struct_size_error(std::string(type) + ".struct_size", in->struct_size,
+                             need, advice);
+  std::memcpy(&out, in, copy(size_t(in->struct_size)));
+  return NMF_OK;
+}
+template <class T>
+int32_t copy_caller_struct(const T* in, T& out, size_t need, const char* type,
+                           const char* advice) {
+  return copy_caller_struct(in, out, need, type, advice,
+                            [](size_t n) { return n < sizeof(T) ? n : sizeof(T); });
+}
 void clear_error();
 
 // Reads the caller's options (only the struct_size bytes it declares).

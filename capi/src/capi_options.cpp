@@ -51,11 +51,8 @@ int32_t nmf_option_info(int32_t index, nmf_option_desc* desc) {
   return guarded([&]() -> int32_t {
     if (!desc) return set_error(NMF_ERR_NULL_POINTER, "desc is NULL");
     if (desc->struct_size < kMinDescSize)
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "nmf_option_desc.struct_size = " +
-                           std::to_string(desc->struct_size) +
-                           " is too small (at least " + std::to_string(kMinDescSize) +
-                           "); set it to sizeof(nmf_option_desc)");
+      return nmf_capi::struct_size_error("nmf_option_desc.struct_size", desc->struct_size,
+                               kMinDescSize, "set it to sizeof(nmf_option_desc)");
     const nmf::OptionSpec* s = spec_at(index);
     if (!s)
       return set_error(NMF_ERR_INVALID_ARGUMENT,

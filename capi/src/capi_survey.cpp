@@ -23,14 +23,10 @@ namespace {
 int32_t read_survey_options(const nmf_survey_options* in, nmf::SurveyOptions& so) {
   nmf_survey_options o;
   nmf_survey_options_init(&o, sizeof o);
-  if (in) {
-    if (in->struct_size < offsetof(nmf_survey_options, nrun) + sizeof(int64_t))
-      return set_error(NMF_ERR_STRUCT_SIZE,
-                       "nmf_survey_options.struct_size = " +
-                           std::to_string(in->struct_size) +
-                           " is too small; initialise it with nmf_survey_options_init");
-    std::memcpy(&o, in, in->struct_size < sizeof o ? in->struct_size : sizeof o);
-  }
+  if (int32_t rc = copy_caller_struct(in, o, offsetof(nmf_survey_options, nrun) + sizeof(int64_t),
+                                      "nmf_survey_options",
+                                      "initialise it with nmf_survey_options_init"))
+    return rc;
   so.nrun = o.nrun;
   so.randomized = o.randomized != 0;
   so.random_seed = o.random_seed;
